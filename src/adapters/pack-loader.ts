@@ -1,0 +1,218 @@
+/**
+ * Finding and loading packs from disk. Every problem is reported with its file,
+ * line and key; a pack is data, so nothing in it is ever run.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve, isAbsolute } from 'node:path';
+import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { ExampleTurn, LoreEntry, Manifest, PackTests, Script, type Pack, type PackTest } from '../core/pack.js';
+import { Reply } from '../core/reply.js';
+import { checkScript, checkSecrets, type Problem } from '../core/pack-check.js';
+import { renderTemplate } from '../core/prompt.js';
+import { UsageError } from '../core/errors.js';
+import { BUNDLED_PACKS_DIR } from './paths.js';
+
+export interface LocatedProblem {
+  file: string;
+  line: number | null;
+  key: string;
+  message: string;
+  warning: boolean;
+}
+
+interface Parsed {
+  file: string;
+  value: unknown;
+  doc: Document | null;
+  lines: LineCounter;
+}
+
+const MANIFEST_NAMES = ['pack.yaml', 'pack.yml', 'pack.json'];
+
+export function formatProblem(p: LocatedProblem): string {
+  const where = `${p.file}${p.line ? `:${p.line}` : ''}`;
+  return `${where}: ${p.key ? `${p.key}: ` : ''}${p.message}${p.warning ? ' (warning)' : ''}`;
+}
+
+class Collector {
+  readonly problems: LocatedProblem[] = [];
+  constructor(readonly dir: string) {}
+
+  rel(file: string): string {
+    const r = relative(process.cwd(), file);
+    return r && !r.startsWith('..') ? r : file;
+  }
+
+  add(parsed: Parsed | string, path: (string | number)[], message: string, warning = false): void {
+    const file = typeof parsed === 'string' ? parsed : parsed.file;
+    const line = typeof parsed === 'string' ? null : lineOf(parsed, path);
+    this.problems.push({ file: this.rel(file), line, key: path.join('.'), message, warning });
+  }
+
+  zod(parsed: Parsed, error: z.ZodError, prefix: (string | number)[] = []): void {
+    for (const issue of error.issues) {
+      const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) this.add(parsed, [...path, key], 'unknown key (a typo?)');
+      } else this.add(parsed, path, issue.message);
+    }
+  }
+
+  get errors(): LocatedProblem[] {
+    return this.problems.filter((p) => !p.warning);
+  }
+}
+
+function lineOf(parsed: Parsed, path: (string | number)[]): number | null {
+  if (!parsed.doc) return null;
+  for (let n = path.length; n >= 0; n--) {
+    const node: unknown = parsed.doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return parsed.lines.linePos(node.range[0]).line;
+  }
+  return null;
+}
+
+/** Parse a YAML or JSON file, reporting syntax errors with their line. */
+function parseFile(file: string, c: Collector): Parsed | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    c.add(file, [], 'cannot read the file');
+    return null;
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    c.problems.push({ file: c.rel(file), line: lines.linePos(e.pos[0]).line, key: '', message: `invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`, warning: false });
+    return null;
+  }
+  return { file, value: doc.toJS(), doc: isMap(doc.contents) || doc.contents ? doc : null, lines };
+}
+
+/** A file named by the manifest must stay inside the pack folder. */
+function packFile(dir: string, name: string, c: Collector, manifest: Parsed, key: string): string | null {
+  const full = resolve(dir, name);
+  const rel = relative(dir, full);
+  if (isAbsolute(name) || rel.startsWith('..')) {
+    c.add(manifest, [key], `"${name}" is outside the pack folder`);
+    return null;
+  }
+  if (!existsSync(full)) {
+    c.add(manifest, [key], `file "${name}" does not exist in the pack folder`);
+    return null;
+  }
+  if (relative(realpathSync(dir), realpathSync(full)).startsWith('..')) {
+    c.add(manifest, [key], `"${name}" links outside the pack folder`);
+    return null;
+  }
+  return full;
+}
+
+function parsePart<T>(dir: string, name: string | undefined, key: string, schema: z.ZodType<T>, c: Collector, manifest: Parsed) {
+  if (!name) return { value: undefined, parsed: null };
+  const file = packFile(dir, name, c, manifest, key);
+  const parsed = file ? parseFile(file, c) : null;
+  if (!parsed) return { value: undefined, parsed: null };
+  const result = schema.safeParse(parsed.value);
+  if (!result.success) c.zod(parsed, result.error);
+  return { value: result.success ? result.data : undefined, parsed };
+}
+
+function hashPack(files: string[]): string {
+  const h = createHash('sha256');
+  for (const f of files.sort()) h.update(basename(f)).update(readFileSync(f));
+  return h.digest('hex').slice(0, 16);
+}
+
+export interface PackReport {
+  pack: Pack | null;
+  problems: LocatedProblem[];
+  tests: PackTest[];
+}
+
+/** Load and check everything in a pack folder; `pack` is null when any error was found. */
+export function inspectPack(dir: string): PackReport {
+  const c = new Collector(dir);
+  const manifestFile = MANIFEST_NAMES.map((n) => join(dir, n)).find((f) => existsSync(f));
+  if (!manifestFile) {
+    c.add(join(dir, 'pack.yaml'), [], 'no manifest: expected pack.yaml (or pack.json) in the folder');
+    return { pack: null, problems: c.problems, tests: [] };
+  }
+  const parsedManifest = parseFile(manifestFile, c);
+  if (!parsedManifest) return { pack: null, problems: c.problems, tests: [] };
+  const m = Manifest.safeParse(parsedManifest.value ?? {});
+  if (!m.success) {
+    c.zod(parsedManifest, m.error);
+    return { pack: null, problems: c.problems, tests: [] };
+  }
+  const manifest = m.data;
+  const systemFile = packFile(dir, manifest.system, c, parsedManifest, 'system');
+  const systemTemplate = systemFile ? readFileSync(systemFile, 'utf8') : '';
+  const examples = parsePart(dir, manifest.examples, 'examples', ExampleTurn.array(), c, parsedManifest);
+  examples.value?.forEach((ex, i) => {
+    const r = Reply.safeParse(ex.reply);
+    if (!r.success && examples.parsed) c.zod(examples.parsed, r.error, [i, 'reply']);
+  });
+  const lore = parsePart(dir, manifest.lore, 'lore', LoreEntry.array(), c, parsedManifest);
+  const script = parsePart(dir, manifest.script, 'script', Script, c, parsedManifest);
+  const tests = parsePart(dir, manifest.tests, 'tests', PackTests, c, parsedManifest);
+  const located = (part: Problem['part']): Parsed | string =>
+    ({ manifest: parsedManifest, examples: examples.parsed, lore: lore.parsed, script: script.parsed, tests: tests.parsed, system: null })[part] ?? systemFile ?? manifestFile;
+  if (script.value) {
+    for (const p of [...checkScript(script.value, manifest), ...checkSecrets(script.value)]) c.add(located(p.part), p.path, p.message, p.warning);
+  }
+  const pack: Pack = {
+    manifest,
+    dir,
+    hash: '',
+    systemTemplate,
+    examples: examples.value ?? [],
+    lore: lore.value ?? [],
+    script: script.value ?? null,
+  };
+  const vars = Object.fromEntries(manifest.variables.map((v) => [v.name, v.default]));
+  for (const key of renderTemplate(systemTemplate, pack, vars).unknown) {
+    c.add(systemFile ?? manifestFile, [], `unknown placeholder {{${key}}} (known: {{var.NAME}}, {{pack.title}}, {{pack.language}}, {{image.style}})`);
+  }
+  if (c.errors.length > 0) return { pack: null, problems: c.problems, tests: tests.value ?? [] };
+  const files = [manifestFile, systemFile, examples.parsed?.file, lore.parsed?.file, script.parsed?.file, tests.parsed?.file].filter((f): f is string => !!f);
+  pack.hash = hashPack(files);
+  return { pack, problems: c.problems, tests: tests.value ?? [] };
+}
+
+export interface PackLocation {
+  dir: string;
+  source: 'bundled' | 'user' | 'folder';
+}
+
+const looksLikePath = (ref: string) => ref.includes('/') || ref.includes('\\') || ref.startsWith('.');
+
+/** A pack reference: a bundled id, a user pack id (PROMPTQUEST_HOME/packs), or a folder. */
+export function locatePack(ref: string, home: string): PackLocation {
+  const candidates: PackLocation[] = looksLikePath(ref)
+    ? [{ dir: resolve(ref), source: 'folder' }]
+    : [
+        { dir: join(BUNDLED_PACKS_DIR, ref), source: 'bundled' },
+        { dir: join(home, 'packs', ref), source: 'user' },
+        { dir: resolve(ref), source: 'folder' },
+      ];
+  const found = candidates.find((l) => existsSync(l.dir) && statSync(l.dir).isDirectory());
+  if (!found) {
+    throw new UsageError(`unknown pack "${ref}": not a bundled pack, not in ${join(home, 'packs')}, not a folder (see: promptquest pack list)`);
+  }
+  return found;
+}
+
+export function loadPack(ref: string, home: string): Pack {
+  const { dir } = locatePack(ref, home);
+  const report = inspectPack(dir);
+  const errors = report.problems.filter((p) => !p.warning);
+  if (!report.pack || errors.length > 0) {
+    throw new UsageError(`invalid pack "${ref}": ${formatProblem(errors[0]!)}`, errors.slice(1).map(formatProblem));
+  }
+  return report.pack;
+}

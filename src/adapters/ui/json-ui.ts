@@ -1,0 +1,41 @@
+/** --json: one JSON object per line on stdout and nothing else; notices also on stderr. */
+import type { TurnView, Ui } from '../../engine/ports.js';
+import { LineReader } from './line-reader.js';
+
+export class JsonUi implements Ui {
+  constructor(
+    private readonly reader: LineReader,
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly err: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  event(type: string, data: Record<string, unknown>): void {
+    this.out.write(`${JSON.stringify({ type, ...data })}\n`);
+  }
+
+  showTurn({ n, turn, state }: TurnView): void {
+    this.event('turn', {
+      turn: n,
+      narration: turn.narration,
+      choices: turn.choices.map((text, i) => ({ n: i + 1, text })),
+      image_prompt: turn.image_prompt,
+      state: { stats: state.stats, inventory: state.inventory, flags: state.flags },
+      game_over: turn.game_over,
+    });
+  }
+
+  ask(): Promise<string | null> {
+    return this.reader.next();
+  }
+
+  notice(text: string): void {
+    this.err.write(`${text}\n`);
+    this.event('notice', { message: text });
+  }
+
+  info(text: string): void {
+    this.event('info', { message: text });
+  }
+
+  close(): void {}
+}

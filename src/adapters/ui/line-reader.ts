@@ -1,0 +1,31 @@
+/**
+ * One input per line from a pipe or file. Inquirer would hang on a closed pipe,
+ * so non-TTY input is read here; at end of input `next()` resolves null.
+ */
+import { createInterface } from 'node:readline';
+
+export class LineReader {
+  private readonly lines: string[] = [];
+  private readonly waiting: ((line: string | null) => void)[] = [];
+  private closed = false;
+
+  constructor(input: NodeJS.ReadableStream = process.stdin) {
+    const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+    rl.on('line', (line) => {
+      const waiter = this.waiting.shift();
+      if (waiter) waiter(line);
+      else this.lines.push(line);
+    });
+    rl.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiting.splice(0)) w(null);
+    });
+  }
+
+  next(): Promise<string | null> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}

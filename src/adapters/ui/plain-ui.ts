@@ -1,0 +1,35 @@
+/** Plain text on stdout, one input per line from stdin: pipes, files, dumb terminals. */
+import type { TurnView, Ui } from '../../engine/ports.js';
+import { LineReader } from './line-reader.js';
+import { renderTurn, type RenderOptions } from './render.js';
+
+export class PlainUi implements Ui {
+  constructor(
+    private readonly reader: LineReader,
+    private readonly o: RenderOptions,
+    private readonly out: NodeJS.WritableStream = process.stdout,
+    private readonly err: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  showTurn(view: TurnView): void {
+    this.out.write(`${renderTurn(view, this.o)}\n\n`);
+  }
+
+  async ask(): Promise<string | null> {
+    const line = await this.reader.next();
+    if (line !== null) this.out.write(`> ${line}\n\n`);
+    return line;
+  }
+
+  notice(text: string): void {
+    this.err.write(`${text}\n`);
+  }
+
+  info(text: string): void {
+    this.out.write(`${text}\n\n`);
+  }
+
+  event(): void {}
+
+  close(): void {}
+}

@@ -1,0 +1,67 @@
+/** `promptquest continue [slot]`: resume a saved game, or fork it into a new slot. */
+import { Command } from '@commander-js/extra-typings';
+import { UsageError } from '../core/errors.js';
+import { checkSlot } from '../core/slot.js';
+import { fold, mainLine, type Header, type Timeline } from '../core/journal.js';
+import { initialState } from '../core/state.js';
+import { loadPack } from '../adapters/pack-loader.js';
+import { integer, withSessionOptions } from './options.js';
+import { action } from './run.js';
+import { environment, makeNarrator, makeSettings, makeUi, runGame, type Environment, type SessionFlags } from './session.js';
+
+export async function latestSlot(env: Environment): Promise<string> {
+  const [latest] = await env.store.list();
+  if (!latest) throw new UsageError('no saved games yet; start one with: promptquest play');
+  return latest.slot;
+}
+
+/** Keep turns 1..n of the main line in a new slot; the original is not touched. */
+async function fork(env: Environment, header: Header, timeline: Timeline, n: number, newSlot: string): Promise<Header> {
+  const line = mainLine(timeline);
+  if (n < 1 || n > line.length) throw new UsageError(`--from-turn ${n} is out of range: "${header.slot}" has turns 1..${line.length}`);
+  const forked: Header = { ...header, slot: newSlot, created: new Date().toISOString(), forked_from: { slot: header.slot, turn: n } };
+  await env.store.create(forked);
+  let parent: number | null = null;
+  for (const [id, e] of line.slice(0, n).entries()) {
+    await env.store.append(newSlot, { ...e, id, parent });
+    parent = id;
+  }
+  return forked;
+}
+
+interface ContinueFlags extends SessionFlags {
+  fromTurn?: number | undefined;
+}
+
+export async function resume(slotArg: string | undefined, flags: ContinueFlags): Promise<number> {
+  const env = environment();
+  if (flags.fromTurn !== undefined && flags.slot === undefined) throw new UsageError('--from-turn needs --slot NEW: a fork goes into a new slot');
+  const source = slotArg !== undefined ? checkSlot(slotArg) : await latestSlot(env);
+  const loaded = await env.store.load(source);
+  const ui = makeUi(flags);
+  for (const w of loaded.warnings) ui.notice(w);
+  let header = loaded.header;
+  let timeline = fold(loaded.events);
+  if (flags.slot !== undefined) {
+    const target = checkSlot(flags.slot);
+    if (await env.store.exists(target)) throw new UsageError(`slot "${target}" already exists; choose another --slot`);
+    header = await fork(env, header, timeline, flags.fromTurn ?? mainLine(timeline).length, target);
+    timeline = fold((await env.store.load(target)).events);
+    ui.notice(`Forked "${source}" at turn ${header.forked_from?.turn ?? 0} into "${target}".`);
+  }
+  const pack = loadPack(header.pack.dir ?? header.pack.id, env.home);
+  if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
+  const settings = makeSettings(env, flags, header);
+  const narrator = makeNarrator(env, settings, pack, flags, ui);
+  const state = initialState(pack.manifest, header.vars, pack.script?.start ?? null);
+  return runGame({ pack, narrator, ui, store: env.store, slot: header.slot, timeline, initialState: state }, flags);
+}
+
+export function continueCommand() {
+  return withSessionOptions(
+    new Command('continue')
+      .description('resume a saved game (the latest when no slot is given); with --from-turn N --slot NEW, fork it')
+      .argument('[slot]', 'save slot')
+      .option('--from-turn <n>', 'fork: keep turns 1..N in the new --slot', integer),
+  ).action(action((slot, opts) => resume(slot, opts)));
+}

@@ -1,0 +1,27 @@
+/** Options shared by play and continue, declared once. */
+import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not a whole number`);
+  return n;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function withSessionOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .addOption(new Option('--provider <name>', 'narrator: offline (authored script, no network) or openai (any OpenAI-compatible server)').choices(['offline', 'openai'] as const))
+    .option('--model <name>', 'model name (env PROMPTQUEST_MODEL; default gpt-4o-mini)')
+    .option('--base-url <url>', 'OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama) (env OPENAI_BASE_URL)')
+    .option('--slot <name>', 'save slot name (new games: must not exist yet)')
+    .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt), generate').choices(['off', 'prompt', 'generate'] as const))
+    .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
+    .option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)', collect)
+    .option('--json', 'print only JSON Lines events on stdout')
+    .option('--verbose', 'show each raw model reply and each repair step on stderr');
+}
+
+export { integer };

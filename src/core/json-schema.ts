@@ -1,0 +1,35 @@
+/**
+ * The reply schema as JSON Schema, in two flavours. Servers that compile the schema
+ * into a grammar (llama.cpp, Ollama, vLLM) get length bounds, so a rambling small
+ * model is forced to close its JSON; OpenAI's strict mode rejects those keywords, so
+ * it gets the strict subset and zod checks the bounds afterwards.
+ */
+import { z } from 'zod';
+import { Reply } from './reply.js';
+
+export type SchemaFlavour = 'strict' | 'bounded';
+
+const BOUND_KEYWORDS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'pattern', 'format'];
+
+type Json = Record<string, unknown>;
+
+/** Strict mode needs every property required and no extra ones, at every depth. */
+function tighten(node: unknown, flavour: SchemaFlavour): unknown {
+  if (Array.isArray(node)) return node.map((n) => tighten(n, flavour));
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) {
+    if (k === '$schema') continue;
+    if (flavour === 'strict' && BOUND_KEYWORDS.includes(k)) continue;
+    out[k] = tighten(v, flavour);
+  }
+  if (out.type === 'object' && out.properties && typeof out.properties === 'object') {
+    out.required = Object.keys(out.properties);
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+export function replyJsonSchema(flavour: SchemaFlavour): Json {
+  return tighten(z.toJSONSchema(Reply, { target: 'draft-7' }), flavour) as Json;
+}

@@ -1,0 +1,73 @@
+/**
+ * Neutralise untrusted text (model output, pack text, saved games) before it
+ * can reach a terminal. A model can emit escape sequences that clear the
+ * screen, retitle the window, write the clipboard (OSC 52) or hide text with
+ * bidi overrides; after `sanitizeText` none of that survives.
+ *
+ * Pure: no I/O. The output contains no C0 control except `\n` and `\t`, no DEL,
+ * no C1 control and no bidi override/isolate, so sanitising twice changes
+ * nothing (every pattern below needs one of those characters to match).
+ */
+
+/**
+ * Control strings (OSC, DCS, SOS, PM, APC) in 7-bit (`ESC ]`, `ESC P`, `ESC X`,
+ * `ESC ^`, `ESC _`) or 8-bit (U+009D, U+0090, U+0098, U+009E, U+009F) form,
+ * with their payload, up to a terminator: BEL, `ESC \` or the 8-bit ST U+009C.
+ * The payload may not contain ESC or ST: a terminal aborts the string there,
+ * so an unterminated introducer is left for the later passes to strip alone
+ * (its payload then shows as harmless plain text rather than eating the rest).
+ */
+const CONTROL_STRING = /(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)/g;
+
+/** CSI (`ESC [` or 8-bit U+009B): parameter bytes, intermediate bytes, one final byte. */
+const CSI = /(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]/g;
+
+/**
+ * Any other ESC sequence: intermediates then one final byte, e.g. `ESC c`
+ * (full reset), `ESC 7`, `ESC ( B`. Also mops up introducers left unmatched above.
+ */
+const ESC_SEQUENCE = /\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
+
+/**
+ * Single characters that are never kept: C0 controls except TAB (\x09) and
+ * LF (\x0a) — this includes BEL, backspace, a lone CR, a lone ESC — plus DEL,
+ * all C1 controls, and the bidi embeddings/overrides (U+202A–U+202E) and
+ * isolates (U+2066–U+2069) that can make text read differently from its bytes.
+ */
+const STRAY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Return `s` with everything that could act on a terminal removed; other text untouched. */
+export function sanitizeText(s: string): string {
+  return s
+    .replace(/\r\n/g, '\n') // Windows line ends are ordinary newlines, not a stray CR
+    .replace(CONTROL_STRING, '') // whole strings first, so their payload goes too
+    .replace(CSI, '')
+    .replace(ESC_SEQUENCE, '')
+    .replace(STRAY_CONTROL, '');
+}
+
+/** Only arrays and plain objects are walked; class instances (Date, Map, ...) are left alone. */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Return a copy of JSON-like `value` with `sanitizeText` applied to every
+ * string in it, object keys included (keys get displayed too, e.g. state
+ * flags). Values are tree-shaped here (parsed JSON), so cycles are not handled.
+ */
+export function sanitizeDeep<T>(value: T): T {
+  return walk(value) as T;
+}
+
+function walk(value: unknown): unknown {
+  if (typeof value === 'string') return sanitizeText(value);
+  if (Array.isArray(value)) return value.map(walk);
+  if (isPlainObject(value)) {
+    // fromEntries defines own properties, so a "__proto__" key stays data.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeText(k), walk(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,34 @@
+/** The game state the engine keeps. The model only proposes changes to it. */
+import { z } from 'zod';
+import type { Manifest } from './pack.js';
+
+export const GameState = z.object({
+  scene: z.string().nullable().describe('current scene of the authored script, if any'),
+  stats: z.record(z.string(), z.number()),
+  inventory: z.array(z.string()),
+  flags: z.record(z.string(), z.boolean()),
+  vars: z.record(z.string(), z.string()),
+  /** Wrong answers given to the current scene's riddle. */
+  misses: z.number().int().nonnegative(),
+});
+export type GameState = z.infer<typeof GameState>;
+
+/** Player variables: the pack's defaults overridden by what the player gave. */
+export function resolveVars(manifest: Manifest, given: Record<string, string>): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const v of manifest.variables) vars[v.name] = given[v.name] ?? v.default;
+  return vars;
+}
+
+export function initialState(manifest: Manifest, vars: Record<string, string>, scene: string | null): GameState {
+  const stats: Record<string, number> = {};
+  for (const [name, def] of Object.entries(manifest.state.stats)) stats[name] = def.start;
+  return {
+    scene,
+    stats,
+    inventory: [...manifest.state.inventory],
+    flags: { ...manifest.state.flags },
+    vars: resolveVars(manifest, vars),
+    misses: 0,
+  };
+}

@@ -1,0 +1,95 @@
+/** In-game slash commands. Every move (undo, redo, alternative) is a journal event. */
+import { alternatives } from '../core/journal.js';
+import type { Game } from './game.js';
+
+export type CommandOutcome = 'continue' | 'quit';
+
+export const HELP = [
+  'Type a choice number, or anything you want to do. Commands:',
+  '  /undo          take back the last turn (repeatable)',
+  '  /redo          play an undone turn again',
+  '  /retry         ask the narrator again for the same input (keeps the alternatives)',
+  '  /alt [N]       list the alternatives of this turn, or switch to number N',
+  '  /state         show stats, inventory and flags',
+  '  /image         show the image prompt of this scene (English, for Midjourney)',
+  '  /save          tell where the game is saved (every turn is saved as it happens)',
+  '  /help          this help',
+  '  /quit          save and leave (resume with: promptquest continue)',
+].join('\n');
+
+const now = () => new Date().toISOString();
+
+async function undo(game: Game): Promise<void> {
+  const head = game.head;
+  if (!head || head.parent === null) return game.o.ui.notice('Nothing to undo: this is the opening.');
+  await game.record({ type: 'undo', to: head.parent, at: now() });
+  game.o.ui.event('undo', { to_turn: depth(game) });
+  game.show();
+}
+
+async function redo(game: Game): Promise<void> {
+  const to = game.o.timeline.redo.at(-1);
+  if (to === undefined) return game.o.ui.notice('Nothing to redo.');
+  await game.record({ type: 'redo', to, at: now() });
+  game.o.ui.event('redo', { to_turn: depth(game) });
+  game.show();
+}
+
+async function retry(game: Game): Promise<void> {
+  const head = game.head;
+  const parent = head?.parent != null ? game.o.timeline.turns.get(head.parent) : undefined;
+  if (!head || !parent || head.input === null) return game.o.ui.notice('Nothing to retry: this is the opening.');
+  if (await game.play(head.input, parent)) {
+    const alts = game.head ? alternatives(game.o.timeline, game.head.id) : [];
+    game.o.ui.notice(`Alternative ${alts.length} of ${alts.length} (/alt to browse).`);
+  }
+}
+
+async function alt(game: Game, arg: string | undefined): Promise<void> {
+  const head = game.head;
+  if (!head) return;
+  const alts = alternatives(game.o.timeline, head.id);
+  if (!arg) {
+    const lines = alts.map((a, i) => `${a.id === head.id ? '*' : ' '} ${i + 1}. ${a.turn.narration.slice(0, 70).replace(/\n/g, ' ')}`);
+    return game.o.ui.info(`Alternatives of this turn:\n${lines.join('\n')}`);
+  }
+  const chosen = alts[Number(arg) - 1];
+  if (!chosen) return game.o.ui.notice(`No alternative ${arg}: there are ${alts.length}.`);
+  await game.record({ type: 'select', to: chosen.id, at: now() });
+  game.show();
+}
+
+function depth(game: Game): number {
+  let n = 0;
+  for (let e = game.head; e; e = e.parent === null ? null : (game.o.timeline.turns.get(e.parent) ?? null)) n++;
+  return n;
+}
+
+function showState(game: Game): void {
+  const s = game.head?.state;
+  if (!s) return;
+  const stats = Object.entries(s.stats).map(([k, v]) => `${k} ${v}`).join(', ') || '—';
+  const flags = Object.entries(s.flags).filter(([, v]) => v).map(([k]) => k).join(', ') || '—';
+  game.o.ui.info(`Stats: ${stats}\nInventory: ${s.inventory.join(', ') || '—'}\nFlags: ${flags}`);
+  game.o.ui.event('state', { state: s });
+}
+
+export async function runCommand(game: Game, line: string): Promise<CommandOutcome> {
+  const [name, arg] = line.slice(1).trim().split(/\s+/);
+  switch (name?.toLowerCase()) {
+    case 'quit': case 'exit': case 'q': return 'quit';
+    case 'help': case '?': game.o.ui.info(HELP); break;
+    case 'save':
+      game.o.ui.notice(`Saved as "${game.o.slot}" (${game.o.store.describe(game.o.slot)}).`);
+      game.o.ui.event('saved', { slot: game.o.slot });
+      break;
+    case 'state': showState(game); break;
+    case 'image': game.o.ui.info(game.head?.turn.image_prompt ?? 'No image prompt for this scene.'); break;
+    case 'undo': await undo(game); break;
+    case 'redo': await redo(game); break;
+    case 'retry': await retry(game); break;
+    case 'alt': await alt(game, arg); break;
+    default: game.o.ui.notice(`Unknown command "/${name ?? ''}". Type /help for the list.`);
+  }
+  return 'continue';
+}

@@ -1,0 +1,151 @@
+/**
+ * The game loop over the ports: show the head turn, take input, play a turn or an
+ * in-game command, append every change to the journal as it happens.
+ */
+import type { Pack, Script } from '../core/pack.js';
+import { composeImagePrompt } from '../core/image.js';
+import { headTurn, mainLine, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
+import type { GameState } from '../core/state.js';
+import type { Turn } from '../core/reply.js';
+import type { NarrateOptions, Narrator, SaveStore, Ui } from './ports.js';
+import { narrateTurn, openingTurn, planTurn, RefusalError, type TurnPlan, type TurnResult } from './turn.js';
+import { runCommand, type CommandOutcome } from './commands.js';
+
+export type GameEnd = 'quit' | 'ending' | 'eof';
+
+export interface GameOptions {
+  pack: Pack;
+  narrator: Narrator;
+  ui: Ui;
+  store: SaveStore;
+  slot: string;
+  timeline: Timeline;
+  initialState: GameState;
+  /** Narration as it arrives, for a ui that can show it live. */
+  stream?: Pick<NarrateOptions, 'onText' | 'onRestart'>;
+}
+
+export class Game {
+  /** Aborts the model request of the turn in progress (Ctrl-C). */
+  private inFlight: AbortController | null = null;
+
+  constructor(readonly o: GameOptions) {}
+
+  get busy(): boolean {
+    return this.inFlight !== null;
+  }
+
+  /** Cancel the request in flight; false when there is none (or it is already cancelled). */
+  abortTurn(): boolean {
+    if (!this.inFlight || this.inFlight.signal.aborted) return false;
+    this.inFlight.abort();
+    return true;
+  }
+
+  get head(): TurnEvent | null {
+    return headTurn(this.o.timeline);
+  }
+
+  async record(event: JournalEvent): Promise<void> {
+    await this.o.store.append(this.o.slot, event);
+    step(this.o.timeline, event);
+  }
+
+  show(): void {
+    const head = this.head;
+    if (!head) return;
+    this.o.ui.showTurn({ n: mainLine(this.o.timeline).length, turn: head.turn, state: head.state });
+  }
+
+  async run(): Promise<GameEnd> {
+    if (!this.head) await this.open();
+    this.show();
+    for (;;) {
+      const head = this.head;
+      const ended = head?.turn.game_over != null;
+      const line = await this.o.ui.ask(head?.turn.choices ?? [], ended);
+      if (line === null) return 'eof';
+      const text = line.trim();
+      if (text === '') continue;
+      if (text.startsWith('/')) {
+        const outcome: CommandOutcome = await runCommand(this, text);
+        if (outcome === 'quit') return 'quit';
+        continue;
+      }
+      if (ended) return 'ending';
+      await this.play(text);
+    }
+  }
+
+  private async open(): Promise<void> {
+    const { pack, initialState } = this.o;
+    if (pack.script) {
+      const turn = openingTurn(pack as Pack & { script: Script }, initialState);
+      await this.append(null, null, { turn, state: initialState, raw: null, usage: null, calls: 0, notes: [] }, null);
+      return;
+    }
+    const plan: TurnPlan = { input: null, said: null, state: initialState, rails: null, authored: null };
+    await this.narrateAndAppend(plan, null);
+  }
+
+  /** Play one input from the head. Returns false when the turn did not advance. */
+  async play(input: string, parent: TurnEvent | null = this.head): Promise<boolean> {
+    if (!parent) return false;
+    const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices);
+    return this.narrateAndAppend(plan, parent);
+  }
+
+  private async narrateAndAppend(plan: TurnPlan, parent: TurnEvent | null): Promise<boolean> {
+    const history = parent ? this.historyTo(parent) : [];
+    const notes = parent?.notes ?? [];
+    this.inFlight = new AbortController();
+    try {
+      const result = await narrateTurn(this.o.narrator, this.o.pack, plan, history, notes, {
+        signal: this.inFlight.signal,
+        ...this.o.stream,
+      });
+      await this.append(plan.input, plan.said, result, parent);
+      this.show();
+      return true;
+    } catch (err) {
+      if (err instanceof RefusalError) {
+        this.o.ui.notice(`The narrator declined: ${err.message} (the turn was not played; try other words or /retry)`);
+        return false;
+      }
+      if (this.inFlight.signal.aborted) {
+        this.o.ui.notice('Request cancelled; the turn was not played.');
+        return false;
+      }
+      throw err;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  private historyTo(parent: TurnEvent) {
+    const line: TurnEvent[] = [];
+    for (let e: TurnEvent | undefined = parent; e; e = e.parent === null ? undefined : this.o.timeline.turns.get(e.parent)) {
+      line.push(e);
+    }
+    return line.reverse().map((e) => ({ said: e.said, turn: e.turn }));
+  }
+
+  private async append(input: string | null, said: string | null, r: TurnResult, parent: TurnEvent | null) {
+    const turn: Turn = { ...r.turn, image_prompt: composeImagePrompt(this.o.pack.manifest, r.turn.image_prompt) };
+    const event: TurnEvent = {
+      type: 'turn',
+      id: this.o.timeline.nextId,
+      parent: parent?.id ?? null,
+      input,
+      said,
+      raw: r.raw,
+      turn,
+      state: r.state,
+      usage: r.usage,
+      calls: r.calls,
+      notes: r.notes,
+      at: new Date().toISOString(),
+    };
+    await this.record(event);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The engine's ports: the model, the terminal and the disk, each behind one small
+ * interface so tests and the offline narrator plug in like any other adapter.
+ */
+import type { Pack } from '../core/pack.js';
+import type { PastTurn, Rails } from '../core/prompt.js';
+import type { Reply, Turn } from '../core/reply.js';
+import type { GameState } from '../core/state.js';
+import type { Header, JournalEvent, Usage } from '../core/journal.js';
+
+export interface NarrationRequest {
+  pack: Pack;
+  /** State after the engine has resolved the input (rails) or before the turn (free play). */
+  state: GameState;
+  history: PastTurn[];
+  said: string | null;
+  rails: Rails | null;
+  /** The authored rendering of this turn, when the pack has a script. */
+  authored: { narration: string; image: string | null } | null;
+  notes: string[];
+}
+
+export type Narration =
+  | { kind: 'reply'; reply: Reply | Turn; raw: string | null; usage: Usage | null; calls: number }
+  | { kind: 'refusal'; text: string; calls: number };
+
+export interface NarrateOptions {
+  signal?: AbortSignal;
+  /** Narration text as it arrives, for narrators that stream. */
+  onText?: (delta: string) => void;
+  /** The reply is being asked for again from scratch: text shown so far is void. */
+  onRestart?: () => void;
+}
+
+export interface Narrator {
+  readonly provider: 'offline' | 'openai';
+  readonly model: string | null;
+  narrate(request: NarrationRequest, options?: NarrateOptions): Promise<Narration>;
+}
+
+export interface TurnView {
+  n: number;
+  turn: Turn;
+  state: GameState;
+}
+
+export interface Ui {
+  showTurn(view: TurnView): void;
+  /** Resolves with one line of input, or null at end of input. */
+  ask(choices: string[], ended: boolean): Promise<string | null>;
+  notice(text: string): void;
+  /** Multi-line information asked for by the player (/help, /state). */
+  info(text: string): void;
+  /** A machine-readable event (only the JSON ui prints these). */
+  event(type: string, data: Record<string, unknown>): void;
+  close(): void;
+}
+
+export interface SlotSummary {
+  slot: string;
+  header: Header;
+  turns: number;
+  lastPlayed: string;
+  ending: string | null;
+}
+
+export interface LoadedSave {
+  header: Header;
+  events: JournalEvent[];
+  warnings: string[];
+}
+
+export interface SaveStore {
+  exists(slot: string): Promise<boolean>;
+  create(header: Header): Promise<void>;
+  append(slot: string, event: JournalEvent): Promise<void>;
+  load(slot: string): Promise<LoadedSave>;
+  list(): Promise<SlotSummary[]>;
+  remove(slot: string): Promise<void>;
+  /** Where a slot lives, for messages. */
+  describe(slot: string): string;
+}

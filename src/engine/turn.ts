@@ -1,0 +1,116 @@
+/**
+ * One turn: input -> (script resolution) -> narrator -> validate -> apply -> journal event.
+ * The engine keeps the rules: with a script the script decides what happens and
+ * the narrator only tells it; without one, the model's proposals are checked.
+ */
+import type { Pack, Scene, Script } from '../core/pack.js';
+import type { Rails } from '../core/prompt.js';
+import { applyProposal } from '../core/reducer.js';
+import { NO_CHANGES, type Turn } from '../core/reply.js';
+import { choiceNumber } from '../core/judge.js';
+import { currentScene, resolveInput, sceneEnding, sceneText, visibleChoices, type ScriptOutcome } from '../core/script.js';
+import { sanitizeDeep } from '../core/sanitize.js';
+import type { GameState } from '../core/state.js';
+import type { TurnEvent } from '../core/journal.js';
+import type { PastTurn } from '../core/prompt.js';
+import type { NarrateOptions, Narrator } from './ports.js';
+
+export class RefusalError extends Error {}
+
+export interface TurnPlan {
+  input: string | null;
+  said: string | null;
+  state: GameState;
+  rails: Rails | null;
+  authored: { narration: string; image: string | null } | null;
+}
+
+const NOTHING_HAPPENS: Record<string, string> = { zh: '什么也没有发生。', en: 'Nothing comes of that.' };
+
+function nothingHappens(pack: Pack): string {
+  return NOTHING_HAPPENS[pack.manifest.language.slice(0, 2)] ?? NOTHING_HAPPENS.en!;
+}
+
+/** "2" means the second choice offered: tell the model (and the journal) what it meant. */
+export function expandInput(input: string, choices: readonly string[]): string {
+  const n = choiceNumber(input);
+  const text = n !== null ? choices[n - 1] : undefined;
+  return text ? `${n}. ${text}` : input;
+}
+
+function railsFor(pack: Pack, scene: Scene, state: GameState, event: string, narration: string): Rails {
+  return {
+    event,
+    sceneText: narration,
+    beats: scene.beats ?? [],
+    choices: visibleChoices(scene, state).map((c) => c.text),
+    ending: sceneEnding(scene),
+  };
+}
+
+function authoredNarration(pack: Pack, outcome: ScriptOutcome, scene: Scene): string {
+  const parts: string[] = [];
+  if (outcome.say) parts.push(outcome.say);
+  if (outcome.moved) parts.push(sceneText(scene));
+  if (parts.length === 0) parts.push(nothingHappens(pack));
+  return parts.join('\n\n');
+}
+
+/** The opening of a scripted pack: the start scene as authored, no model call. */
+export function openingTurn(pack: Pack & { script: Script }, state: GameState): Turn {
+  const scene = currentScene(pack.script, state);
+  return {
+    narration: sceneText(scene),
+    choices: visibleChoices(scene, state).map((c) => c.text),
+    image_prompt: scene.image ?? null,
+    state_changes: NO_CHANGES,
+    game_over: sceneEnding(scene),
+  };
+}
+
+export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[]): TurnPlan {
+  if (!pack.script) return { input, said: expandInput(input, offered), state, rails: null, authored: null };
+  const outcome = resolveInput(pack.script, pack.manifest.state, state, input);
+  const scene = currentScene(pack.script, outcome.state);
+  const narration = authoredNarration(pack, outcome, scene);
+  // A right answer is not repeated to the model: the secret stays in the engine.
+  const said = outcome.kind === 'right' ? '(answers the riddle correctly)' : expandInput(input, offered);
+  return {
+    input,
+    said,
+    state: outcome.state,
+    rails: railsFor(pack, scene, outcome.state, outcome.event, narration),
+    authored: { narration, image: outcome.moved ? (scene.image ?? null) : null },
+  };
+}
+
+export interface TurnResult {
+  turn: Turn;
+  state: GameState;
+  raw: string | null;
+  usage: TurnEvent['usage'];
+  calls: number;
+  notes: string[];
+}
+
+/** Ask the narrator, then make its reply obey the engine: rails fix choices and endings. */
+export async function narrateTurn(
+  narrator: Narrator,
+  pack: Pack,
+  plan: TurnPlan,
+  history: PastTurn[],
+  notes: string[],
+  options: NarrateOptions,
+): Promise<TurnResult> {
+  const request = { pack, state: plan.state, history, said: plan.said, rails: plan.rails, authored: plan.authored, notes };
+  const result = await narrator.narrate(request, options);
+  if (result.kind === 'refusal') throw new RefusalError(result.text);
+  const reply = sanitizeDeep(result.reply);
+  const base = { raw: result.raw, usage: result.usage, calls: result.calls };
+  if (plan.rails) {
+    const turn: Turn = { ...reply, choices: plan.rails.choices, game_over: plan.rails.ending, state_changes: NO_CHANGES };
+    return { ...base, turn, state: plan.state, notes: [] };
+  }
+  const applied = applyProposal(plan.state, reply.state_changes, pack.manifest.state);
+  return { ...base, turn: reply, state: applied.state, notes: applied.notes };
+}
