@@ -21,6 +21,8 @@ export interface OpenAINarratorOptions {
   baseURL: string | null;
   apiKey: string | null;
   timeoutMs: number;
+  /** Passed to servers that support repeatable sampling. */
+  seed?: number | null;
   cache: CapabilityCache;
   /** Verbose mode: each raw reply and each repair step. */
   log?: (line: string) => void;
@@ -144,6 +146,7 @@ export class OpenAINarrator implements Narrator {
         max_tokens: maxTokens,
         stream: true,
         stream_options: { include_usage: true },
+        ...(this.o.seed != null ? { seed: this.o.seed } : {}),
         ...(request.pack.manifest.model.temperature !== undefined ? { temperature: request.pack.manifest.model.temperature } : {}),
         ...this.responseFormat(cap),
       },

@@ -54,7 +54,7 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   const settings = makeSettings(env, flags, header);
   const narrator = makeNarrator(env, settings, pack, flags, ui);
   const state = initialState(pack.manifest, header.vars, pack.script?.start ?? null);
-  return runGame({ pack, narrator, ui, store: env.store, slot: header.slot, timeline, initialState: state }, flags);
+  return runGame({ pack, narrator, ui, store: env.store, slot: header.slot, timeline, initialState: state });
 }
 
 export function continueCommand() {

@@ -41,7 +41,7 @@ export async function play(packRef: string | undefined, flags: SessionFlags): Pr
     forked_from: null,
   };
   await env.store.create(header);
-  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state }, flags);
+  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state });
 }
 
 export function playCommand() {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { input } from '@inquirer/prompts';
 import type { Pack } from '../core/pack.js';
 import { UsageError } from '../core/errors.js';
+import { newSlotName } from '../core/slot.js';
 import { resolveSettings, type Settings } from '../core/settings.js';
 import type { Header } from '../core/journal.js';
 import { homeDir, savesDir } from '../adapters/paths.js';
@@ -63,6 +64,7 @@ export function makeNarrator(env: Environment, settings: Settings, pack: Pack, f
     baseURL: settings.baseURL,
     apiKey: settings.apiKey,
     timeoutMs: settings.timeoutMs,
+    seed: flags.seed ?? null,
     cache: capabilityCache(env.conf),
     ...(flags.verbose || process.env.DEBUG?.includes('promptquest') ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
   });
@@ -104,13 +106,10 @@ export async function askVars(pack: Pack, given: Record<string, string>, flags: 
   return vars;
 }
 
-export const freshSlotName = (packId: string): string => {
-  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-  return `${packId}-${stamp}-${randomBytes(2).toString('hex')}`;
-};
+export const freshSlotName = (packId: string): string => newSlotName(packId, new Date(), randomBytes(2).toString('hex'));
 
 /** Run the loop; Ctrl-C cancels a request in flight, a second one (or one at the prompt) quits. */
-export async function runGame(options: GameOptions, flags: SessionFlags): Promise<number> {
+export async function runGame(options: GameOptions): Promise<number> {
   const { ui } = options;
   const stream = ui instanceof TtyUi ? { onText: ui.streamText, onRestart: ui.restartStream } : undefined;
   const game = new Game({ ...options, ...(stream ? { stream } : {}) });
@@ -125,9 +124,7 @@ export async function runGame(options: GameOptions, flags: SessionFlags): Promis
   process.on('SIGINT', onSigint);
   try {
     const end = await game.run();
-    if (end !== 'ending' || flags.json) {
-      ui.notice(`Saved as "${options.slot}". Resume with: promptquest continue ${options.slot}`);
-    }
+    ui.notice(`Saved as "${options.slot}". Resume with: promptquest continue ${options.slot}`);
     ui.event('saved', { slot: options.slot, reason: end });
     return 0;
   } finally {

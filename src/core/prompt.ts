@@ -96,7 +96,7 @@ function railsText(r: Rails): string {
     `## Engine directive\nWhat happened: ${r.event}`,
     `Scene (authored reference, retell it in your own words):\n${r.sceneText}`,
   ];
-  if (r.beats.length) parts.push(`Beats to convey: ${r.beats.join('; ')}`);
+  if (r.beats.length) parts.push(`Beats to convey:\n${r.beats.map((b) => `- ${b}`).join('\n')}`);
   if (r.ending) parts.push(`This is an ending (${r.ending.outcome}: ${r.ending.reason}). Set game_over accordingly.`);
   else parts.push(`Offer exactly these choices, in order:\n${r.choices.map((c, i) => `${i + 1}. ${c}`).join('\n')}`);
   parts.push('Leave state_changes empty: the engine has applied the effects.');
@@ -125,7 +125,8 @@ export function buildMessages(p: PromptInput): { messages: ChatMessage[]; lore: 
     { role: 'assistant', content: compactTurn(t.turn) },
   ]);
   const lastNarration = p.history.at(-1)?.turn.narration ?? '';
-  const lore = selectLore(p.pack.lore, `${p.said ?? ''}\n${lastNarration}`, p.pack.manifest.lore_budget);
+  const context = `${p.said ?? ''}\n${lastNarration}\n${p.rails?.sceneText ?? ''}`;
+  const lore = selectLore(p.pack.lore, context, p.pack.manifest.lore_budget);
   const messages: ChatMessage[] = [
     { role: 'system', content: `${system}\n\n${engineRules(p.pack)}` },
     ...examples,

@@ -84,6 +84,18 @@ export function planTurn(pack: Pack, state: GameState, input: string, offered: r
   };
 }
 
+const LEADING_NUMBER = /^\s*\(?\d{1,2}[.)、:]\s*/u;
+
+/** Untrusted text made safe for a terminal; "1. Go" -> "Go", since the ui numbers choices itself. */
+export function cleanReply(reply: Turn): Turn {
+  const clean = sanitizeDeep(reply);
+  return {
+    ...clean,
+    narration: clean.narration.trim() || '…',
+    choices: clean.choices.map((c) => c.replace(LEADING_NUMBER, '').trim() || c.trim()),
+  };
+}
+
 export interface TurnResult {
   turn: Turn;
   state: GameState;
@@ -105,7 +117,7 @@ export async function narrateTurn(
   const request = { pack, state: plan.state, history, said: plan.said, rails: plan.rails, authored: plan.authored, notes };
   const result = await narrator.narrate(request, options);
   if (result.kind === 'refusal') throw new RefusalError(result.text);
-  const reply = sanitizeDeep(result.reply);
+  const reply = cleanReply(result.reply);
   const base = { raw: result.raw, usage: result.usage, calls: result.calls };
   if (plan.rails) {
     const turn: Turn = { ...reply, choices: plan.rails.choices, game_over: plan.rails.ending, state_changes: NO_CHANGES };
