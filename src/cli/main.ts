@@ -2,6 +2,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { playCommand } from './play.js';
 import { continueCommand } from './continue.js';
+import { configCommand } from './config.js';
 import { VERSION } from './version.js';
 
 const program = new Command('promptquest')
@@ -10,9 +11,15 @@ const program = new Command('promptquest')
   .showSuggestionAfterError()
   .exitOverride()
   .addCommand(playCommand())
-  .addCommand(continueCommand());
+  .addCommand(continueCommand())
+  .addCommand(configCommand());
 
-program.commands.forEach((c) => c.exitOverride());
+/** Usage errors of every subcommand, however deep, come back here as exit code 2. */
+function overrideExits(cmd: { commands: readonly unknown[]; exitOverride(): unknown }): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands as (typeof cmd)[]) overrideExits(sub);
+}
+overrideExits(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,74 @@
+/**
+ * Runs the built CLI (dist/, built by `npm test` before vitest) as a child process,
+ * with its own PROMPTQUEST_HOME, piped stdin and no API key from the outside world.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'promptquest.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Lines fed to stdin (joined with \n, ending with one), or raw text. */
+  input?: string[] | string;
+  home?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export function tempHome(prefix = 'pq-home-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Environment with nothing inherited that could point the CLI at a real model. */
+export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PROMPTQUEST_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0' };
+  for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PROMPTQUEST_MODEL', 'DEBUG']) delete env[k];
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
+  const home = o.home ?? tempHome();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: o.cwd ?? ROOT,
+      env: cleanEnv(home, o.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 15_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ code, signal, stdout, stderr });
+    });
+    const input = o.input === undefined ? '' : Array.isArray(o.input) ? o.input.map((l) => `${l}\n`).join('') : o.input;
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** The JSON Lines events of a --json run. */
+export function jsonEvents(stdout: string): Array<Record<string, unknown> & { type: string }> {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown> & { type: string });
+}
