@@ -1,6 +1,37 @@
-/** Turning the SDK's typed errors into one line a player can act on. */
+/**
+ * What can go wrong talking to a model server, and turning it into one line a
+ * player can act on. The SDK already retried what is worth retrying (408, 409,
+ * 429, 5xx and failed connections, `SDK_RETRIES` times, honouring Retry-After)
+ * before any of these errors reaches us.
+ */
 import OpenAI from 'openai';
 import { RuntimeFailure } from '../core/errors.js';
+
+/** Retries the SDK makes itself for 408/409/429/5xx and connection failures. */
+export const SDK_RETRIES = 2;
+
+/**
+ * Longest Retry-After the SDK is allowed to sit through. A server asking for
+ * minutes would look like a frozen game; better to say so and let the player
+ * come back (`promptquest continue`).
+ */
+export const MAX_RETRY_AFTER_S = 30;
+
+/** The connection died after the reply had started: worth asking again from scratch. */
+export class StreamBroken extends Error {
+  constructor(cause: unknown) {
+    super(`the connection dropped mid-reply (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+  }
+}
+
+/** Nothing arrived from the server for the whole timeout: neither headers nor tokens. */
+export class Stalled extends Error {
+  /** Stalls so far this turn, for the final message. */
+  tries = 1;
+  constructor(readonly seconds: number) {
+    super(`the server sent nothing for ${seconds} s`);
+  }
+}
 
 /** A 400 that rejects the response_format we asked for (LM Studio, older llama.cpp). */
 export function isFormatRejection(err: unknown): boolean {
@@ -9,23 +40,64 @@ export function isFormatRejection(err: unknown): boolean {
   return /response_format|json_schema|json_object|grammar|schema/.test(text);
 }
 
-/** The connection died after the reply had started: worth asking again from scratch. */
-export function isStreamBroken(err: unknown): boolean {
-  if (err instanceof OpenAI.APIUserAbortError) return false;
-  if (err instanceof OpenAI.APIConnectionError) return true;
-  if (err instanceof OpenAI.APIError) return false;
-  const msg = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
-  return /terminated|socket|ECONNRESET|premature|aborted|other side closed|incomplete/i.test(msg);
+/** The wait a response asks for (Retry-After-Ms, or Retry-After in seconds or as a date), or null. */
+export function retryAfterSeconds(headers: Headers | undefined): number | null {
+  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms)) return ms / 1000;
+  const value = headers?.get('retry-after');
+  if (!value) return null;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds)) return seconds;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : (date - Date.now()) / 1000;
 }
 
-export function describeApiError(err: unknown, baseURL: string, model: string): RuntimeFailure {
+/**
+ * A fetch that tells the SDK not to retry (`x-should-retry: false`, which it
+ * obeys) when the server asks for a wait longer than `maxSeconds`; shorter
+ * waits are left to the SDK, which honours them.
+ */
+export function capRetryAfter(fetchImpl: typeof fetch, maxSeconds: number): typeof fetch {
+  return async (input, init) => {
+    const res = await fetchImpl(input, init);
+    const wait = res.ok ? null : retryAfterSeconds(res.headers);
+    if (wait === null || wait <= maxSeconds) return res;
+    const headers = new Headers(res.headers);
+    headers.set('x-should-retry', 'false');
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  };
+}
+
+/** One short line of a server's error text: no status prefix, no newlines. */
+function detailOf(message: string): string {
+  return message.replace(/^\d{3}\s+/, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+const retried = (status: number | undefined): boolean =>
+  status === 408 || status === 409 || status === 429 || (status !== undefined && status >= 500);
+
+const ATTEMPTS = `${SDK_RETRIES + 1} attempts`;
+const COME_BACK = 'the game is saved up to the last turn: promptquest continue';
+
+export interface ErrorContext {
+  baseURL: string;
+  model: string;
+}
+
+export function describeApiError(err: unknown, { baseURL, model }: ErrorContext): RuntimeFailure {
   const local = !baseURL.includes('api.openai.com');
-  if (err instanceof OpenAI.APIConnectionTimeoutError) {
-    return new RuntimeFailure(`the model server at ${baseURL} did not answer in time`, 'is it overloaded? raise the timeout with: promptquest config set timeout 300');
+  if (err instanceof Stalled) {
+    return new RuntimeFailure(
+      `the model server at ${baseURL} sent nothing for ${err.seconds} s (${err.tries === 1 ? '1 try' : `${err.tries} tries`})`,
+      'is it overloaded, or the model too big for this machine? raise the limit (promptquest config set timeout 300), then: promptquest continue',
+    );
+  }
+  if (err instanceof StreamBroken) {
+    return new RuntimeFailure(`the connection to the model server at ${baseURL} kept dropping mid-reply`, `check the server; ${COME_BACK}`);
   }
   if (err instanceof OpenAI.APIConnectionError) {
     return new RuntimeFailure(
-      `cannot reach the model server at ${baseURL}`,
+      `cannot reach the model server at ${baseURL} (${ATTEMPTS})`,
       local ? 'is it running? check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)' : 'check your network, or use --base-url for a local server',
     );
   }
@@ -33,15 +105,19 @@ export function describeApiError(err: unknown, baseURL: string, model: string): 
     return new RuntimeFailure(`the server at ${baseURL} refused the API key (HTTP ${err.status})`, 'set OPENAI_API_KEY or: promptquest config set api_key ...');
   }
   if (err instanceof OpenAI.NotFoundError) {
-    return new RuntimeFailure(`the server at ${baseURL} has no model "${model}" (HTTP 404)`, 'choose one with --model');
+    return new RuntimeFailure(`the server at ${baseURL} has no model "${model}" (HTTP 404)`, 'choose one with --model, or check --base-url (it usually ends in /v1)');
   }
   if (err instanceof OpenAI.RateLimitError) {
-    return new RuntimeFailure(`the server at ${baseURL} is rate-limiting requests (HTTP 429) even after retries`, 'wait a moment, then: promptquest continue');
+    const wait = retryAfterSeconds(err.headers);
+    const why = wait !== null && wait > MAX_RETRY_AFTER_S ? `and asks to wait ${Math.ceil(wait)} s` : `even after ${ATTEMPTS}`;
+    return new RuntimeFailure(`the server at ${baseURL} is rate-limiting requests (HTTP 429) ${why}`, `wait a while; ${COME_BACK}`);
   }
   if (err instanceof OpenAI.APIError) {
-    const detail = err.message.split('\n')[0]?.slice(0, 200) ?? '';
-    return new RuntimeFailure(`the model server at ${baseURL} answered HTTP ${err.status ?? '?'}: ${detail}`, 'try again later, or another model or --base-url');
+    const detail = detailOf(err.message);
+    if (err.status === undefined) return new RuntimeFailure(`the model server at ${baseURL} reported an error mid-reply: ${detail}`, `try again (promptquest continue), or another --model`);
+    const tries = retried(err.status) ? ` after ${ATTEMPTS}` : '';
+    return new RuntimeFailure(`the model server at ${baseURL} answered HTTP ${err.status}${tries}: ${detail}`, `try again later (promptquest continue), or another --model or --base-url`);
   }
   const msg = err instanceof Error ? err.message : String(err);
-  return new RuntimeFailure(`the request to ${baseURL} failed: ${msg.slice(0, 200)}`, 'check --base-url and try again');
+  return new RuntimeFailure(`the request to ${baseURL} failed: ${detailOf(msg)}`, 'check --base-url and try again');
 }

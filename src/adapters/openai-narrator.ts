@@ -2,29 +2,36 @@
  * The model narrator: any OpenAI-compatible chat-completions server through the
  * official SDK. Every reply is validated with zod even when the server claims to
  * enforce the schema; bad replies are repaired or re-asked, all within a bounded
- * number of calls per turn.
+ * number of calls per turn. Network trouble is retried by the SDK (status codes,
+ * Retry-After) and here (a stream that dies or stalls halfway is asked again from
+ * scratch); whatever still fails becomes one RuntimeFailure line.
  */
 import OpenAI from 'openai';
-import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { buildMessages, type ChatMessage } from '../core/prompt.js';
 import { replyJsonSchema, type SchemaFlavour } from '../core/json-schema.js';
+import { fitSchema } from '../core/schema-fit.js';
 import { extractReply } from '../core/extract.js';
 import { partialNarration } from '../core/partial.js';
+import { sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { Usage } from '../core/journal.js';
 import type { NarrateOptions, Narration, NarrationRequest, Narrator } from '../engine/ports.js';
 import type { Capability, CapabilityCache } from './config.js';
-import { describeApiError, isFormatRejection, isStreamBroken } from './openai-errors.js';
+import {
+  capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
+} from './openai-errors.js';
 
 export interface OpenAINarratorOptions {
   model: string;
   baseURL: string | null;
   apiKey: string | null;
+  /** Silence (no headers, no tokens) after which a request counts as stalled. */
   timeoutMs: number;
   /** Passed to servers that support repeatable sampling. */
   seed?: number | null;
   cache: CapabilityCache;
-  /** Verbose mode: each raw reply and each repair step. */
+  /** Verbose mode: each call, raw reply and repair step. Lines are already terminal-safe. */
   log?: (line: string) => void;
   /** Model calls allowed per turn, repairs and retries included. */
   maxCalls?: number;
@@ -33,6 +40,18 @@ export interface OpenAINarratorOptions {
 
 const LADDER: Capability[] = ['json_schema', 'json_object', 'prompt'];
 const MAX_TOKENS_CEILING = 8192;
+/** A stalled request is asked again once; the second stall ends the turn. */
+const MAX_STALLS = 1;
+/** The "last problem" in the failure line: enough to act on, short enough for one line. */
+const PROBLEM_CHARS = 160;
+const OPENAI_URL = 'https://api.openai.com/v1';
+
+interface Schemas {
+  /** As response_format: see replySchemaFor. */
+  sent: Record<string, unknown>;
+  /** In the prompt, when the server takes no schema: with lengths, fitted to max_tokens. */
+  hint: Record<string, unknown>;
+}
 
 interface Streamed {
   content: string;
@@ -41,59 +60,193 @@ interface Streamed {
   usage: Usage | null;
 }
 
+/** Raw model text for the log: escapes visible (JSON), nothing a terminal would act on. */
+const visible = (text: string): string => sanitizeText(JSON.stringify(text));
+
+const shorten = (text: string): string => (text.length > PROBLEM_CHARS ? `${text.slice(0, PROBLEM_CHARS - 1)}…` : text);
+
+/** OpenAI's strict mode rejects length keywords; every other server gets them (see json-schema.ts). */
+export function schemaFlavour(baseURL: string | null): SchemaFlavour {
+  if (!baseURL) return 'strict';
+  const host = new URL(baseURL).hostname;
+  return host.endsWith('api.openai.com') || host.endsWith('.openai.azure.com') ? 'strict' : 'bounded';
+}
+
+/**
+ * The reply schema sent as response_format to a server (the game and `pack preview` alike):
+ * OpenAI gets the strict subset; grammar-compiling servers get length bounds fitted to max_tokens.
+ */
+export function replySchemaFor(baseURL: string | null, maxTokens: number): Record<string, unknown> {
+  return schemaFlavour(baseURL) === 'strict' ? replyJsonSchema('strict') : fitSchema(replyJsonSchema('bounded'), maxTokens);
+}
+
+/**
+ * Ends a request when the server goes silent for `ms`: no headers, no tokens.
+ * The SDK's own timeout covers only the wait for headers, so a stream stalling
+ * halfway would hang the game. It also makes Ctrl-C act at once: the SDK sleeps
+ * through a Retry-After without looking at the abort signal.
+ */
+class Watchdog {
+  private readonly own = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private stalled = false;
+  readonly signal: AbortSignal;
+
+  constructor(private readonly ms: number, private readonly outer: AbortSignal | undefined) {
+    this.signal = outer ? AbortSignal.any([outer, this.own.signal]) : this.own.signal;
+    this.kick();
+  }
+
+  /** A sign of life: start the silence over. */
+  kick(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.stalled = true;
+      this.own.abort();
+    }, this.ms);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Why the request was stopped, or null if it was not. */
+  cause(): Error | null {
+    if (this.outer?.aborted) return new OpenAI.APIUserAbortError();
+    return this.stalled ? new Stalled(this.ms / 1000) : null;
+  }
+
+  /** `pending`, or a rejection as soon as the request is stopped. */
+  race<T>(pending: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(this.cause() ?? new OpenAI.APIUserAbortError());
+      if (this.signal.aborted) return stop();
+      this.signal.addEventListener('abort', stop, { once: true });
+      void pending.then(resolve, reject).finally(() => this.signal.removeEventListener('abort', stop));
+    });
+  }
+}
+
+/** Narration shown live; voided (onRestart) before anything could be shown twice or linger. */
+class LiveText {
+  private shown = false;
+  readonly onText: ((delta: string) => void) | undefined;
+
+  constructor(private readonly o: NarrateOptions) {
+    const show = o.onText;
+    this.onText = show
+      ? (delta) => {
+          this.shown = true;
+          show(delta);
+        }
+      : undefined;
+  }
+
+  void(): void {
+    if (!this.shown) return;
+    this.shown = false;
+    this.o.onRestart?.();
+  }
+}
+
 export class OpenAINarrator implements Narrator {
   readonly provider = 'openai' as const;
   readonly model: string;
   private readonly client: OpenAI;
-  private readonly flavour: SchemaFlavour;
   private readonly cacheKey: string;
+  private readonly baseURL: string;
 
   constructor(private readonly o: OpenAINarratorOptions) {
     this.model = o.model;
-    // The SDK refuses to start without a key; local servers ignore it.
+    this.baseURL = o.baseURL ?? OPENAI_URL;
+    const fetchImpl: typeof fetch = (input, init) => (o.fetch ?? fetch)(input, init);
     this.client = new OpenAI({
+      // The SDK refuses to start without a key; local servers ignore it.
       apiKey: o.apiKey ?? 'sk-no-key-needed-for-local-servers',
       baseURL: o.baseURL ?? undefined,
-      timeout: o.timeoutMs,
-      maxRetries: 2,
-      ...(o.fetch ? { fetch: o.fetch } : {}),
+      // The watchdog ends a silent request first; this is only a backstop.
+      timeout: o.timeoutMs + 5_000,
+      maxRetries: SDK_RETRIES,
+      // We report errors ourselves, in one line; the SDK would print raw server text.
+      logLevel: 'off',
+      fetch: capRetryAfter(fetchImpl, MAX_RETRY_AFTER_S),
     });
-    const official = !o.baseURL || new URL(o.baseURL).hostname.endsWith('api.openai.com');
-    this.flavour = official ? 'strict' : 'bounded';
-    this.cacheKey = `${o.baseURL ?? 'https://api.openai.com/v1'}|${o.model}`;
+    this.cacheKey = `${this.baseURL}|${o.model}`;
   }
 
   private log(line: string): void {
-    this.o.log?.(line);
+    this.o.log?.(sanitizeText(line));
   }
 
-  private responseFormat(cap: Capability): Pick<ChatCompletionCreateParamsStreaming, 'response_format'> {
+  private responseFormat(cap: Capability, schemas: Schemas): Pick<ChatCompletionCreateParamsStreaming, 'response_format'> {
     if (cap === 'json_schema') {
-      return { response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: replyJsonSchema(this.flavour) } } };
+      return { response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: schemas.sent } } };
     }
     return cap === 'json_object' ? { response_format: { type: 'json_object' } } : {};
   }
 
-  /** Without json_schema the model only learns the shape from the prompt. */
-  private withSchemaHint(messages: ChatMessage[], cap: Capability): ChatMessage[] {
+  /** Without json_schema the model only learns the shape (and the lengths) from the prompt. */
+  private withSchemaHint(messages: ChatMessage[], cap: Capability, schemas: Schemas): ChatMessage[] {
     if (cap === 'json_schema') return messages;
-    const hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(replyJsonSchema('bounded'))}`;
+    const hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(schemas.hint)}`;
     return messages.map((m, i) => (i === 0 ? { ...m, content: m.content + hint } : m));
   }
 
+  /**
+   * The reply schema for this turn. Its length bounds are fitted to the turn's first
+   * max_tokens, so a grammar closes the JSON within it; a retry after a cut-off gets
+   * more tokens but the same bounds, so it is sure to fit.
+   */
+  private schemas(maxTokens: number): Schemas {
+    return { sent: replySchemaFor(this.o.baseURL, maxTokens), hint: fitSchema(replyJsonSchema('bounded'), maxTokens) };
+  }
+
+  private body(messages: ChatMessage[], cap: Capability, maxTokens: number, schemas: Schemas, request: NarrationRequest): ChatCompletionCreateParamsStreaming {
+    const { temperature } = request.pack.manifest.model;
+    return {
+      model: this.model,
+      messages: this.withSchemaHint(messages, cap, schemas),
+      max_tokens: maxTokens,
+      stream: true,
+      stream_options: { include_usage: true },
+      ...(this.o.seed != null ? { seed: this.o.seed } : {}),
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...this.responseFormat(cap, schemas),
+    };
+  }
+
   async narrate(request: NarrationRequest, options: NarrateOptions = {}): Promise<Narration> {
-    const { messages } = buildMessages(request);
+    const live = new LiveText(options);
+    try {
+      return await this.attempts(request, options, live);
+    } catch (err) {
+      live.void(); // a failed or cancelled turn leaves no half-told narration behind
+      throw err;
+    }
+  }
+
+  private async attempts(request: NarrationRequest, options: NarrateOptions, live: LiveText): Promise<Narration> {
+    const { messages, lore } = buildMessages(request);
+    // Authors see what the budget cut (--verbose here; `pack preview` before playing).
+    if (lore.dropped.length) this.log(`lore over lore_budget, dropped: ${lore.dropped.map((e) => e.id).join(', ')}`);
     const maxCalls = this.o.maxCalls ?? 4;
     let cap = this.o.cache.get(this.cacheKey) ?? 'json_schema';
     let maxTokens = request.pack.manifest.model.max_tokens ?? 1024;
+    const schemas = this.schemas(maxTokens);
     let repair: ChatMessage[] = [];
     let refusals = 0;
+    let stalls = 0;
     let lastProblem = '';
     for (let calls = 1; calls <= maxCalls; calls++) {
+      options.signal?.throwIfAborted();
+      live.void();
+      const last = calls === maxCalls;
+      this.log(`call ${calls}/${maxCalls}: response_format ${cap}, max_tokens ${maxTokens}`);
       let got: Streamed;
       try {
-        got = await this.call([...this.withSchemaHint(messages, cap), ...repair], cap, maxTokens, request, options);
+        got = await this.call(this.body([...messages, ...repair], cap, maxTokens, schemas, request), options.signal, live.onText);
       } catch (err) {
+        if (options.signal?.aborted) throw err;
         const next = LADDER[LADDER.indexOf(cap) + 1];
         if (next && isFormatRejection(err)) {
           this.log(`server rejected response_format ${cap}; stepping down to ${next}`);
@@ -101,22 +254,24 @@ export class OpenAINarrator implements Narrator {
           this.o.cache.set(this.cacheKey, cap);
           continue;
         }
-        if (!options.signal?.aborted && calls < maxCalls && isStreamBroken(err)) {
-          lastProblem = 'the connection dropped mid-reply';
-          this.log(`${lastProblem}; asking again from scratch`);
-          options.onRestart?.();
-          continue;
-        }
-        throw this.failure(err, options.signal);
+        if (err instanceof Stalled) err.tries = ++stalls;
+        const again = err instanceof StreamBroken || (err instanceof Stalled && stalls <= MAX_STALLS);
+        if (!again || last) throw describeApiError(err, { baseURL: this.baseURL, model: this.model });
+        lastProblem = (err as Error).message;
+        this.log(`${lastProblem}; asking again from scratch`);
+        continue;
       }
       if (got.refusal) {
-        this.log(`refusal: ${got.refusal}`);
-        if (++refusals >= 2) return { kind: 'refusal', text: got.refusal, calls };
+        this.log(`refusal: ${visible(got.refusal)}`);
+        if (++refusals > 1 || last) {
+          live.void();
+          return { kind: 'refusal', text: got.refusal, calls };
+        }
         lastProblem = 'the model refused';
         continue;
       }
-      this.log(`raw reply (${got.finish ?? 'no finish reason'}): ${got.content}`);
-      if (got.finish === 'length') {
+      this.log(`raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
+      if (got.finish === 'length' && !last) {
         maxTokens = Math.min(maxTokens * 2, MAX_TOKENS_CEILING);
         lastProblem = 'the reply was cut off at the token limit';
         this.log(`${lastProblem}; retrying with max_tokens ${maxTokens}`);
@@ -133,45 +288,49 @@ export class OpenAINarrator implements Narrator {
       ];
     }
     throw new RuntimeFailure(
-      `the model ${this.model} did not answer in the expected format after ${maxCalls} tries (last problem: ${lastProblem})`,
-      'try another model, check --base-url, or type /retry after `promptquest continue`',
+      `the model "${this.model}" did not answer in the expected format after ${maxCalls} tries (last problem: ${shorten(lastProblem)})`,
+      'try another --model or --base-url, then `promptquest continue` and make your move again (the game is saved up to the last turn)',
     );
   }
 
-  private async call(messages: ChatMessage[], cap: Capability, maxTokens: number, request: NarrationRequest, options: NarrateOptions): Promise<Streamed> {
-    const stream = await this.client.chat.completions.create(
-      {
-        model: this.model,
-        messages,
-        max_tokens: maxTokens,
-        stream: true,
-        stream_options: { include_usage: true },
-        ...(this.o.seed != null ? { seed: this.o.seed } : {}),
-        ...(request.pack.manifest.model.temperature !== undefined ? { temperature: request.pack.manifest.model.temperature } : {}),
-        ...this.responseFormat(cap),
-      },
-      { signal: options.signal ?? null },
-    );
+  /** One streamed request. Throws the SDK's errors, StreamBroken, Stalled, or an abort. */
+  private async call(body: ChatCompletionCreateParamsStreaming, signal: AbortSignal | undefined, onText?: (delta: string) => void): Promise<Streamed> {
+    const watchdog = new Watchdog(this.o.timeoutMs, signal);
     const got: Streamed = { content: '', refusal: '', finish: null, usage: null };
-    let shown = 0;
-    for await (const chunk of stream) {
-      const choice = chunk.choices[0];
-      if (chunk.usage) got.usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens, total_tokens: chunk.usage.total_tokens };
-      if (!choice) continue;
-      got.content += choice.delta.content ?? '';
-      got.refusal += choice.delta.refusal ?? '';
-      got.finish = choice.finish_reason ?? got.finish;
-      if (options.onText) {
-        const text = partialNarration(got.content);
-        if (text.length > shown) options.onText(text.slice(shown));
-        shown = Math.max(shown, text.length);
-      }
+    try {
+      const stream = await watchdog.race(this.client.chat.completions.create(body, { signal: watchdog.signal }));
+      await this.read(stream, got, watchdog, onText);
+    } catch (err) {
+      throw watchdog.cause() ?? err;
+    } finally {
+      watchdog.stop();
     }
+    // The SDK ends the stream quietly, as if complete, when its signal aborts.
+    const stopped = watchdog.cause();
+    if (stopped) throw stopped;
     return got;
   }
 
-  private failure(err: unknown, signal: AbortSignal | undefined): Error {
-    if (signal?.aborted) return err instanceof Error ? err : new Error(String(err));
-    return describeApiError(err, this.o.baseURL ?? 'https://api.openai.com/v1', this.model);
+  private async read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, watchdog: Watchdog, onText?: (delta: string) => void): Promise<void> {
+    let shown = 0;
+    try {
+      for await (const chunk of stream) {
+        watchdog.kick();
+        const choice = chunk.choices[0];
+        if (chunk.usage) got.usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens, total_tokens: chunk.usage.total_tokens };
+        if (!choice) continue;
+        got.content += choice.delta.content ?? '';
+        got.refusal += choice.delta.refusal ?? '';
+        got.finish = choice.finish_reason ?? got.finish;
+        if (onText) {
+          const text = partialNarration(got.content);
+          if (text.length > shown) onText(text.slice(shown));
+          shown = Math.max(shown, text.length);
+        }
+      }
+    } catch (err) {
+      // An error event the server sent is its answer; anything else means the connection broke.
+      throw err instanceof OpenAI.APIError ? err : new StreamBroken(err);
+    }
   }
 }

@@ -121,6 +121,11 @@ export async function runGame(options: GameOptions): Promise<number> {
     reportError(new InterruptedError('interrupted'));
     process.exit(130);
   };
+  // conf (through atomically's when-exit) listens for SIGINT and re-raises it to kill the
+  // process, which would turn the first Ctrl-C into an exit. During a game Ctrl-C is ours;
+  // its cleanup still runs on 'exit', which process.exit(130) emits.
+  const others = process.rawListeners('SIGINT') as ((...args: unknown[]) => void)[];
+  process.removeAllListeners('SIGINT');
   process.on('SIGINT', onSigint);
   try {
     const end = await game.run();
@@ -129,6 +134,7 @@ export async function runGame(options: GameOptions): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
+    for (const listener of others) process.on('SIGINT', listener);
     ui.close();
   }
 }

@@ -9,7 +9,7 @@ import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
 import { currentScene, resolveInput, sceneEnding, sceneText, visibleChoices, type ScriptOutcome } from '../core/script.js';
-import { sanitizeDeep } from '../core/sanitize.js';
+import { sanitizeDeep, sanitizeText } from '../core/sanitize.js';
 import type { GameState } from '../core/state.js';
 import type { TurnEvent } from '../core/journal.js';
 import type { PastTurn } from '../core/prompt.js';
@@ -116,7 +116,7 @@ export async function narrateTurn(
 ): Promise<TurnResult> {
   const request = { pack, state: plan.state, history, said: plan.said, rails: plan.rails, authored: plan.authored, notes };
   const result = await narrator.narrate(request, options);
-  if (result.kind === 'refusal') throw new RefusalError(result.text);
+  if (result.kind === 'refusal') throw new RefusalError(sanitizeText(result.text)); // model text, like any reply
   const reply = cleanReply(result.reply);
   const base = { raw: result.raw, usage: result.usage, calls: result.calls };
   if (plan.rails) {
