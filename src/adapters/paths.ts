@@ -15,3 +15,8 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const savesDir = (home: string) => join(home, 'saves');
+
+/** How a save records its pack: bundled packs by id alone (null), so saves survive the package moving. */
+export function packDirForSave(dir: string, id: string): string | null {
+  return resolve(dir) === join(BUNDLED_PACKS_DIR, id) ? null : dir;
+}

@@ -2,9 +2,12 @@
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import { checkSlot } from '../core/slot.js';
-import { fold, mainLine, type Header, type Timeline } from '../core/journal.js';
+import { fold, mainLine, type Header, type Timeline, type TurnEvent } from '../core/journal.js';
 import { initialState } from '../core/state.js';
 import { loadPack } from '../adapters/pack-loader.js';
+import { FileSaveStore } from '../adapters/file-store.js';
+import { SAMPLE_SAVES_DIR } from '../adapters/paths.js';
+import type { LoadedSave } from '../engine/ports.js';
 import { integer, withSessionOptions } from './options.js';
 import { action } from './run.js';
 import { environment, makeNarrator, makeSettings, makeUi, runGame, type Environment, type SessionFlags } from './session.js';
@@ -15,18 +18,23 @@ export async function latestSlot(env: Environment): Promise<string> {
   return latest.slot;
 }
 
-/** Keep turns 1..n of the main line in a new slot; the original is not touched. */
+/** Keep turns 1..n of the main line in a new slot, written in one go; the original is not touched. */
 async function fork(env: Environment, header: Header, timeline: Timeline, n: number, newSlot: string): Promise<Header> {
   const line = mainLine(timeline);
   if (n < 1 || n > line.length) throw new UsageError(`--from-turn ${n} is out of range: "${header.slot}" has turns 1..${line.length}`);
   const forked: Header = { ...header, slot: newSlot, created: new Date().toISOString(), forked_from: { slot: header.slot, turn: n } };
-  await env.store.create(forked);
-  let parent: number | null = null;
-  for (const [id, e] of line.slice(0, n).entries()) {
-    await env.store.append(newSlot, { ...e, id, parent });
-    parent = id;
-  }
+  const events = line.slice(0, n).map((e, id): TurnEvent => ({ ...e, id, parent: id === 0 ? null : id - 1 }));
+  await env.store.create(forked, events);
   return forked;
+}
+
+/** A user's save, or (to fork it into a new slot) a bundled sample of that name. */
+async function loadSource(env: Environment, slot: string, forking: boolean): Promise<LoadedSave> {
+  if (await env.store.exists(slot)) return env.store.load(slot);
+  const samples = new FileSaveStore(SAMPLE_SAVES_DIR);
+  if (!(await samples.exists(slot))) return env.store.load(slot);
+  if (!forking) throw new UsageError(`"${slot}" is a bundled sample game; play on from it in a slot of your own: promptquest continue ${slot} --slot NEW`);
+  return samples.load(slot);
 }
 
 interface ContinueFlags extends SessionFlags {
@@ -37,24 +45,28 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   const env = environment();
   if (flags.fromTurn !== undefined && flags.slot === undefined) throw new UsageError('--from-turn needs --slot NEW: a fork goes into a new slot');
   const source = slotArg !== undefined ? checkSlot(slotArg) : await latestSlot(env);
-  const loaded = await env.store.load(source);
+  const loaded = await loadSource(env, source, flags.slot !== undefined);
   const ui = makeUi(flags);
   for (const w of loaded.warnings) ui.notice(w);
   let header = loaded.header;
   let timeline = fold(loaded.events);
-  if (flags.slot !== undefined) {
-    const target = checkSlot(flags.slot);
-    if (await env.store.exists(target)) throw new UsageError(`slot "${target}" already exists; choose another --slot`);
-    header = await fork(env, header, timeline, flags.fromTurn ?? mainLine(timeline).length, target);
-    timeline = fold((await env.store.load(target)).events);
-    ui.notice(`Forked "${source}" at turn ${header.forked_from?.turn ?? 0} into "${target}".`);
-  }
+  // The file name is the slot: a save renamed on disk goes on in its new name, never its old one.
+  let slot = source;
+  // Pack and narrator first: a fork is only written when the game can go on from it.
   const pack = loadPack(header.pack.dir ?? header.pack.id, env.home);
   if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
   const settings = makeSettings(env, flags, header);
   const narrator = makeNarrator(env, settings, pack, flags, ui);
+  if (flags.slot !== undefined) {
+    const target = checkSlot(flags.slot);
+    if (await env.store.exists(target)) throw new UsageError(`slot "${target}" already exists; choose another --slot`);
+    header = await fork(env, header, timeline, flags.fromTurn ?? mainLine(timeline).length, target);
+    slot = target;
+    timeline = fold((await env.store.load(target)).events);
+    ui.notice(`Forked "${source}" at turn ${header.forked_from?.turn ?? 0} into "${target}".`);
+  }
   const state = initialState(pack.manifest, header.vars, pack.script?.start ?? null);
-  return runGame({ pack, narrator, ui, store: env.store, slot: header.slot, timeline, initialState: state });
+  return runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state });
 }
 
 export function continueCommand() {

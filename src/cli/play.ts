@@ -5,6 +5,7 @@ import { checkSlot } from '../core/slot.js';
 import { initialState } from '../core/state.js';
 import { emptyTimeline, FORMAT_VERSION, type Header } from '../core/journal.js';
 import { loadPack } from '../adapters/pack-loader.js';
+import { packDirForSave } from '../adapters/paths.js';
 import { withSessionOptions } from './options.js';
 import { action } from './run.js';
 import {
@@ -32,7 +33,7 @@ export async function play(packRef: string | undefined, flags: SessionFlags): Pr
     type: 'header',
     format: FORMAT_VERSION,
     slot,
-    pack: { id: pack.manifest.id, version: pack.manifest.version, hash: pack.hash, dir: pack.dir },
+    pack: { id: pack.manifest.id, version: pack.manifest.version, hash: pack.hash, dir: packDirForSave(pack.dir, pack.manifest.id) },
     provider: settings.provider,
     model: settings.provider === 'offline' ? null : settings.model,
     base_url: settings.provider === 'offline' ? null : settings.baseURL,

@@ -7,7 +7,12 @@ import { z } from 'zod';
 import { GameState } from './state.js';
 import { Turn } from './reply.js';
 
-export const FORMAT_VERSION = 1;
+/**
+ * 2: a bundled pack is recorded by id (`pack.dir` null), not by its install path,
+ * so a save survives the package moving (nvm, reinstall) and a shared save does not
+ * carry the recorder's folders; `forked_from` is always written. See migrations.ts.
+ */
+export const FORMAT_VERSION = 2;
 
 export const Usage = z.object({
   prompt_tokens: z.number(),
@@ -20,13 +25,14 @@ export const Header = z.object({
   type: z.literal('header'),
   format: z.number().int(),
   slot: z.string(),
+  /** `dir` is null for a bundled pack (found again by id), else the pack's folder. */
   pack: z.object({ id: z.string(), version: z.string(), hash: z.string(), dir: z.string().nullable() }),
   provider: z.enum(['offline', 'openai']),
   model: z.string().nullable(),
   base_url: z.string().nullable(),
   vars: z.record(z.string(), z.string()),
   created: z.string(),
-  forked_from: z.object({ slot: z.string(), turn: z.number().int() }).nullable().default(null),
+  forked_from: z.object({ slot: z.string(), turn: z.number().int() }).nullable(),
 });
 export type Header = z.infer<typeof Header>;
 
@@ -111,4 +117,25 @@ export function alternatives(t: Timeline, id: number): TurnEvent[] {
 
 export function headTurn(t: Timeline): TurnEvent | null {
   return t.head === null ? null : (t.turns.get(t.head) ?? null);
+}
+
+export interface JournalSummary {
+  /** Turns on the main line. */
+  turns: number;
+  /** Turns kept off the main line: undone, branches, retry alternatives. */
+  offLine: number;
+  /** When the save last changed (any event), else when it was created. */
+  lastPlayed: string;
+  ending: Turn['game_over'];
+}
+
+export function summarize(header: Header, events: readonly JournalEvent[]): JournalSummary {
+  const t = fold(events);
+  const line = mainLine(t);
+  return {
+    turns: line.length,
+    offLine: t.turns.size - line.length,
+    lastPlayed: events.at(-1)?.at ?? header.created,
+    ending: line.at(-1)?.turn.game_over ?? null,
+  };
 }

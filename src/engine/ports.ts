@@ -72,7 +72,8 @@ export interface LoadedSave {
 
 export interface SaveStore {
   exists(slot: string): Promise<boolean>;
-  create(header: Header): Promise<void>;
+  /** A new slot; `events` come along when it is a fork. Never overwrites. */
+  create(header: Header, events?: readonly JournalEvent[]): Promise<void>;
   append(slot: string, event: JournalEvent): Promise<void>;
   load(slot: string): Promise<LoadedSave>;
   list(): Promise<SlotSummary[]>;

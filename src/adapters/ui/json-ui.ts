@@ -2,6 +2,18 @@
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { LineReader } from './line-reader.js';
 
+/** The fields of a `turn` event, shared by play and replay so both print the same thing. */
+export function turnEventData({ n, turn, state }: TurnView): Record<string, unknown> {
+  return {
+    turn: n,
+    narration: turn.narration,
+    choices: turn.choices.map((text, i) => ({ n: i + 1, text })),
+    image_prompt: turn.image_prompt,
+    state: { stats: state.stats, inventory: state.inventory, flags: state.flags },
+    game_over: turn.game_over,
+  };
+}
+
 export class JsonUi implements Ui {
   constructor(
     private readonly reader: LineReader,
@@ -13,15 +25,8 @@ export class JsonUi implements Ui {
     this.out.write(`${JSON.stringify({ type, ...data })}\n`);
   }
 
-  showTurn({ n, turn, state }: TurnView): void {
-    this.event('turn', {
-      turn: n,
-      narration: turn.narration,
-      choices: turn.choices.map((text, i) => ({ n: i + 1, text })),
-      image_prompt: turn.image_prompt,
-      state: { stats: state.stats, inventory: state.inventory, flags: state.flags },
-      game_over: turn.game_over,
-    });
+  showTurn(view: TurnView): void {
+    this.event('turn', turnEventData(view));
   }
 
   ask(): Promise<string | null> {

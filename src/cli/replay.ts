@@ -1,0 +1,118 @@
+/**
+ * `promptquest replay <slot>`: re-show the main line of a saved game from its journal.
+ * Never calls a model. A gentle typewriter on a terminal (any key shows the rest at
+ * once), instant into a pipe or with --instant; --json prints play's turn events.
+ */
+import { Command } from '@commander-js/extra-typings';
+import chalk from 'chalk';
+import { fold, mainLine, type TurnEvent } from '../core/journal.js';
+import { sanitizeDeep } from '../core/sanitize.js';
+import { turnEventData } from '../adapters/ui/json-ui.js';
+import { renderHeading, renderTail, renderTurn, type RenderOptions } from '../adapters/ui/render.js';
+import { Typewriter } from '../adapters/ui/typewriter.js';
+import type { TurnView } from '../engine/ports.js';
+import { action } from './run.js';
+import { endQuietlyOnClosedPipe, findSave } from './saved-games.js';
+
+interface ReplayFlags {
+  instant?: boolean | undefined;
+  json?: boolean | undefined;
+}
+
+const RENDER: RenderOptions = { images: 'prompt' };
+const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, state: e.state });
+const write = (text: string) => process.stdout.write(text);
+
+function printJson(line: TurnEvent[]): void {
+  line.forEach((e, i) => {
+    if (e.said !== null) write(`${JSON.stringify({ type: 'input', turn: i + 1, text: e.said })}\n`);
+    write(`${JSON.stringify({ type: 'turn', ...turnEventData(view(e, i)) })}\n`);
+  });
+}
+
+/** The same text a game shows in a pipe: each turn, with the player's words in between. */
+function printInstant(line: TurnEvent[]): void {
+  line.forEach((e, i) => {
+    if (e.said !== null) write(`> ${e.said}\n\n`);
+    write(`${renderTurn(view(e, i), RENDER)}\n\n`);
+  });
+}
+
+/** Any key skips to the end; Ctrl-C (a key too, in raw mode) interrupts. */
+function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () => void } {
+  const stdin = process.stdin;
+  let interrupted = false;
+  if (!stdin.isTTY) return { interrupted: () => false, stop: () => undefined };
+  const onData = (d: Buffer) => {
+    if (d.includes(0x03)) interrupted = true;
+    tw.skip();
+  };
+  stdin.setRawMode(true);
+  stdin.on('data', onData).resume();
+  return {
+    interrupted: () => interrupted,
+    stop: () => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+    },
+  };
+}
+
+/** Types the main line out; false when the reader pressed Ctrl-C. */
+async function printTyped(line: TurnEvent[]): Promise<boolean> {
+  const tw = new Typewriter(process.stdout);
+  const keys = listenForKeys(tw);
+  if (process.stdin.isTTY) process.stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
+  try {
+    for (const [i, e] of line.entries()) {
+      if (e.said !== null) {
+        await tw.pause(500);
+        write(chalk.bold('> '));
+        await tw.type(e.said);
+        write('\n');
+        await tw.pause(400);
+      }
+      if (keys.interrupted()) return false;
+      write(`\n${renderHeading(i + 1)}\n\n`);
+      await tw.type(e.turn.narration);
+      const tail = renderTail(view(e, i), RENDER);
+      write(tail ? `\n\n${tail}\n\n` : '\n\n');
+    }
+    return !keys.interrupted();
+  } finally {
+    keys.stop();
+  }
+}
+
+export async function replay(slotArg: string, flags: ReplayFlags): Promise<number> {
+  endQuietlyOnClosedPipe();
+  const { store, slot, sample } = await findSave(slotArg);
+  const save = await store.load(slot);
+  for (const w of save.warnings) process.stderr.write(`${w}\n`);
+  // A save may come from elsewhere (a sample, a friend): its text is as untrusted as a model's.
+  const line = sanitizeDeep(mainLine(fold(save.events)));
+  if (flags.json) {
+    printJson(line);
+    return 0;
+  }
+  const { pack } = save.header;
+  write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
+  if (flags.instant || !process.stdout.isTTY) printInstant(line);
+  else if (!(await printTyped(line))) {
+    process.stderr.write('\nReplay interrupted.\n');
+    return 130;
+  }
+  const next = sample ? `Play it yourself: promptquest play ${pack.id}` : `Play on: promptquest continue ${slot}`;
+  process.stderr.write(`End of the replay. ${next}\n`);
+  return 0;
+}
+
+export function replayCommand() {
+  return new Command('replay')
+    .description('re-show a saved game (yours or a bundled sample) without calling any model')
+    .argument('<slot>', 'save slot (see: promptquest saves list)')
+    .option('--instant', 'no typewriter: print everything at once (the default when not on a terminal)')
+    .option('--json', 'print the turn events as JSON Lines, like play --json')
+    .action(action((slot, opts) => replay(slot, opts)));
+}

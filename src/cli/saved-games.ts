@@ -1,0 +1,61 @@
+/** Finding saved games (the user's, then the bundled samples) and laying them out in text. */
+import { UsageError } from '../core/errors.js';
+import { checkSlot } from '../core/slot.js';
+import { sanitizeText } from '../core/sanitize.js';
+import { FileSaveStore } from '../adapters/file-store.js';
+import { homeDir, SAMPLE_SAVES_DIR, savesDir } from '../adapters/paths.js';
+import { displayWidth } from '../adapters/ui/width.js';
+
+export const userStore = (): FileSaveStore => new FileSaveStore(savesDir(homeDir()));
+export const sampleStore = (): FileSaveStore => new FileSaveStore(SAMPLE_SAVES_DIR);
+
+export interface FoundSave {
+  store: FileSaveStore;
+  slot: string;
+  /** A bundled sample: read-only. */
+  sample: boolean;
+}
+
+/** The user's save of that name, else a bundled sample. A bad name or no such save: exit 2. */
+export async function findSave(slotArg: string): Promise<FoundSave> {
+  const slot = checkSlot(slotArg);
+  const user = userStore();
+  if (await user.exists(slot)) return { store: user, slot, sample: false };
+  const samples = sampleStore();
+  if (await samples.exists(slot)) return { store: samples, slot, sample: true };
+  throw new UsageError(`no saved game "${slot}" in ${user.dir} (see: promptquest saves list)`);
+}
+
+/** Local "YYYY-MM-DD HH:MM" for an ISO time; the input unchanged if it is not one. */
+export function shortTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return sanitizeText(iso);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** Untrusted text on one line, at most `width` columns (wide characters count two). */
+export function clip(text: string, width: number): string {
+  const flat = sanitizeText(text).replace(/\s+/g, ' ').trim();
+  if (displayWidth(flat) <= width) return flat;
+  let out = '';
+  for (const ch of flat) {
+    if (displayWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+export const padEnd = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+export const padStart = (text: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
+
+/** Terminal width for laying out lines; a pipe gets a generous fixed width. */
+export const lineWidth = (): number => Math.max(60, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 120);
+
+/** `promptquest replay x | head`: a reader that stops early is not an error. */
+export function endQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}

@@ -1,0 +1,53 @@
+/** `promptquest saves delete <slot>`: asks first on a terminal; elsewhere only with --yes. */
+import { Command } from '@commander-js/extra-typings';
+import { confirm } from '@inquirer/prompts';
+import { UsageError } from '../core/errors.js';
+import { summarize } from '../core/journal.js';
+import { InterruptedError } from '../adapters/ui/tty-ui.js';
+import type { FileSaveStore } from '../adapters/file-store.js';
+import { action } from './run.js';
+import { findSave } from './saved-games.js';
+
+/** "lighthouse, 12 turns, win" — or why it cannot be read (a damaged save may still be deleted). */
+async function describeSave(store: FileSaveStore, slot: string): Promise<string> {
+  try {
+    const save = await store.load(slot);
+    const s = summarize(save.header, save.events);
+    return `${save.header.pack.id}, ${s.turns} turn${s.turns === 1 ? '' : 's'}${s.ending ? `, ${s.ending.outcome}` : ''}`;
+  } catch {
+    return 'damaged';
+  }
+}
+
+async function askToDelete(slot: string, what: string): Promise<boolean> {
+  try {
+    return await confirm({ message: `Delete the saved game "${slot}" (${what})? This cannot be undone.`, default: false });
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new InterruptedError('interrupted');
+    throw err;
+  }
+}
+
+export async function deleteSave(slotArg: string, opts: { yes?: boolean | undefined }): Promise<number> {
+  const { store, slot, sample } = await findSave(slotArg);
+  if (sample) throw new UsageError(`"${slot}" is a bundled sample game, not one of your saves; there is nothing to delete`);
+  const terminal = !!process.stdin.isTTY && !!process.stdout.isTTY;
+  if (!opts.yes) {
+    if (!terminal) throw new UsageError(`not deleting "${slot}" without a confirmation: no terminal to ask on; pass --yes to delete it`);
+    if (!(await askToDelete(slot, await describeSave(store, slot)))) {
+      process.stdout.write(`Kept "${slot}".\n`);
+      return 0;
+    }
+  }
+  await store.remove(slot);
+  process.stdout.write(`Deleted the saved game "${slot}".\n`);
+  return 0;
+}
+
+export function savesDeleteCommand() {
+  return new Command('delete')
+    .description('delete a saved game (asks first on a terminal; --yes to skip the question, required without a terminal)')
+    .argument('<slot>', 'save slot')
+    .option('-y, --yes', 'delete without asking')
+    .action(action((slot, opts) => deleteSave(slot, opts)));
+}

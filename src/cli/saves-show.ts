@@ -1,0 +1,65 @@
+/** `promptquest saves show <slot>`: what a save holds, and its main line in short. */
+import { Command } from '@commander-js/extra-typings';
+import { mainLine, fold, summarize, type Header } from '../core/journal.js';
+import type { ParsedJournal } from '../adapters/file-store.js';
+import { action } from './run.js';
+import { clip, endQuietlyOnClosedPipe, findSave, lineWidth, shortTime } from './saved-games.js';
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function narratorLine(h: Header): string {
+  if (h.provider === 'offline') return 'offline (the pack\'s authored script)';
+  return `openai-compatible, model ${h.model ?? '?'}${h.base_url ? ` at ${h.base_url}` : ''}`;
+}
+
+function details(slot: string, file: string, sample: boolean, save: ParsedJournal): [string, string][] {
+  const h = save.header;
+  const s = summarize(h, save.events);
+  const rows: [string, string][] = [
+    ['slot', `${slot}${sample ? ' (bundled sample, read-only)' : ''}`],
+    ['file', file],
+    ['pack', `${h.pack.id} ${h.pack.version} (hash ${h.pack.hash})${h.pack.dir ? ` from ${h.pack.dir}` : ''}`],
+    ['narrator', narratorLine(h)],
+    ['created', shortTime(h.created)],
+    ['last played', shortTime(s.lastPlayed)],
+  ];
+  if (h.forked_from) rows.push(['forked from', `"${h.forked_from.slot}" at turn ${h.forked_from.turn}`]);
+  const vars = Object.entries(h.vars).map(([k, v]) => `${k}=${v}`).join(', ');
+  if (vars) rows.push(['player', vars]);
+  if (save.format !== h.format) rows.push(['format', `${save.format} (read as ${h.format}; rewritten, with a .bak backup, at the next turn played)`]);
+  rows.push(['turns', `${s.turns} on the main line${s.offLine ? `, ${s.offLine} more kept off it (undone, branches, retries)` : ''}`]);
+  rows.push(['ending', s.ending ? `${s.ending.outcome}: ${s.ending.reason}` : '— (not finished)']);
+  return rows;
+}
+
+export async function showSave(slotArg: string, opts: { json?: boolean | undefined }): Promise<number> {
+  endQuietlyOnClosedPipe();
+  const { store, slot, sample } = await findSave(slotArg);
+  const save = await store.load(slot);
+  for (const w of save.warnings) process.stderr.write(`${w}\n`);
+  const line = mainLine(fold(save.events));
+  if (opts.json) {
+    const turns = line.map((e, i) => ({ turn: i + 1, said: e.said, narration: e.turn.narration, game_over: e.turn.game_over, at: e.at }));
+    out(JSON.stringify({ type: 'save', slot, sample, file: store.describe(slot), format: save.format, header: save.header, turns }));
+    return 0;
+  }
+  const rows = details(slot, store.describe(slot), sample, save);
+  for (const [k, v] of rows) out(`${`${k}:`.padEnd(13)}${clip(v, lineWidth() - 13)}`);
+  out();
+  out('Main line:');
+  const width = lineWidth() - 6;
+  line.forEach((e, i) => {
+    const n = String(i + 1).padStart(4);
+    if (e.said !== null) out(`${n}  > ${clip(e.said, width - 2)}`);
+    out(`${e.said !== null ? '    ' : n}  ${clip(e.turn.narration, width)}`);
+  });
+  return 0;
+}
+
+export function savesShowCommand() {
+  return new Command('show')
+    .description('show a saved game: pack, narrator, dates, ending, and its main line in short')
+    .argument('<slot>', 'save slot (yours, or a bundled sample)')
+    .option('--json', 'print it as one JSON object')
+    .action(action((slot, opts) => showSave(slot, opts)));
+}
