@@ -9,7 +9,7 @@ import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ExampleTurn, LoreEntry, Manifest, PackTests, Script, type Pack, type PackTest } from '../core/pack.js';
 import { Reply } from '../core/reply.js';
-import { checkScript, checkSecrets, type Problem } from '../core/pack-check.js';
+import { checkNames, checkScript, checkSecrets, checkTests, type Problem } from '../core/pack-check.js';
 import { renderTemplate } from '../core/prompt.js';
 import { UsageError } from '../core/errors.js';
 import { BUNDLED_PACKS_DIR } from './paths.js';
@@ -56,13 +56,20 @@ class Collector {
       const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) this.add(parsed, [...path, key], 'unknown key (a typo?)');
-      } else this.add(parsed, path, issue.message);
+      } else this.add(parsed, path, expectation(issue));
     }
   }
 
   get errors(): LocatedProblem[] {
     return this.problems.filter((p) => !p.warning);
   }
+}
+
+/** zod's words, said the way an author needs them: a missing key is "missing", not "received undefined". */
+function expectation(issue: z.core.$ZodIssue): string {
+  const message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'invalid_type' && /received undefined$/.test(message)) return `missing: expected ${issue.expected}`;
+  return message;
 }
 
 function lineOf(parsed: Parsed, path: (string | number)[]): number | null {
@@ -72,6 +79,21 @@ function lineOf(parsed: Parsed, path: (string | number)[]): number | null {
     if (isNode(node) && node.range) return parsed.lines.linePos(node.range[0]).line;
   }
   return null;
+}
+
+const lineAt = (text: string, offset: number): number => text.slice(0, offset).split('\n').length;
+
+/** JSON.parse's complaint, without the echo of the source it sometimes adds. */
+function jsonSyntaxError(text: string): { message: string; at: number | null } | null {
+  try {
+    JSON.parse(text);
+    return null;
+  } catch (err) {
+    const raw = err instanceof Error ? err.message : String(err);
+    const at = /at position (\d+)/.exec(raw)?.[1];
+    const message = raw.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    return { message, at: at === undefined ? null : Number(at) };
+  }
 }
 
 /** Parse a YAML or JSON file, reporting syntax errors with their line. */
@@ -85,12 +107,26 @@ function parseFile(file: string, c: Collector): Parsed | null {
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    c.problems.push({ file: c.rel(file), line: lines.linePos(e.pos[0]).line, key: '', message: `invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`, warning: false });
+  // YAML reads most broken JSON happily (trailing commas, missing values), so .json gets JSON's own parser.
+  const jsonProblem = file.endsWith('.json') ? jsonSyntaxError(text) : null;
+  if (jsonProblem) {
+    const line = jsonProblem.at !== null ? lineAt(text, jsonProblem.at) : doc.errors[0] ? lines.linePos(doc.errors[0].pos[0]).line : null;
+    c.problems.push({ file: c.rel(file), line, key: '', message: `invalid JSON: ${jsonProblem.message}`, warning: false });
     return null;
   }
-  return { file, value: doc.toJS(), doc: isMap(doc.contents) || doc.contents ? doc : null, lines };
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    c.problems.push({ file: c.rel(file), line: lines.linePos(e.pos[0]).line, key: '', message: `invalid YAML: ${e.message.split('\n')[0]}`, warning: false });
+    return null;
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS(); // throws on alias bombs ("billion laughs"): a pack is data, never a way in
+  } catch (err) {
+    c.problems.push({ file: c.rel(file), line: null, key: '', message: `invalid YAML: ${err instanceof Error ? err.message : String(err)}`, warning: false });
+    return null;
+  }
+  return { file, value, doc: isMap(doc.contents) || doc.contents ? doc : null, lines };
 }
 
 /** A file named by the manifest must stay inside the pack folder. */
@@ -107,6 +143,10 @@ function packFile(dir: string, name: string, c: Collector, manifest: Parsed, key
   }
   if (relative(realpathSync(dir), realpathSync(full)).startsWith('..')) {
     c.add(manifest, [key], `"${name}" links outside the pack folder`);
+    return null;
+  }
+  if (!statSync(full).isFile()) {
+    c.add(manifest, [key], `"${name}" is not a file`);
     return null;
   }
   return full;
@@ -162,9 +202,10 @@ export function inspectPack(dir: string): PackReport {
   const tests = parsePart(dir, manifest.tests, 'tests', PackTests, c, parsedManifest);
   const located = (part: Problem['part']): Parsed | string =>
     ({ manifest: parsedManifest, examples: examples.parsed, lore: lore.parsed, script: script.parsed, tests: tests.parsed, system: null })[part] ?? systemFile ?? manifestFile;
-  if (script.value) {
-    for (const p of [...checkScript(script.value, manifest), ...checkSecrets(script.value)]) c.add(located(p.part), p.path, p.message, p.warning);
-  }
+  const semantic: Problem[] = script.value ? [...checkScript(script.value, manifest), ...checkSecrets(script.value), ...checkNames(script.value, manifest)] : [];
+  // Tests are checked against the script only when the script itself loaded.
+  if (tests.value && (script.value || !manifest.script)) semantic.push(...checkTests(tests.value, script.value ?? null, manifest));
+  for (const p of semantic) c.add(located(p.part), p.path, p.message, p.warning);
   const pack: Pack = {
     manifest,
     dir,
@@ -207,12 +248,17 @@ export function locatePack(ref: string, home: string): PackLocation {
   return found;
 }
 
-export function loadPack(ref: string, home: string): Pack {
+/** A pack with its tests and warnings; throws a UsageError listing every error when it is invalid. */
+export function loadPackReport(ref: string, home: string): PackReport & { pack: Pack } {
   const { dir } = locatePack(ref, home);
   const report = inspectPack(dir);
   const errors = report.problems.filter((p) => !p.warning);
   if (!report.pack || errors.length > 0) {
     throw new UsageError(`invalid pack "${ref}": ${formatProblem(errors[0]!)}`, errors.slice(1).map(formatProblem));
   }
-  return report.pack;
+  return { ...report, pack: report.pack };
+}
+
+export function loadPack(ref: string, home: string): Pack {
+  return loadPackReport(ref, home).pack;
 }

@@ -3,7 +3,8 @@
  * every goto lands, every scene and ending can be reached, stats exist, templates
  * use known placeholders. Pure: returns problems, the loader attaches files and lines.
  */
-import type { Manifest, Scene, Script } from './pack.js';
+import type { Effects, Manifest, PackTest, Scene, Script } from './pack.js';
+import { choiceNumber, judgeAnswer } from './judge.js';
 
 export interface Problem {
   /** Which file of the pack ('manifest', 'script', ...). */
@@ -68,15 +69,94 @@ export function checkScript(script: Script, manifest: Manifest): Problem[] {
   return problems;
 }
 
-/** Secret answers must not leak through text a model narrator is given. */
+/** Secret answers must not leak through text a model narrator is given while the riddle is open. */
 export function checkSecrets(script: Script): Problem[] {
   const problems: Problem[] = [];
+  const warn = (path: (string | number)[], message: string) => problems.push({ part: 'script', path, message, warning: true });
   for (const [id, scene] of Object.entries(script.scenes)) {
-    for (const answer of scene.riddle?.answers ?? []) {
-      if (answer.length >= 3 && scene.riddle?.question.toLowerCase().includes(answer.toLowerCase())) {
-        problems.push({ part: 'script', path: ['scenes', id, 'riddle', 'question'], message: `the question gives away the answer "${answer}"`, warning: true });
+    const riddle = scene.riddle;
+    if (!riddle) continue;
+    const at = (...rest: (string | number)[]) => ['scenes', id, ...rest];
+    // Said to the model while the player still stands before the riddle.
+    const openTexts: [(string | number)[], string | undefined][] = [
+      [at('riddle', 'question'), riddle.question],
+      [at('riddle', 'failure', 'say'), riddle.failure.say],
+      [at('fallback'), scene.fallback],
+    ];
+    for (const answer of riddle.answers) {
+      for (const [path, text] of openTexts) {
+        if (text && answer.length >= 3 && text.toLowerCase().includes(answer.toLowerCase())) {
+          warn(path, `this text is sent to a model while the riddle is open and gives away the answer "${answer}"`);
+        }
+      }
+      if (choiceNumber(answer) !== null) warn(at('riddle', 'answers'), `"${answer}" can never be given: a number picks a choice`);
+    }
+    (scene.intents ?? []).forEach((intent, i) => {
+      const shadowing = intent.keywords.filter((k) => judgeAnswer(k, riddle.answers));
+      if (shadowing.length) warn(at('intents', i, 'keywords'), `keyword "${shadowing[0]}" is a riddle answer: the intent takes it first, so the riddle never hears it`);
+    });
+    (scene.choices ?? []).forEach((choice, i) => {
+      if (judgeAnswer(choice.text, riddle.answers)) warn(at('choices', i, 'text'), 'this choice text is a riddle answer: typing it picks the choice, and the model sees it');
+    });
+    if ((riddle.attempts === undefined) !== (riddle.give_up === undefined)) {
+      warn(at('riddle'), '`attempts` and `give_up` work together: give both, or neither');
+    }
+  }
+  return problems;
+}
+
+/** Flags and items named anywhere in the script, and where they are given. */
+function knownNames(script: Script | null, manifest: Manifest) {
+  const flags = new Set(Object.keys(manifest.state.flags));
+  const items = new Set(manifest.state.inventory);
+  for (const scene of Object.values(script?.scenes ?? {})) {
+    const all: { effects?: Effects | undefined }[] = [...(scene.choices ?? []), ...(scene.intents ?? [])];
+    if (scene.riddle) all.push(scene.riddle.success, scene.riddle.failure, ...(scene.riddle.give_up ? [scene.riddle.give_up] : []));
+    for (const s of all) {
+      for (const f of Object.keys(s.effects?.flags ?? {})) flags.add(f);
+      for (const i of s.effects?.add_items ?? []) items.add(i);
+    }
+  }
+  return { flags, items };
+}
+
+/** A script that tests for a flag or item nothing ever sets is almost always a typo. */
+export function checkNames(script: Script, manifest: Manifest): Problem[] {
+  const problems: Problem[] = [];
+  const { flags, items } = knownNames(script, manifest);
+  for (const [id, scene] of Object.entries(script.scenes)) {
+    const conditioned = [...(scene.choices ?? []).map((c, i) => ['choices', i, c] as const), ...(scene.intents ?? []).map((c, i) => ['intents', i, c] as const)];
+    for (const [kind, i, step] of conditioned) {
+      const path = ['scenes', id, kind, i];
+      for (const f of Object.keys(step.if?.flags ?? {})) {
+        if (!flags.has(f)) problems.push({ part: 'script', path: [...path, 'if', 'flags', f], message: `flag "${f}" is never declared (pack.yaml state.flags) nor set by any effect`, warning: true });
+      }
+      for (const item of [...(step.if?.has ?? []), ...(step.effects?.remove_items ?? [])]) {
+        if (!items.has(item)) problems.push({ part: 'script', path, message: `item "${item}" is never held at the start nor added by any effect`, warning: true });
       }
     }
   }
+  return problems;
+}
+
+/** A test that names a scene, flag or item the pack does not have can never pass as meant. */
+export function checkTests(tests: readonly PackTest[], script: Script | null, manifest: Manifest): Problem[] {
+  const problems: Problem[] = [];
+  if (!script) {
+    if (tests.length) problems.push({ part: 'tests', path: [], message: 'tests play the authored script, and this pack has no script (add `script:` to pack.yaml, or remove `tests:`)' });
+    return problems;
+  }
+  const { flags, items } = knownNames(script, manifest);
+  tests.forEach((t, i) => {
+    const p = (key: (string | number)[], message: string, warning = false) =>
+      problems.push({ part: 'tests', path: [i, 'expect', ...key], message, ...(warning ? { warning } : {}) });
+    const { scene, outcome } = t.expect;
+    if (scene !== undefined && !script.scenes[scene]) p(['scene'], `scene "${scene}" does not exist in the script`);
+    if (outcome && !Object.values(script.scenes).some((s) => s.ending?.outcome === outcome)) p(['outcome'], `no ending of the script has outcome "${outcome}"`);
+    for (const f of Object.keys(t.expect.flags ?? {})) if (!flags.has(f)) p(['flags', f], `flag "${f}" is never declared nor set by the script`, true);
+    for (const item of [...(t.expect.inventory_has ?? []), ...(t.expect.inventory_lacks ?? [])]) {
+      if (!items.has(item)) p([], `item "${item}" is never held at the start nor added by the script`, true);
+    }
+  });
   return problems;
 }

@@ -53,7 +53,11 @@ export function applyProposal(state: GameState, changes: StateChanges, model: St
     else stats[name] = clampStat(model, name, (stats[name] ?? 0) + delta, notes);
   }
   const flags = { ...state.flags };
-  for (const { name, value } of changes.flags) flags[name] = value;
+  for (const { name, value } of changes.flags) {
+    // Like stats, flags come from the state model: a model cannot invent new ones.
+    if (!(name in flags) && !(name in model.flags)) notes.push(`unknown flag "${name}" ignored`);
+    else flags[name] = value;
+  }
   return { state: { ...state, inventory, stats, flags }, notes };
 }
 

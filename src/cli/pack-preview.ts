@@ -1,0 +1,113 @@
+/**
+ * `promptquest pack preview <dir>`: the first request a model would get, rendered
+ * exactly as it would be sent, with the reply schema, the lore it triggered or
+ * dropped, and a rough token count. Built by the same code the game uses.
+ */
+import { Command } from '@commander-js/extra-typings';
+import type { Pack, Script } from '../core/pack.js';
+import { buildMessages, type ChatMessage, type PromptInput } from '../core/prompt.js';
+import { initialState } from '../core/state.js';
+import { sanitizeText } from '../core/sanitize.js';
+import { openingTurn, planTurn } from '../engine/turn.js';
+import { loadPackReport } from '../adapters/pack-loader.js';
+import { replySchemaFor } from '../adapters/openai-narrator.js';
+import { action } from './run.js';
+import { environment, makeSettings, parseVars } from './session.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export interface PreviewFlags {
+  input?: string | undefined;
+  var?: string[] | undefined;
+  model?: string | undefined;
+  baseUrl?: string | undefined;
+  json?: boolean | undefined;
+}
+
+/** What the game would ask the model first: the opening, or (scripted packs) the reply to the first input. */
+function firstRequest(pack: Pack, vars: Record<string, string>, input: string): { prompt: PromptInput; input: string | null } {
+  const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
+  if (!pack.script) return { prompt: { pack, state, history: [], said: null, rails: null, notes: [] }, input: null };
+  // A scripted pack opens with its authored start scene, no model call.
+  const opening = openingTurn(pack as Pack & { script: Script }, state);
+  const plan = planTurn(pack, state, input, opening.choices);
+  // Shown as the model gets it: a right riddle answer is already replaced by the engine.
+  return { prompt: { pack, state: plan.state, history: [{ said: null, turn: opening }], said: plan.said, rails: plan.rails, notes: [] }, input: plan.said };
+}
+
+export function buildPreview(ref: string, flags: PreviewFlags) {
+  const env = environment();
+  const { pack } = loadPackReport(ref, env.home);
+  const settings = makeSettings(env, { provider: 'openai', model: flags.model, baseUrl: flags.baseUrl });
+  const { prompt, input } = firstRequest(pack, parseVars(pack, flags.var), flags.input ?? '1');
+  const { messages, lore } = buildMessages(prompt);
+  const { temperature, max_tokens } = pack.manifest.model;
+  const request = {
+    model: settings.model,
+    messages,
+    max_tokens: max_tokens ?? 1024,
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(temperature !== undefined ? { temperature } : {}),
+    response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: replySchemaFor(settings.baseURL, max_tokens ?? 1024) } },
+  };
+  const chars = messages.reduce((n, m) => n + m.content.length, 0) + JSON.stringify(request.response_format).length;
+  const entry = (e: { id: string; text: string; priority: number }) => ({ id: e.id, chars: e.text.length, priority: e.priority });
+  return {
+    type: 'preview',
+    pack: { id: pack.manifest.id, title: pack.manifest.title, version: pack.manifest.version, dir: pack.dir, examples: pack.examples.length },
+    opening: pack.script ? 'authored' : 'model',
+    input,
+    request,
+    lore: { budget: pack.manifest.lore_budget, included: lore.included.map(entry), dropped: lore.dropped.map(entry) },
+    estimate: { chars, tokens: Math.ceil(chars / 4), method: 'characters / 4 (an estimate; real tokenizers differ)' },
+  };
+}
+
+type Preview = ReturnType<typeof buildPreview>;
+
+function messageLabel(m: ChatMessage, i: number, all: ChatMessage[], examples: number): string {
+  if (i === 0) return 'system';
+  if (i === all.length - 1) return `${m.role} (last message: what changes every turn)`;
+  if (i <= examples * 2) return `${m.role} (few-shot example ${Math.ceil(i / 2)})`;
+  return `${m.role} (story so far)`;
+}
+
+export function formatPreview(p: Preview): string {
+  const { request: r } = p;
+  const out: string[] = [`Preview of the first model request for "${p.pack.title}" (${p.pack.id} ${p.pack.version})`];
+  out.push(
+    p.opening === 'authored'
+      ? `The opening scene is authored (turn 1 needs no model call); this is the request for the first input (--input, default 1), which the model sees as "${p.input ?? ''}".`
+      : 'This is the request for the opening turn.',
+  );
+  out.push(`POST /chat/completions  model=${r.model} max_tokens=${r.max_tokens}${'temperature' in r ? ` temperature=${r.temperature}` : ''} stream=true`);
+  r.messages.forEach((m, i) => out.push(`\n──── ${messageLabel(m, i, r.messages, p.pack.examples)} ────\n${m.content}`));
+  out.push(`\n──── response_format (json_schema "turn", strict) ────\n${JSON.stringify(r.response_format.json_schema.schema, null, 2)}`);
+  const names = (list: { id: string; chars: number }[]) => list.map((e) => `${e.id} (${e.chars} chars)`).join(', ');
+  const used = p.lore.included.reduce((n, e) => n + e.chars, 0);
+  out.push(`\nLore: ${p.lore.included.length ? `included ${names(p.lore.included)}` : 'none triggered'}; ${used} of ${p.lore.budget} characters of budget used.`);
+  if (p.lore.dropped.length) out.push(`Lore dropped (triggered but over lore_budget): ${names(p.lore.dropped)}.`);
+  out.push(`Size: ${p.estimate.chars} characters, about ${p.estimate.tokens} tokens (estimated as characters / 4; real tokenizers differ).`);
+  return out.join('\n');
+}
+
+export function packPreviewCommand() {
+  return new Command('preview')
+    .description('show the first request a model would get: system prompt, examples, last message, JSON schema, token estimate, lore')
+    .argument('<dir>', 'pack folder (or a pack id)')
+    .option('--input <text>', 'the first player input, for scripted packs (default: 1)')
+    .option('--var <name=value>', 'set a pack variable (repeatable)', collect)
+    .option('--model <name>', 'model name shown in the request')
+    .option('--base-url <url>', 'server the request is for (local servers get a schema with length bounds)')
+    .option('--json', 'one JSON object: the request body and the report')
+    .action(
+      action((ref, opts) => {
+        const preview = buildPreview(ref, opts);
+        if (opts.json) process.stdout.write(`${JSON.stringify(preview)}\n`);
+        else process.stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
+        return Promise.resolve(0);
+      }),
+    );
+}
+

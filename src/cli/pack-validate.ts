@@ -1,0 +1,73 @@
+/** `promptquest pack validate <dir>`: every problem of a pack, each with file, line, key and what is expected. */
+import { Command } from '@commander-js/extra-typings';
+import type { Pack } from '../core/pack.js';
+import { sanitizeText } from '../core/sanitize.js';
+import { formatProblem, inspectPack, locatePack } from '../adapters/pack-loader.js';
+import { homeDir } from '../adapters/paths.js';
+import { action } from './run.js';
+
+export interface PackSummary {
+  id: string;
+  version: string;
+  scenes: number;
+  endings: number;
+  riddles: number;
+  tests: number;
+  lore: number;
+  examples: number;
+}
+
+export function summarise(pack: Pack, tests: number): PackSummary {
+  const scenes = Object.values(pack.script?.scenes ?? {});
+  return {
+    id: pack.manifest.id,
+    version: pack.manifest.version,
+    scenes: scenes.length,
+    endings: scenes.filter((s) => s.ending).length,
+    riddles: scenes.filter((s) => s.riddle).length,
+    tests,
+    lore: pack.lore.length,
+    examples: pack.examples.length,
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function summaryLine(s: PackSummary, warnings: number): string {
+  const parts = s.scenes
+    ? [plural(s.scenes, 'scene'), plural(s.endings, 'ending'), plural(s.riddles, 'riddle'), plural(s.tests, 'test')]
+    : ['no script (plays with a model only)', plural(s.examples, 'example'), `${s.lore} lore ${s.lore === 1 ? 'entry' : 'entries'}`];
+  return `OK: ${s.id} ${s.version}: ${parts.join(', ')}${warnings ? `; ${plural(warnings, 'warning')}` : ''}`;
+}
+
+function validateOne(dir: string, json: boolean): boolean {
+  const report = inspectPack(dir);
+  const errors = report.problems.filter((p) => !p.warning);
+  const warnings = report.problems.length - errors.length;
+  const ok = report.pack !== null && errors.length === 0;
+  const summary = report.pack ? summarise(report.pack, report.tests.length) : null;
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ type: 'validate', ok, dir, problems: report.problems, summary })}\n`);
+    return ok;
+  }
+  for (const p of report.problems) process.stderr.write(`${sanitizeText(formatProblem(p))}\n`);
+  if (!ok) process.stderr.write(`${plural(errors.length, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: the pack in ${dir} is not valid\n`);
+  else if (summary) process.stdout.write(`${summaryLine(summary, warnings)}\n`);
+  return ok;
+}
+
+/** Exit 2 when any of the packs has an error; warnings alone pass. */
+export function validate(refs: string[], json: boolean): number {
+  const home = homeDir();
+  const dirs = refs.map((ref) => locatePack(ref, home).dir);
+  const results = dirs.map((dir) => validateOne(dir, json));
+  return results.every(Boolean) ? 0 : 2;
+}
+
+export function packValidateCommand() {
+  return new Command('validate')
+    .description('check packs: every problem with file, line and key; exit 2 if any error')
+    .argument('<dir...>', 'pack folders (or pack ids)')
+    .option('--json', 'one JSON object per pack with every problem')
+    .action(action((refs, opts) => Promise.resolve(validate(refs, opts.json ?? false))));
+}
