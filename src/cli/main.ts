@@ -2,7 +2,10 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { playCommand } from './play.js';
 import { continueCommand } from './continue.js';
+import { savesCommand } from './saves.js';
+import { replayCommand } from './replay.js';
 import { configCommand } from './config.js';
+import { packCommand } from './pack.js';
 import { VERSION } from './version.js';
 
 const program = new Command('promptquest')
@@ -12,7 +15,10 @@ const program = new Command('promptquest')
   .exitOverride()
   .addCommand(playCommand())
   .addCommand(continueCommand())
-  .addCommand(configCommand());
+  .addCommand(savesCommand())
+  .addCommand(replayCommand())
+  .addCommand(configCommand())
+  .addCommand(packCommand());
 
 /** Usage errors of every subcommand, however deep, come back here as exit code 2. */
 function overrideExits(cmd: { commands: readonly unknown[]; exitOverride(): unknown }): void {

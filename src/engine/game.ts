@@ -58,8 +58,9 @@ export class Game {
   }
 
   async run(): Promise<GameEnd> {
-    if (!this.head) await this.open();
-    this.show();
+    // open() shows the opening it makes; a resumed game is shown here (never twice).
+    if (this.head) this.show();
+    else await this.open();
     for (;;) {
       const head = this.head;
       const ended = head?.turn.game_over != null;
@@ -82,6 +83,7 @@ export class Game {
     if (pack.script) {
       const turn = openingTurn(pack as Pack & { script: Script }, initialState);
       await this.append(null, null, { turn, state: initialState, raw: null, usage: null, calls: 0, notes: [] }, null);
+      this.show();
       return;
     }
     const plan: TurnPlan = { input: null, said: null, state: initialState, rails: null, authored: null };

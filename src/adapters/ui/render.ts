@@ -2,6 +2,9 @@
 import chalk from 'chalk';
 import type { TurnView } from '../../engine/ports.js';
 
+// chalk honours FORCE_COLOR but not the NO_COLOR convention (no-color.org): do it here.
+if (process.env.NO_COLOR) chalk.level = 0;
+
 export interface RenderOptions {
   images: 'off' | 'prompt' | 'generate';
 }

@@ -1,0 +1,81 @@
+/**
+ * The interactive terminal, in a real pseudo-terminal: tmux runs the built CLI and the
+ * test reads the screen and presses keys. Waits poll the screen; no fixed sleeps.
+ * Needs `npm run build` first (npm test does it) and tmux (skipped with a reason without it).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const SOCKET = `pq-tty-${process.pid}-${Date.now().toString(36)}`;
+const SESSION = 'pq';
+const home = tempHome('pq-tty-');
+/** The server's socket file, which kill-server leaves behind. */
+let socketPath: string | null = null;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-f', '/dev/null', '-L', SOCKET, ...args], { env: cleanEnv(home), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+const screen = (): string => tmux('capture-pane', '-p', '-J', '-t', SESSION, '-S', '-300');
+const press = (...keys: string[]): void => void tmux('send-keys', '-t', SESSION, ...keys);
+const type = (text: string): void => void tmux('send-keys', '-t', SESSION, '-l', text);
+
+/** Poll the screen until it matches; fail with what was on screen. */
+async function waitFor(pattern: RegExp, what: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = screen();
+    if (pattern.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what} (${String(pattern)}); the screen shows:\n${last}`);
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+afterAll(() => {
+  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  if (socketPath) rmSync(socketPath, { force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe.skipIf(!hasTmux)('interactive play in a real terminal (tmux; skipped when `tmux -V` fails)', () => {
+  it('name prompt, a number key picks a choice, free text /quit saves', async () => {
+    const command = ['env', `PROMPTQUEST_HOME=${quote(home)}`, 'NO_COLOR=1', quote(process.execPath), quote(BIN), 'play', 'lighthouse', '--slot', 't1'].join(' ');
+    tmux('new-session', '-d', '-s', SESSION, '-x', '110', '-y', '50', '-c', ROOT, command);
+    socketPath = tmux('display-message', '-p', '-t', SESSION, '#{socket_path}').trim() || null;
+    tmux('set-option', '-t', SESSION, 'remain-on-exit', 'on');
+
+    await waitFor(/What is your name, apprentice\?/, 'the name prompt');
+    press('Enter'); // keep the default name
+    await waitFor(/What do you do\?[\s\S]*❯ 1\. Climb the cliff path/, 'the first menu');
+
+    press('2'); // a number key moves to that choice...
+    await waitFor(/❯ 2\. Search the wreck of your boat/, 'choice 2 selected by its number');
+    press('Enter'); // ...and Enter takes it
+    const turn2 = await waitFor(/── Turn 2 ──[\s\S]*❯ 1\. Sling the rope/, 'turn 2 and its menu');
+    expect(turn2).toContain('The hull is stove in');
+
+    press('Down', 'Down', 'Down', 'Down'); // to the free-text entry (the menu does not loop)
+    await waitFor(/❯ ✎ Type something else/, 'the free-text entry');
+    press('Enter');
+    await waitFor(/^\? >/m, 'the free-text prompt');
+    type('/quit');
+    press('Enter');
+    await waitFor(/Saved as "t1"/, 'the goodbye line');
+
+    const save = join(home, 'saves', 't1.jsonl');
+    expect(existsSync(save)).toBe(true);
+    const events = readFileSync(save, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; input?: string | null; state?: { scene: string } });
+    expect(events[0]?.type).toBe('header');
+    const turns = events.filter((e) => e.type === 'turn');
+    expect(turns.map((t) => [t.input, t.state?.scene])).toEqual([[null, 'shore'], ['2', 'boat']]);
+  });
+});
