@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SummaryReporter from './tests/helpers/summary-reporter.js';
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     // e2e tests spawn the built CLI; keep the 2-core machine from thrashing.
     maxWorkers: 2,
+    reporters: ['default', new SummaryReporter()],
   },
 });
