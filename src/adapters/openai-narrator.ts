@@ -9,7 +9,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { buildMessages, type ChatMessage } from '../core/prompt.js';
-import { replyJsonSchema, type SchemaFlavour } from '../core/json-schema.js';
+import { replyJsonSchema, replySchemaFor } from '../core/json-schema.js';
 import { fitSchema } from '../core/schema-fit.js';
 import { extractReply } from '../core/extract.js';
 import { partialNarration } from '../core/partial.js';
@@ -66,20 +66,6 @@ const visible = (text: string): string => sanitizeText(JSON.stringify(text));
 const shorten = (text: string): string => (text.length > PROBLEM_CHARS ? `${text.slice(0, PROBLEM_CHARS - 1)}…` : text);
 
 /** OpenAI's strict mode rejects length keywords; every other server gets them (see json-schema.ts). */
-export function schemaFlavour(baseURL: string | null): SchemaFlavour {
-  if (!baseURL) return 'strict';
-  const host = new URL(baseURL).hostname;
-  return host.endsWith('api.openai.com') || host.endsWith('.openai.azure.com') ? 'strict' : 'bounded';
-}
-
-/**
- * The reply schema sent as response_format to a server (the game and `pack preview` alike):
- * OpenAI gets the strict subset; grammar-compiling servers get length bounds fitted to max_tokens.
- */
-export function replySchemaFor(baseURL: string | null, maxTokens: number): Record<string, unknown> {
-  return schemaFlavour(baseURL) === 'strict' ? replyJsonSchema('strict') : fitSchema(replyJsonSchema('bounded'), maxTokens);
-}
-
 /**
  * Ends a request when the server goes silent for `ms`: no headers, no tokens.
  * The SDK's own timeout covers only the wait for headers, so a stream stalling

@@ -46,7 +46,7 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   if (flags.fromTurn !== undefined && flags.slot === undefined) throw new UsageError('--from-turn needs --slot NEW: a fork goes into a new slot');
   const source = slotArg !== undefined ? checkSlot(slotArg) : await latestSlot(env);
   const loaded = await loadSource(env, source, flags.slot !== undefined);
-  const ui = makeUi(flags);
+  const ui = await makeUi(flags);
   for (const w of loaded.warnings) ui.notice(w);
   let header = loaded.header;
   let timeline = fold(loaded.events);
@@ -56,7 +56,7 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   const pack = loadPack(header.pack.dir ?? header.pack.id, env.home);
   if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
   const settings = makeSettings(env, flags, header);
-  const narrator = makeNarrator(env, settings, pack, flags, ui);
+  const narrator = await makeNarrator(env, settings, pack, flags, ui);
   if (flags.slot !== undefined) {
     const target = checkSlot(flags.slot);
     if (await env.store.exists(target)) throw new UsageError(`slot "${target}" already exists; choose another --slot`);

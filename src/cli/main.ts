@@ -7,6 +7,7 @@ import { replayCommand } from './replay.js';
 import { configCommand } from './config.js';
 import { packCommand } from './pack.js';
 import { VERSION } from './version.js';
+import { endQuietlyOnClosedPipe } from './run.js';
 
 const program = new Command('promptquest')
   .description('A terminal text adventure narrated by a language model — or offline by its authored script.')
@@ -26,6 +27,8 @@ function overrideExits(cmd: { commands: readonly unknown[]; exitOverride(): unkn
   for (const sub of cmd.commands as (typeof cmd)[]) overrideExits(sub);
 }
 overrideExits(program);
+
+endQuietlyOnClosedPipe();
 
 try {
   await program.parseAsync(process.argv);

@@ -2,9 +2,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { input } from '@inquirer/prompts';
 import { UsageError } from '../core/errors.js';
-import { InterruptedError } from '../adapters/ui/tty-ui.js';
+import { InterruptedError } from '../core/errors.js';
 import { action } from './run.js';
 import { scaffoldFiles, type ScaffoldAnswers } from './pack-scaffold.js';
 
@@ -35,6 +34,7 @@ function checkAnswers(a: ScaffoldAnswers): ScaffoldAnswers {
 }
 
 async function ask(defaults: ScaffoldAnswers): Promise<ScaffoldAnswers> {
+  const { input } = await import('@inquirer/prompts');
   try {
     const id = await input({ message: 'Pack id', default: defaults.id, validate: (v) => ID.test(v.trim()) || 'lower-case letters, digits, - or _' });
     const title = await input({ message: 'Title', default: defaults.id === id ? defaults.title : titleFromId(id.trim()) });

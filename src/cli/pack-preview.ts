@@ -10,7 +10,7 @@ import { initialState } from '../core/state.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { openingTurn, planTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
-import { replySchemaFor } from '../adapters/openai-narrator.js';
+import { replySchemaFor } from '../core/json-schema.js';
 import { action } from './run.js';
 import { environment, makeSettings, parseVars } from './session.js';
 

@@ -66,7 +66,7 @@ interface TestRun {
 export async function runPackTest(run: TestRun, test: PackTest): Promise<string[]> {
   const { pack, env, settings } = run;
   const ui = new ScriptedUi(test.inputs);
-  const inner = settings.provider === 'offline' ? new OfflineNarrator() : makeNarrator(env, settings, pack, {}, ui);
+  const inner = settings.provider === 'offline' ? new OfflineNarrator() : await makeNarrator(env, settings, pack, {}, ui);
   const narrator = new AuthoredRecorder(inner);
   const store = new MemorySaveStore();
   const state = initialState(pack.manifest, {}, pack.script?.start ?? null);

@@ -2,6 +2,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import { checkSlot } from '../core/slot.js';
+import { recordableBaseURL } from '../core/settings.js';
 import { initialState } from '../core/state.js';
 import { emptyTimeline, FORMAT_VERSION, type Header } from '../core/journal.js';
 import { loadPack } from '../adapters/pack-loader.js';
@@ -23,8 +24,8 @@ export async function play(packRef: string | undefined, flags: SessionFlags): Pr
   const settings = makeSettings(env, flags);
   const slot = flags.slot !== undefined ? checkSlot(flags.slot) : freshSlotName(pack.manifest.id);
   if (await env.store.exists(slot)) throw new UsageError(`slot "${slot}" already exists; use: promptquest continue ${slot}`);
-  const ui = makeUi(flags);
-  const narrator = makeNarrator(env, settings, pack, flags, ui);
+  const ui = await makeUi(flags);
+  const narrator = await makeNarrator(env, settings, pack, flags, ui);
   if (settings.defaultedOffline) ui.notice(OFFLINE_NOTICE);
   if (flags.images === 'generate') ui.notice('Image generation is not available yet; showing the image prompts instead.');
   const vars = await askVars(pack, given, flags);
@@ -36,7 +37,7 @@ export async function play(packRef: string | undefined, flags: SessionFlags): Pr
     pack: { id: pack.manifest.id, version: pack.manifest.version, hash: pack.hash, dir: packDirForSave(pack.dir, pack.manifest.id) },
     provider: settings.provider,
     model: settings.provider === 'offline' ? null : settings.model,
-    base_url: settings.provider === 'offline' ? null : settings.baseURL,
+    base_url: settings.provider === 'offline' ? null : recordableBaseURL(settings.baseURL),
     vars: state.vars,
     created: new Date().toISOString(),
     forked_from: null,

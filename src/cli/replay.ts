@@ -12,7 +12,7 @@ import { renderHeading, renderTail, renderTurn, type RenderOptions } from '../ad
 import { Typewriter } from '../adapters/ui/typewriter.js';
 import type { TurnView } from '../engine/ports.js';
 import { action } from './run.js';
-import { endQuietlyOnClosedPipe, findSave } from './saved-games.js';
+import { findSave } from './saved-games.js';
 
 interface ReplayFlags {
   instant?: boolean | undefined;
@@ -86,7 +86,6 @@ async function printTyped(line: TurnEvent[]): Promise<boolean> {
 }
 
 export async function replay(slotArg: string, flags: ReplayFlags): Promise<number> {
-  endQuietlyOnClosedPipe();
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
   for (const w of save.warnings) process.stderr.write(`${w}\n`);

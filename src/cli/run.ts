@@ -2,8 +2,7 @@
  * The one place that turns errors into a line on stderr and an exit code.
  * Stack traces only with DEBUG=promptquest.
  */
-import { UsageError, RuntimeFailure } from '../core/errors.js';
-import { InterruptedError } from '../adapters/ui/tty-ui.js';
+import { InterruptedError, RuntimeFailure, UsageError } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
 
 export const debugging = (): boolean => /(^|,)\s*(promptquest|\*)\s*(,|$)/.test(process.env.DEBUG ?? '');
@@ -40,4 +39,12 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       process.exitCode = exitCodeFor(err);
     }
   };
+}
+
+/** `promptquest replay x | head`: a reader that stops early is not an error (every turn is saved). */
+export function endQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
 }

@@ -51,11 +51,3 @@ export const padStart = (text: string, width: number): string => ' '.repeat(Math
 
 /** Terminal width for laying out lines; a pipe gets a generous fixed width. */
 export const lineWidth = (): number => Math.max(60, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 120);
-
-/** `promptquest replay x | head`: a reader that stops early is not an error. */
-export function endQuietlyOnClosedPipe(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    process.exit(process.exitCode ?? 0);
-  });
-}

@@ -1,9 +1,8 @@
 /** `promptquest saves delete <slot>`: asks first on a terminal; elsewhere only with --yes. */
 import { Command } from '@commander-js/extra-typings';
-import { confirm } from '@inquirer/prompts';
 import { UsageError } from '../core/errors.js';
 import { summarize } from '../core/journal.js';
-import { InterruptedError } from '../adapters/ui/tty-ui.js';
+import { InterruptedError } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
 import { action } from './run.js';
 import { findSave } from './saved-games.js';
@@ -20,6 +19,7 @@ async function describeSave(store: FileSaveStore, slot: string): Promise<string>
 }
 
 async function askToDelete(slot: string, what: string): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
   try {
     return await confirm({ message: `Delete the saved game "${slot}" (${what})? This cannot be undone.`, default: false });
   } catch (err) {

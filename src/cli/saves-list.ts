@@ -3,7 +3,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { DamagedSlot, SaveEntry } from '../adapters/file-store.js';
 import { action } from './run.js';
 import { displayWidth } from '../adapters/ui/width.js';
-import { clip, endQuietlyOnClosedPipe, lineWidth, padEnd, padStart, sampleStore, shortTime, userStore } from './saved-games.js';
+import { clip, lineWidth, padEnd, padStart, sampleStore, shortTime, userStore } from './saved-games.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -30,7 +30,6 @@ function table(saves: SaveEntry[], damaged: DamagedSlot[]): void {
 }
 
 export async function listSaves(opts: { json?: boolean | undefined }): Promise<number> {
-  endQuietlyOnClosedPipe();
   const user = userStore();
   const mine = await user.scan();
   const samples = await sampleStore().scan();

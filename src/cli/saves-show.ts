@@ -3,7 +3,7 @@ import { Command } from '@commander-js/extra-typings';
 import { mainLine, fold, summarize, type Header } from '../core/journal.js';
 import type { ParsedJournal } from '../adapters/file-store.js';
 import { action } from './run.js';
-import { clip, endQuietlyOnClosedPipe, findSave, lineWidth, shortTime } from './saved-games.js';
+import { clip, findSave, lineWidth, shortTime } from './saved-games.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -33,7 +33,6 @@ function details(slot: string, file: string, sample: boolean, save: ParsedJourna
 }
 
 export async function showSave(slotArg: string, opts: { json?: boolean | undefined }): Promise<number> {
-  endQuietlyOnClosedPipe();
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
   for (const w of save.warnings) process.stderr.write(`${w}\n`);

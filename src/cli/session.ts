@@ -3,9 +3,8 @@
  * loop, with Ctrl-C cancelling a request first and quitting second.
  */
 import { randomBytes } from 'node:crypto';
-import { input } from '@inquirer/prompts';
 import type { Pack } from '../core/pack.js';
-import { UsageError } from '../core/errors.js';
+import { InterruptedError, UsageError } from '../core/errors.js';
 import { newSlotName } from '../core/slot.js';
 import { resolveSettings, type Settings } from '../core/settings.js';
 import type { Header } from '../core/journal.js';
@@ -13,11 +12,9 @@ import { homeDir, savesDir } from '../adapters/paths.js';
 import { capabilityCache, openConfig, readConfigValues } from '../adapters/config.js';
 import { FileSaveStore } from '../adapters/file-store.js';
 import { OfflineNarrator } from '../adapters/offline-narrator.js';
-import { OpenAINarrator } from '../adapters/openai-narrator.js';
 import { LineReader } from '../adapters/ui/line-reader.js';
 import { PlainUi } from '../adapters/ui/plain-ui.js';
 import { JsonUi } from '../adapters/ui/json-ui.js';
-import { TtyUi, InterruptedError } from '../adapters/ui/tty-ui.js';
 import type { Narrator, Ui } from '../engine/ports.js';
 import { Game, type GameOptions } from '../engine/game.js';
 import { reportError } from './run.js';
@@ -54,11 +51,13 @@ export function makeSettings(env: Environment, flags: SessionFlags, saved?: Head
   });
 }
 
-export function makeNarrator(env: Environment, settings: Settings, pack: Pack, flags: SessionFlags, ui: Ui): Narrator {
+/** The openai SDK and inquirer load only when used: offline and piped play start faster. */
+export async function makeNarrator(env: Environment, settings: Settings, pack: Pack, flags: SessionFlags, ui: Ui): Promise<Narrator> {
   if (settings.provider === 'offline') {
     if (!pack.script) throw new UsageError(`pack "${pack.manifest.id}" has no script, so it cannot be played offline; use --provider openai with a model`);
     return new OfflineNarrator();
   }
+  const { OpenAINarrator } = await import('../adapters/openai-narrator.js');
   return new OpenAINarrator({
     model: settings.model,
     baseURL: settings.baseURL,
@@ -70,10 +69,10 @@ export function makeNarrator(env: Environment, settings: Settings, pack: Pack, f
   });
 }
 
-export function makeUi(flags: SessionFlags): Ui {
+export async function makeUi(flags: SessionFlags): Promise<Ui> {
   const images = flags.images ?? 'prompt';
   if (flags.json) return new JsonUi(new LineReader());
-  if (interactive(flags)) return new TtyUi({ images });
+  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images });
   return new PlainUi(new LineReader(), { images });
 }
 
@@ -95,6 +94,7 @@ export function parseVars(pack: Pack, pairs: string[] = []): Record<string, stri
 export async function askVars(pack: Pack, given: Record<string, string>, flags: SessionFlags): Promise<Record<string, string>> {
   if (!interactive(flags)) return given;
   const vars = { ...given };
+  const { input } = await import('@inquirer/prompts');
   for (const v of pack.manifest.variables) {
     if (vars[v.name] !== undefined) continue;
     try {
@@ -111,8 +111,7 @@ export const freshSlotName = (packId: string): string => newSlotName(packId, new
 /** Run the loop; Ctrl-C cancels a request in flight, a second one (or one at the prompt) quits. */
 export async function runGame(options: GameOptions): Promise<number> {
   const { ui } = options;
-  const stream = ui instanceof TtyUi ? { onText: ui.streamText, onRestart: ui.restartStream } : undefined;
-  const game = new Game({ ...options, ...(stream ? { stream } : {}) });
+  const game = new Game(options);
   const onSigint = () => {
     if (game.abortTurn()) {
       ui.notice('Cancelling the request… (Ctrl-C again to quit)');

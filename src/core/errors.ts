@@ -19,3 +19,6 @@ export class RuntimeFailure extends Error {
     super(message);
   }
 }
+
+/** Ctrl-C at a prompt: every finished turn is already saved; exit 130. */
+export class InterruptedError extends Error {}

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { Reply } from './reply.js';
+import { fitSchema } from './schema-fit.js';
 
 export type SchemaFlavour = 'strict' | 'bounded';
 
@@ -32,4 +33,19 @@ function tighten(node: unknown, flavour: SchemaFlavour): unknown {
 
 export function replyJsonSchema(flavour: SchemaFlavour): Json {
   return tighten(z.toJSONSchema(Reply, { target: 'draft-7' }), flavour) as Json;
+}
+
+/** OpenAI's own hosts take the strict subset; everything else compiles the schema into a grammar. */
+export function schemaFlavour(baseURL: string | null): SchemaFlavour {
+  if (!baseURL) return 'strict';
+  const host = new URL(baseURL).hostname;
+  return host.endsWith('api.openai.com') || host.endsWith('.openai.azure.com') ? 'strict' : 'bounded';
+}
+
+/**
+ * The reply schema sent as response_format to a server (the game and `pack preview` alike):
+ * OpenAI gets the strict subset; grammar-compiling servers get length bounds fitted to max_tokens.
+ */
+export function replySchemaFor(baseURL: string | null, maxTokens: number): Record<string, unknown> {
+  return schemaFlavour(baseURL) === 'strict' ? replyJsonSchema('strict') : fitSchema(replyJsonSchema('bounded'), maxTokens);
 }

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { UsageError } from './errors.js';
 
 export const Provider = z.enum(['offline', 'openai']);
+/** http(s) only: "localhost:11434" parses as a URL with the scheme "localhost:". */
+const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:11434/v1' });
 export const ImagesMode = z.enum(['off', 'prompt', 'generate']);
 
 /** Keys a user may set with `promptquest config set`. */
@@ -13,7 +15,7 @@ export const ConfigValues = z
   .object({
     provider: Provider,
     model: z.string().min(1),
-    base_url: z.url(),
+    base_url: HttpUrl,
     api_key: z.string().min(1),
     pack: z.string().min(1),
     images: ImagesMode,
@@ -48,7 +50,7 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
   if (providerFlag && !providerFlag.success) {
     throw new UsageError(`unknown provider "${flags.provider}": use offline or openai`);
   }
-  if (flags.baseUrl !== undefined && !z.url().safeParse(flags.baseUrl).success) {
+  if (flags.baseUrl !== undefined && !HttpUrl.safeParse(flags.baseUrl).success) {
     throw new UsageError(`--base-url "${flags.baseUrl}" is not a URL (example: http://localhost:11434/v1)`);
   }
   const apiKey = env.OPENAI_API_KEY?.trim() || config.api_key || null;
@@ -64,4 +66,21 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
     timeoutMs: (config.timeout ?? 120) * 1000,
     defaultedOffline: chosen === undefined && provider === 'offline',
   };
+}
+
+/**
+ * A base URL as it may be written to a save or shown: without user:password or a
+ * query string, where people sometimes put keys.
+ */
+export function recordableBaseURL(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return null;
+  }
 }

@@ -7,6 +7,7 @@ import { composeImagePrompt } from '../core/image.js';
 import { headTurn, mainLine, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
 import type { GameState } from '../core/state.js';
 import type { Turn } from '../core/reply.js';
+import { sanitizeDeep } from '../core/sanitize.js';
 import type { NarrateOptions, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, RefusalError, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
@@ -21,8 +22,6 @@ export interface GameOptions {
   slot: string;
   timeline: Timeline;
   initialState: GameState;
-  /** Narration as it arrives, for a ui that can show it live. */
-  stream?: Pick<NarrateOptions, 'onText' | 'onRestart'>;
 }
 
 export class Game {
@@ -54,7 +53,8 @@ export class Game {
   show(): void {
     const head = this.head;
     if (!head) return;
-    this.o.ui.showTurn({ n: mainLine(this.o.timeline).length, turn: head.turn, state: head.state });
+    // Saved and authored text is shown through the same filter as fresh model text.
+    this.o.ui.showTurn(sanitizeDeep({ n: mainLine(this.o.timeline).length, turn: head.turn, state: head.state }));
   }
 
   async run(): Promise<GameEnd> {
@@ -104,7 +104,7 @@ export class Game {
     try {
       const result = await narrateTurn(this.o.narrator, this.o.pack, plan, history, notes, {
         signal: this.inFlight.signal,
-        ...this.o.stream,
+        ...this.streaming(),
       });
       await this.append(plan.input, plan.said, result, parent);
       this.show();
@@ -122,6 +122,15 @@ export class Game {
     } finally {
       this.inFlight = null;
     }
+  }
+
+  /** The ui's live-narration hooks, when it has them. */
+  private streaming(): Pick<NarrateOptions, 'onText' | 'onRestart'> {
+    const { ui } = this.o;
+    return {
+      ...(ui.onText ? { onText: (d: string) => ui.onText?.(d) } : {}),
+      ...(ui.onRestart ? { onRestart: () => ui.onRestart?.() } : {}),
+    };
   }
 
   private historyTo(parent: TurnEvent) {

@@ -51,6 +51,10 @@ export interface Ui {
   notice(text: string): void;
   /** Multi-line information asked for by the player (/help, /state). */
   info(text: string): void;
+  /** Narration as the model writes it, for a ui that can show it live. */
+  onText?(delta: string): void;
+  /** The reply is asked for again from scratch: what onText showed is void. */
+  onRestart?(): void;
   /** A machine-readable event (only the JSON ui prints these). */
   event(type: string, data: Record<string, unknown>): void;
   close(): void;

@@ -7,11 +7,10 @@ import { input, select, Separator } from '@inquirer/prompts';
 import chalk from 'chalk';
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
+import { InterruptedError } from '../../core/errors.js';
 import { renderTail, renderTurn, type RenderOptions } from './render.js';
 import { screenRows } from './width.js';
 
-/** Ctrl-C at a prompt: the CLI saves (already done per turn) and exits 130. */
-export class InterruptedError extends Error {}
 
 const FREE_TEXT = '\u0000free';
 
@@ -26,7 +25,7 @@ export class TtyUi implements Ui {
 
   constructor(private readonly o: RenderOptions, private readonly out: NodeJS.WriteStream = process.stdout) {}
 
-  streamText = (delta: string): void => {
+  onText = (delta: string): void => {
     if (!this.streamed) this.out.write(`\n${chalk.dim('…')}\n`);
     const clean = sanitizeText(delta);
     this.streamed += clean;
@@ -34,7 +33,7 @@ export class TtyUi implements Ui {
   };
 
   /** A stream that died is asked again from scratch: wipe what it showed, never show it twice. */
-  restartStream = (): void => {
+  onRestart = (): void => {
     if (!this.streamed) return;
     // Our own cursor moves (not model text): up over the streamed rows, clear below.
     const rows = screenRows(this.streamed, this.out.columns || 80) + 1;
@@ -49,7 +48,7 @@ export class TtyUi implements Ui {
       this.out.write(`\n\n${renderTail(view, this.o)}\n\n`);
       return;
     }
-    this.restartStream();
+    this.onRestart();
     this.out.write(`\n${renderTurn(view, this.o)}\n\n`);
   }
 
