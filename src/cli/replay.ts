@@ -8,7 +8,8 @@ import chalk from 'chalk';
 import { fold, mainLine, type TurnEvent } from '../core/journal.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { turnEventData } from '../adapters/ui/json-ui.js';
-import { renderHeading, renderTail, renderTurn, type RenderOptions } from '../adapters/ui/render.js';
+import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from '../adapters/ui/render.js';
+import { wrapText } from '../adapters/ui/width.js';
 import { Typewriter } from '../adapters/ui/typewriter.js';
 import type { TurnView } from '../engine/ports.js';
 import { action } from './run.js';
@@ -75,8 +76,9 @@ async function printTyped(line: TurnEvent[]): Promise<boolean> {
       }
       if (keys.interrupted()) return false;
       write(`\n${renderHeading(i + 1)}\n\n`);
-      await tw.type(e.turn.narration);
-      const tail = renderTail(view(e, i), RENDER);
+      const width = readingWidth(process.stdout.columns);
+      await tw.type(wrapText(e.turn.narration, width));
+      const tail = renderTail(view(e, i), { ...RENDER, width });
       write(tail ? `\n\n${tail}\n\n` : '\n\n');
     }
     return !keys.interrupted();

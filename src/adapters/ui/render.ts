@@ -1,13 +1,23 @@
 /** How a turn looks in a terminal. Text reaching here has been sanitised by the engine. */
 import chalk from 'chalk';
 import type { TurnView } from '../../engine/ports.js';
+import { wrapText } from './width.js';
 
 // chalk honours FORCE_COLOR but not the NO_COLOR convention (no-color.org): do it here.
 if (process.env.NO_COLOR) chalk.level = 0;
 
 export interface RenderOptions {
   images: 'off' | 'prompt' | 'generate';
+  /** Wrap at this many columns (a terminal); unset for pipes, where the reader wraps. */
+  width?: number;
+  /** False when a menu shows the choices already. */
+  listChoices?: boolean;
 }
+
+/** Narration width on a terminal: the window, but not wider than is comfortable to read. */
+export const readingWidth = (columns: number | undefined): number => Math.max(20, Math.min(columns ?? 80, 100));
+
+const wrap = (text: string, o: RenderOptions): string => (o.width ? wrapText(text, o.width) : text);
 
 const OUTCOME_LABEL = { win: 'You won', lose: 'You lost', end: 'The end' } as const;
 
@@ -22,15 +32,15 @@ export function renderChoices(choices: readonly string[]): string {
 /** Everything after the narration: image prompt, ending or choices. */
 export function renderTail(view: TurnView, o: RenderOptions): string {
   const parts: string[] = [];
-  if (o.images !== 'off' && view.turn.image_prompt) parts.push(chalk.dim(`🎨 ${view.turn.image_prompt}`));
+  if (o.images !== 'off' && view.turn.image_prompt) parts.push(chalk.dim(wrap(`🎨 ${view.turn.image_prompt}`, o)));
   const over = view.turn.game_over;
-  if (over) parts.push(chalk.bold(`★ ${OUTCOME_LABEL[over.outcome]}: ${over.reason}`));
-  else if (view.turn.choices.length) parts.push(renderChoices(view.turn.choices));
+  if (over) parts.push(chalk.bold(wrap(`★ ${OUTCOME_LABEL[over.outcome]}: ${over.reason}`, o)));
+  else if (view.turn.choices.length && o.listChoices !== false) parts.push(renderChoices(view.turn.choices));
   return parts.join('\n\n');
 }
 
 export function renderTurn(view: TurnView, o: RenderOptions): string {
-  return [renderHeading(view.n), view.turn.narration, renderTail(view, o)].filter(Boolean).join('\n\n');
+  return [renderHeading(view.n), wrap(view.turn.narration, o), renderTail(view, o)].filter(Boolean).join('\n\n');
 }
 
 export const ENDED_HINT = 'The story has ended. Type /undo to go back, or press Enter to leave.';

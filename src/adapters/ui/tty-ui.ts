@@ -8,8 +8,8 @@ import chalk from 'chalk';
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
 import { InterruptedError } from '../../core/errors.js';
-import { renderTail, renderTurn, type RenderOptions } from './render.js';
-import { screenRows } from './width.js';
+import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from './render.js';
+import { Wrapper } from './width.js';
 
 
 const FREE_TEXT = '\u0000free';
@@ -20,36 +20,48 @@ function interrupted(err: unknown): never {
 }
 
 export class TtyUi implements Ui {
-  /** Narration already streamed to the screen for the turn in progress. */
+  /** The turn being streamed: its raw narration so far and how it was wrapped on screen. */
   private streamed = '';
+  private wrapper: Wrapper | null = null;
+  private lastTurn = 0;
 
   constructor(private readonly o: RenderOptions, private readonly out: NodeJS.WriteStream = process.stdout) {}
 
+  private get render(): RenderOptions {
+    return { ...this.o, width: readingWidth(this.out.columns), listChoices: false };
+  }
+
   onText = (delta: string): void => {
-    if (!this.streamed) this.out.write(`\n${chalk.dim('…')}\n`);
+    if (!this.wrapper) {
+      this.wrapper = new Wrapper(readingWidth(this.out.columns));
+      this.out.write(`\n${renderHeading(this.lastTurn + 1)}\n\n`);
+    }
     const clean = sanitizeText(delta);
     this.streamed += clean;
-    this.out.write(clean);
+    this.out.write(this.wrapper.push(clean));
   };
 
   /** A stream that died is asked again from scratch: wipe what it showed, never show it twice. */
   onRestart = (): void => {
-    if (!this.streamed) return;
-    // Our own cursor moves (not model text): up over the streamed rows, clear below.
-    const rows = screenRows(this.streamed, this.out.columns || 80) + 1;
-    this.out.write(`\r\x1b[${rows}F\x1b[J`);
+    if (!this.wrapper) return;
+    // Our own cursor moves (not model text): back over the heading and the streamed rows, clear below.
+    this.out.write(`\r\x1b[${this.wrapper.rows + 2}F\x1b[J`);
     this.streamed = '';
+    this.wrapper = null;
   };
 
   showTurn(view: TurnView): void {
+    this.lastTurn = view.n;
     // Already streamed word for word: only what follows the narration is new.
-    if (this.streamed && this.streamed.trim() === view.turn.narration.trim()) {
+    if (this.wrapper && this.streamed.trim() === view.turn.narration.trim()) {
+      const tail = renderTail(view, this.render);
+      this.out.write(`${this.wrapper.end()}\n\n${tail ? `${tail}\n\n` : ''}`);
       this.streamed = '';
-      this.out.write(`\n\n${renderTail(view, this.o)}\n\n`);
+      this.wrapper = null;
       return;
     }
     this.onRestart();
-    this.out.write(`\n${renderTurn(view, this.o)}\n\n`);
+    this.out.write(`\n${renderTurn(view, this.render)}\n\n`);
   }
 
   async ask(choices: string[], ended: boolean): Promise<string | null> {
