@@ -1,8 +1,10 @@
 /** The config file (conf), kept in PROMPTQUEST_HOME when set, else the platform's config folder. */
 import Conf from 'conf';
 import { ConfigValues } from '../core/settings.js';
+import type { Capability } from '../core/request.js';
 
-export type Capability = 'json_schema' | 'json_object' | 'prompt';
+export type { Capability };
+
 
 interface Stored extends ConfigValues {
   /** What response_format each server+model accepted, so the next run starts right. */

@@ -9,15 +9,14 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { buildMessages, type ChatMessage } from '../core/prompt.js';
-import { replyJsonSchema, replySchemaFor } from '../core/json-schema.js';
-import { fitSchema } from '../core/schema-fit.js';
 import { extractReply } from '../core/extract.js';
 import { partialNarration } from '../core/partial.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { Usage } from '../core/journal.js';
 import type { NarrateOptions, Narration, NarrationRequest, Narrator } from '../engine/ports.js';
-import type { Capability, CapabilityCache } from './config.js';
+import type { CapabilityCache } from './config.js';
+import { chatRequest, LADDER, type Capability } from '../core/request.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
 } from './openai-errors.js';
@@ -38,20 +37,12 @@ export interface OpenAINarratorOptions {
   fetch?: typeof fetch;
 }
 
-const LADDER: Capability[] = ['json_schema', 'json_object', 'prompt'];
 const MAX_TOKENS_CEILING = 8192;
 /** A stalled request is asked again once; the second stall ends the turn. */
 const MAX_STALLS = 1;
 /** The "last problem" in the failure line: enough to act on, short enough for one line. */
 const PROBLEM_CHARS = 160;
 const OPENAI_URL = 'https://api.openai.com/v1';
-
-interface Schemas {
-  /** As response_format: see replySchemaFor. */
-  sent: Record<string, unknown>;
-  /** In the prompt, when the server takes no schema: with lengths, fitted to max_tokens. */
-  hint: Record<string, unknown>;
-}
 
 interface Streamed {
   content: string;
@@ -164,41 +155,17 @@ export class OpenAINarrator implements Narrator {
     this.o.log?.(sanitizeText(line));
   }
 
-  private responseFormat(cap: Capability, schemas: Schemas): Pick<ChatCompletionCreateParamsStreaming, 'response_format'> {
-    if (cap === 'json_schema') {
-      return { response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: schemas.sent } } };
-    }
-    return cap === 'json_object' ? { response_format: { type: 'json_object' } } : {};
-  }
-
-  /** Without json_schema the model only learns the shape (and the lengths) from the prompt. */
-  private withSchemaHint(messages: ChatMessage[], cap: Capability, schemas: Schemas): ChatMessage[] {
-    if (cap === 'json_schema') return messages;
-    const hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(schemas.hint)}`;
-    return messages.map((m, i) => (i === 0 ? { ...m, content: m.content + hint } : m));
-  }
-
-  /**
-   * The reply schema for this turn. Its length bounds are fitted to the turn's first
-   * max_tokens, so a grammar closes the JSON within it; a retry after a cut-off gets
-   * more tokens but the same bounds, so it is sure to fit.
-   */
-  private schemas(maxTokens: number): Schemas {
-    return { sent: replySchemaFor(this.o.baseURL, maxTokens), hint: fitSchema(replyJsonSchema('bounded'), maxTokens) };
-  }
-
-  private body(messages: ChatMessage[], cap: Capability, maxTokens: number, schemas: Schemas, request: NarrationRequest): ChatCompletionCreateParamsStreaming {
-    const { temperature } = request.pack.manifest.model;
-    return {
+  private body(messages: ChatMessage[], capability: Capability, maxTokens: number, boundsTokens: number, request: NarrationRequest): ChatCompletionCreateParamsStreaming {
+    return chatRequest({
       model: this.model,
-      messages: this.withSchemaHint(messages, cap, schemas),
-      max_tokens: maxTokens,
-      stream: true,
-      stream_options: { include_usage: true },
-      ...(this.o.seed != null ? { seed: this.o.seed } : {}),
-      ...(temperature !== undefined ? { temperature } : {}),
-      ...this.responseFormat(cap, schemas),
-    };
+      baseURL: this.o.baseURL,
+      messages,
+      capability,
+      maxTokens,
+      boundsTokens,
+      temperature: request.pack.manifest.model.temperature,
+      seed: this.o.seed,
+    });
   }
 
   async narrate(request: NarrationRequest, options: NarrateOptions = {}): Promise<Narration> {
@@ -217,8 +184,8 @@ export class OpenAINarrator implements Narrator {
     if (lore.dropped.length) this.log(`lore over lore_budget, dropped: ${lore.dropped.map((e) => e.id).join(', ')}`);
     const maxCalls = this.o.maxCalls ?? 4;
     let cap = this.o.cache.get(this.cacheKey) ?? 'json_schema';
-    let maxTokens = request.pack.manifest.model.max_tokens ?? 1024;
-    const schemas = this.schemas(maxTokens);
+    const firstMaxTokens = request.pack.manifest.model.max_tokens ?? 1024;
+    let maxTokens = firstMaxTokens;
     let repair: ChatMessage[] = [];
     let refusals = 0;
     let stalls = 0;
@@ -230,7 +197,7 @@ export class OpenAINarrator implements Narrator {
       this.log(`call ${calls}/${maxCalls}: response_format ${cap}, max_tokens ${maxTokens}`);
       let got: Streamed;
       try {
-        got = await this.call(this.body([...messages, ...repair], cap, maxTokens, schemas, request), options.signal, live.onText);
+        got = await this.call(this.body([...messages, ...repair], cap, maxTokens, firstMaxTokens, request), options.signal, live.onText);
       } catch (err) {
         if (options.signal?.aborted) throw err;
         const next = LADDER[LADDER.indexOf(cap) + 1];

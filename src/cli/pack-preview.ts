@@ -10,7 +10,7 @@ import { initialState } from '../core/state.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { openingTurn, planTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
-import { replySchemaFor } from '../core/json-schema.js';
+import { chatRequest } from '../core/request.js';
 import { action } from './run.js';
 import { environment, makeSettings, parseVars } from './session.js';
 
@@ -42,15 +42,7 @@ export function buildPreview(ref: string, flags: PreviewFlags) {
   const { prompt, input } = firstRequest(pack, parseVars(pack, flags.var), flags.input ?? '1');
   const { messages, lore } = buildMessages(prompt);
   const { temperature, max_tokens } = pack.manifest.model;
-  const request = {
-    model: settings.model,
-    messages,
-    max_tokens: max_tokens ?? 1024,
-    stream: true,
-    stream_options: { include_usage: true },
-    ...(temperature !== undefined ? { temperature } : {}),
-    response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: replySchemaFor(settings.baseURL, max_tokens ?? 1024) } },
-  };
+  const request = chatRequest({ model: settings.model, baseURL: settings.baseURL, messages, capability: 'json_schema', maxTokens: max_tokens ?? 1024, temperature });
   const chars = messages.reduce((n, m) => n + m.content.length, 0) + JSON.stringify(request.response_format).length;
   const entry = (e: { id: string; text: string; priority: number }) => ({ id: e.id, chars: e.text.length, priority: e.priority });
   return {
@@ -81,9 +73,11 @@ export function formatPreview(p: Preview): string {
       ? `The opening scene is authored (turn 1 needs no model call); this is the request for the first input (--input, default 1), which the model sees as "${p.input ?? ''}".`
       : 'This is the request for the opening turn.',
   );
-  out.push(`POST /chat/completions  model=${r.model} max_tokens=${r.max_tokens}${'temperature' in r ? ` temperature=${r.temperature}` : ''} stream=true`);
+  const tokens = r.max_completion_tokens !== undefined ? `max_completion_tokens=${r.max_completion_tokens}` : `max_tokens=${r.max_tokens}`;
+  out.push(`POST /chat/completions  model=${r.model} ${tokens}${'temperature' in r ? ` temperature=${r.temperature}` : ''} stream=true`);
   r.messages.forEach((m, i) => out.push(`\n──── ${messageLabel(m, i, r.messages, p.pack.examples)} ────\n${m.content}`));
-  out.push(`\n──── response_format (json_schema "turn", strict) ────\n${JSON.stringify(r.response_format.json_schema.schema, null, 2)}`);
+  const format = r.response_format;
+  if (format?.type === 'json_schema') out.push(`\n──── response_format (json_schema "turn", strict) ────\n${JSON.stringify(format.json_schema.schema, null, 2)}`);
   const names = (list: { id: string; chars: number }[]) => list.map((e) => `${e.id} (${e.chars} chars)`).join(', ');
   const used = p.lore.included.reduce((n, e) => n + e.chars, 0);
   out.push(`\nLore: ${p.lore.included.length ? `included ${names(p.lore.included)}` : 'none triggered'}; ${used} of ${p.lore.budget} characters of budget used.`);

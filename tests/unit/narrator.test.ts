@@ -125,6 +125,15 @@ describe('schema flavours', () => {
     const text = JSON.stringify(run.reqs[0]!.body.response_format);
     expect(text).toContain('"strict":true');
     expect(text).not.toMatch(/maxLength|maxItems|minItems|minLength/);
+    // OpenAI's newer models refuse max_tokens; its own hosts get max_completion_tokens.
+    expect(run.reqs[0]!.body).toMatchObject({ max_completion_tokens: pack.manifest.model.max_tokens });
+    expect(run.reqs[0]!.body).not.toHaveProperty('max_tokens');
+  });
+
+  it('other servers get max_tokens, which every OpenAI-compatible server knows', async () => {
+    const run = await chats(server, () => narrator().n.narrate(request));
+    expect(run.reqs[0]!.body).toMatchObject({ max_tokens: pack.manifest.model.max_tokens });
+    expect(run.reqs[0]!.body).not.toHaveProperty('max_completion_tokens');
   });
 });
 

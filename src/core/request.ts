@@ -1,0 +1,64 @@
+/**
+ * The chat-completions request body for one model call, built in one place so the
+ * game and `pack preview` send and show the very same thing. Pure.
+ */
+import type { ChatMessage } from './prompt.js';
+import { replyJsonSchema, replySchemaFor, schemaFlavour } from './json-schema.js';
+import { fitSchema } from './schema-fit.js';
+
+/** How a server is asked for JSON, best first; the narrator steps down on rejection. */
+export type Capability = 'json_schema' | 'json_object' | 'prompt';
+export const LADDER: readonly Capability[] = ['json_schema', 'json_object', 'prompt'];
+
+export interface RequestInput {
+  model: string;
+  baseURL: string | null;
+  messages: ChatMessage[];
+  capability: Capability;
+  maxTokens: number;
+  /** The turn's first max_tokens: a retry gets more tokens but the same schema bounds, so it fits. */
+  boundsTokens?: number;
+  temperature?: number | undefined;
+  seed?: number | null | undefined;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  stream: true;
+  stream_options: { include_usage: true };
+  seed?: number;
+  temperature?: number;
+  response_format?:
+    | { type: 'json_schema'; json_schema: { name: string; strict: true; schema: Record<string, unknown> } }
+    | { type: 'json_object' };
+}
+
+/** Without json_schema the model only learns the shape (and the lengths) from the prompt. */
+function withSchemaHint(messages: ChatMessage[], schema: Record<string, unknown>): ChatMessage[] {
+  const hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(schema)}`;
+  return messages.map((m, i) => (i === 0 ? { ...m, content: m.content + hint } : m));
+}
+
+export function chatRequest(r: RequestInput): ChatRequest {
+  const bounds = r.boundsTokens ?? r.maxTokens;
+  const strictHost = schemaFlavour(r.baseURL) === 'strict';
+  return {
+    model: r.model,
+    messages: r.capability === 'json_schema' ? r.messages : withSchemaHint(r.messages, fitSchema(replyJsonSchema('bounded'), bounds)),
+    // OpenAI's own hosts want max_completion_tokens (its reasoning models refuse max_tokens);
+    // other servers know only max_tokens.
+    ...(strictHost ? { max_completion_tokens: r.maxTokens } : { max_tokens: r.maxTokens }),
+    stream: true,
+    stream_options: { include_usage: true },
+    ...(r.seed != null ? { seed: r.seed } : {}),
+    ...(r.temperature !== undefined ? { temperature: r.temperature } : {}),
+    ...(r.capability === 'json_schema'
+      ? { response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: replySchemaFor(r.baseURL, bounds) } } }
+      : r.capability === 'json_object'
+        ? { response_format: { type: 'json_object' } }
+        : {}),
+  };
+}
