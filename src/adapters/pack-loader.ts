@@ -10,9 +10,11 @@ import type { z } from 'zod';
 import { ExampleTurn, LoreEntry, Manifest, PackTests, Script, type Pack, type PackTest } from '../core/pack.js';
 import { Reply } from '../core/reply.js';
 import { checkNames, checkScript, checkSecrets, checkTests, type Problem } from '../core/pack-check.js';
-import { renderTemplate } from '../core/prompt.js';
+import { renderTemplate, stringsIn } from '../core/template.js';
 import { UsageError } from '../core/errors.js';
 import { BUNDLED_PACKS_DIR } from './paths.js';
+
+const KNOWN_PLACEHOLDERS = 'known: {{var.NAME}} for each pack variable, {{pack.title}}, {{pack.language}}, {{image.style}}';
 
 export interface LocatedProblem {
   file: string;
@@ -217,7 +219,12 @@ export function inspectPack(dir: string): PackReport {
   };
   const vars = Object.fromEntries(manifest.variables.map((v) => [v.name, v.default]));
   for (const key of renderTemplate(systemTemplate, pack, vars).unknown) {
-    c.add(systemFile ?? manifestFile, [], `unknown placeholder {{${key}}} (known: {{var.NAME}}, {{pack.title}}, {{pack.language}}, {{image.style}})`);
+    c.add(systemFile ?? manifestFile, [], `unknown placeholder {{${key}}} (${KNOWN_PLACEHOLDERS})`);
+  }
+  for (const { path, text } of stringsIn(script.value?.scenes ?? {}, ['scenes'])) {
+    for (const key of renderTemplate(text, pack, vars).unknown) {
+      if (script.parsed) c.add(script.parsed, path, `unknown placeholder {{${key}}} (${KNOWN_PLACEHOLDERS})`);
+    }
   }
   if (c.errors.length > 0) return { pack: null, problems: c.problems, tests: tests.value ?? [] };
   const files = [manifestFile, systemFile, examples.parsed?.file, lore.parsed?.file, script.parsed?.file, tests.parsed?.file].filter((f): f is string => !!f);

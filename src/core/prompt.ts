@@ -9,6 +9,7 @@ import type { Pack } from './pack.js';
 import type { Turn } from './reply.js';
 import type { GameState } from './state.js';
 import { selectLore, type LoreSelection } from './lore.js';
+import { renderTemplate } from './template.js';
 import type { GameOver } from './reply.js';
 
 export interface ChatMessage {
@@ -43,25 +44,6 @@ export interface PromptInput {
 export const RECENT_TURNS = 10;
 const SUMMARY_CHUNK = 10;
 const SUMMARY_CHARS = 160;
-
-const PLACEHOLDER = /\{\{\s*([a-z_.]+)\s*\}\}/gi;
-
-/** Fill {{var.x}}, {{pack.title}}, {{pack.language}}, {{image.style}}; report unknown ones. */
-export function renderTemplate(template: string, pack: Pack, vars: Record<string, string>) {
-  const unknown: string[] = [];
-  const values: Record<string, string> = {
-    'pack.title': pack.manifest.title,
-    'pack.language': pack.manifest.language,
-    'image.style': pack.manifest.image.style,
-  };
-  for (const [k, v] of Object.entries(vars)) values[`var.${k}`] = v;
-  const text = template.replace(PLACEHOLDER, (whole, key: string) => {
-    const v = values[key];
-    if (v === undefined) unknown.push(key);
-    return v ?? whole;
-  });
-  return { text, unknown };
-}
 
 function engineRules(pack: Pack): string {
   return [

@@ -5,6 +5,7 @@
  */
 import type { Pack, Scene, Script } from '../core/pack.js';
 import type { Rails } from '../core/prompt.js';
+import { renderTemplate } from '../core/template.js';
 import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
@@ -38,12 +39,17 @@ export function expandInput(input: string, choices: readonly string[]): string {
   return text ? `${n}. ${text}` : input;
 }
 
-function railsFor(pack: Pack, scene: Scene, state: GameState, event: string, narration: string): Rails {
+/** Authored text with the player's variables filled in ("Welcome, {{var.name}}"). */
+function filler(pack: Pack, state: GameState): (text: string) => string {
+  return (text) => renderTemplate(text, pack, state.vars).text;
+}
+
+function railsFor(fill: (t: string) => string, scene: Scene, state: GameState, event: string, narration: string): Rails {
   return {
     event,
     sceneText: narration,
-    beats: scene.beats ?? [],
-    choices: visibleChoices(scene, state).map((c) => c.text),
+    beats: (scene.beats ?? []).map(fill),
+    choices: visibleChoices(scene, state).map((c) => fill(c.text)),
     ending: sceneEnding(scene),
   };
 }
@@ -53,16 +59,17 @@ function authoredNarration(pack: Pack, outcome: ScriptOutcome, scene: Scene): st
   if (outcome.say) parts.push(outcome.say);
   if (outcome.moved) parts.push(sceneText(scene));
   if (parts.length === 0) parts.push(nothingHappens(pack));
-  return parts.join('\n\n');
+  return filler(pack, outcome.state)(parts.join('\n\n'));
 }
 
 /** The opening of a scripted pack: the start scene as authored, no model call. */
 export function openingTurn(pack: Pack & { script: Script }, state: GameState): Turn {
   const scene = currentScene(pack.script, state);
+  const fill = filler(pack, state);
   return {
-    narration: sceneText(scene),
-    choices: visibleChoices(scene, state).map((c) => c.text),
-    image_prompt: scene.image ?? null,
+    narration: fill(sceneText(scene)),
+    choices: visibleChoices(scene, state).map((c) => fill(c.text)),
+    image_prompt: scene.image ? fill(scene.image) : null,
     state_changes: NO_CHANGES,
     game_over: sceneEnding(scene),
   };
@@ -73,14 +80,15 @@ export function planTurn(pack: Pack, state: GameState, input: string, offered: r
   const outcome = resolveInput(pack.script, pack.manifest.state, state, input);
   const scene = currentScene(pack.script, outcome.state);
   const narration = authoredNarration(pack, outcome, scene);
+  const fill = filler(pack, outcome.state);
   // A right answer is not repeated to the model: the secret stays in the engine.
   const said = outcome.kind === 'right' ? '(answers the riddle correctly)' : expandInput(input, offered);
   return {
     input,
     said,
     state: outcome.state,
-    rails: railsFor(pack, scene, outcome.state, outcome.event, narration),
-    authored: { narration, image: outcome.moved ? (scene.image ?? null) : null },
+    rails: railsFor(fill, scene, outcome.state, outcome.event, narration),
+    authored: { narration, image: outcome.moved && scene.image ? fill(scene.image) : null },
   };
 }
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
-import { renderTemplate } from '../../src/core/prompt.js';
+import { renderTemplate } from '../../src/core/template.js';
 
 /** A fresh PROMPTQUEST_HOME, removed after the file's tests. */
 const homes: string[] = [];
