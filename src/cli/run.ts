@@ -13,18 +13,19 @@ export function exitCodeFor(err: unknown): number {
   return 1;
 }
 
+/** The one line a user sees for an error (without the "promptquest:" prefix). */
+export function errorLine(err: unknown): string {
+  if (err instanceof InterruptedError) return 'Interrupted. Every finished turn is saved.';
+  if (err instanceof UsageError) return err.message;
+  if (err instanceof RuntimeFailure) return `${err.message}${err.hint ? ` — ${err.hint}` : ''}`;
+  const msg = err instanceof Error ? err.message : String(err);
+  return `unexpected error: ${msg}${debugging() ? '' : ' (run with DEBUG=promptquest for details)'}`;
+}
+
 export function reportError(err: unknown): void {
   const line = (s: string) => process.stderr.write(`${sanitizeText(s)}\n`);
-  if (err instanceof InterruptedError) line('Interrupted. Every finished turn is saved.');
-  else if (err instanceof UsageError) {
-    line(`promptquest: ${err.message}`);
-    for (const d of err.details) line(`  ${d}`);
-  } else if (err instanceof RuntimeFailure) {
-    line(`promptquest: ${err.message}${err.hint ? ` — ${err.hint}` : ''}`);
-  } else {
-    const msg = err instanceof Error ? err.message : String(err);
-    line(`promptquest: unexpected error: ${msg}${debugging() ? '' : ' (run with DEBUG=promptquest for details)'}`);
-  }
+  line(err instanceof InterruptedError ? errorLine(err) : `promptquest: ${errorLine(err)}`);
+  if (err instanceof UsageError) for (const d of err.details) line(`  ${d}`);
   if (debugging() && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
 }
 
@@ -37,8 +38,18 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
     } catch (err) {
       reportError(err);
       process.exitCode = exitCodeFor(err);
+      if (wantsJson(args)) {
+        // Scripts reading --json see the failure on stdout too, as the contract's `error` event.
+        process.stdout.write(`${JSON.stringify({ type: 'error', message: sanitizeText(errorLine(err)), exit_code: process.exitCode })}\n`);
+      }
     }
   };
+}
+
+/** Commander passes the command last; its options say whether --json was asked for. */
+function wantsJson(args: unknown[]): boolean {
+  const cmd = args.at(-1) as { opts?: () => Record<string, unknown> } | undefined;
+  return typeof cmd?.opts === 'function' && cmd.opts().json === true;
 }
 
 /** `promptquest replay x | head`: a reader that stops early is not an error (every turn is saved). */
