@@ -44,13 +44,18 @@ function filler(pack: Pack, state: GameState): (text: string) => string {
   return (text) => renderTemplate(text, pack, state.vars).text;
 }
 
+function filledEnding(scene: Scene, fill: (t: string) => string) {
+  const ending = sceneEnding(scene);
+  return ending && { ...ending, reason: fill(ending.reason) };
+}
+
 function railsFor(fill: (t: string) => string, scene: Scene, state: GameState, event: string, narration: string): Rails {
   return {
     event,
     sceneText: narration,
     beats: (scene.beats ?? []).map(fill),
     choices: visibleChoices(scene, state).map((c) => fill(c.text)),
-    ending: sceneEnding(scene),
+    ending: filledEnding(scene, fill),
   };
 }
 
@@ -71,7 +76,7 @@ export function openingTurn(pack: Pack & { script: Script }, state: GameState): 
     choices: visibleChoices(scene, state).map((c) => fill(c.text)),
     image_prompt: scene.image ? fill(scene.image) : null,
     state_changes: NO_CHANGES,
-    game_over: sceneEnding(scene),
+    game_over: filledEnding(scene, fill),
   };
 }
 

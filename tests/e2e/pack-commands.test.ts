@@ -128,11 +128,11 @@ describe('bundled packs', () => {
       expect(r!.code).toBe(0);
       expect(r!.stderr).toBe('');
     }
-    expect(valid!.stdout).toMatch(/^OK: lighthouse 1\.0\.0: \d+ scenes, \d+ endings, 2 riddles, 13 tests$/m);
-    expect(valid!.stdout).toMatch(/^OK: ruins 1\.0\.0: \d+ scenes, \d+ endings, 3 riddles, 21 tests$/m);
-    expect(tl!.stdout).toContain('13 passed, 0 failed');
-    expect(tr!.stdout).toContain('21 passed, 0 failed');
-    expect(tl!.stdout.match(/^✓ /gm)).toHaveLength(13);
+    expect(valid!.stdout).toMatch(/^OK: lighthouse 1\.0\.0: \d+ scenes, \d+ endings, 2 riddles, 14 tests$/m);
+    expect(valid!.stdout).toMatch(/^OK: ruins 1\.0\.0: \d+ scenes, \d+ endings, 3 riddles, 30 tests$/m);
+    expect(tl!.stdout).toContain('14 passed, 0 failed');
+    expect(tr!.stdout).toContain('30 passed, 0 failed');
+    expect(tl!.stdout.match(/^✓ /gm)).toHaveLength(14);
   });
 });
 

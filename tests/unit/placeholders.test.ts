@@ -26,7 +26,7 @@ function pack(sceneText: string): ReturnType<typeof inspectPack> {
       '    choices:',
       '      - { text: "Bow, {{var.name}}", goto: end, say: "They call you {{var.name}} of {{pack.title}}." }',
       '      - { text: Leave, goto: end }',
-      '  end: { text: Done., ending: { outcome: end, reason: over } }',
+      '  end: { text: Done., ending: { outcome: end, reason: "{{var.name}} bowed out" } }',
       '',
     ].join('\n'),
   );
@@ -45,6 +45,7 @@ describe('placeholders in script text', () => {
     const plan = planTurn(scripted, state, '1', opening.choices);
     expect(plan.authored?.narration).toContain('They call you Ada of Hall of Names.');
     expect(plan.said).toBe('1. Bow, Ada');
+    expect(plan.rails?.ending).toEqual({ outcome: 'end', reason: 'Ada bowed out' });
   });
 
   it('an unknown placeholder is an error naming the script file, line and key', () => {
