@@ -132,6 +132,16 @@ describe('the bundled samples', () => {
     expect(r.stdout).toContain('> 2. Search the wreck of your boat');
     expect(r.stdout).toContain('★ You won');
   });
+
+  it('plain `saves` lists them; `saves bogus` is an unknown subcommand (exit 2, one line)', async () => {
+    const home = tempHome();
+    const listed = await runCli(['saves'], { home });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('lighthouse-sample');
+    const bogus = await runCli(['saves', 'bogus'], { home });
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringContaining('unknown saves command "bogus"')]);
+  });
 });
 
 describe('damaged, old and future saves; saves list, show and delete', () => {
