@@ -1,5 +1,6 @@
 /** `promptquest saves list`: every saved game, damaged ones included (with their problem), then the samples. */
 import { Command } from '@commander-js/extra-typings';
+import { UsageError } from '../core/errors.js';
 import type { DamagedSlot, SaveEntry } from '../adapters/file-store.js';
 import { action } from './run.js';
 import { displayWidth } from '../adapters/ui/width.js';
@@ -54,6 +55,14 @@ export async function listSaves(opts: { json?: boolean | undefined }): Promise<n
 export function savesListCommand() {
   return new Command('list')
     .description('list saved games: slot, pack, turns, last played, ending (damaged saves too, and the bundled samples)')
+    // `saves` runs list by default, so `saves bogus` arrives here as a stray word.
+    .argument('[stray]')
+    .usage('[options]')
     .option('--json', 'one JSON object per line: {"type":"save"|"damaged", ...}')
-    .action(action((opts) => listSaves(opts)));
+    .action(
+      action(async (stray, opts) => {
+        if (stray !== undefined) throw new UsageError(`unknown saves command "${stray}" (use: list, show <slot>, delete <slot>)`);
+        return listSaves(opts);
+      }),
+    );
 }
