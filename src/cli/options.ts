@@ -2,7 +2,8 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** Commander's way to take a repeatable option (--var a=1 --var b=2) as a list. */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function integer(value: string): number {
   const n = Number(value);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { sanitizeText } from '../core/sanitize.js';
 import { formatProblem, inspectPack } from '../adapters/pack-loader.js';
 import { BUNDLED_PACKS_DIR, homeDir } from '../adapters/paths.js';
-import { displayWidth } from '../adapters/ui/width.js';
+import { displayWidth, padEnd } from '../adapters/ui/width.js';
 import { action } from './run.js';
 
 export interface PackRow {
@@ -52,13 +52,12 @@ export function listPacks(home: string): PackRow[] {
   return [...bundled, ...user];
 }
 
-const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
 export function formatTable(rows: PackRow[]): string {
   const head = ['ID', 'TITLE', 'LANG', 'VERSION', 'SOURCE'];
   const cells = rows.map((r) => [r.id, r.title, r.language, r.version, r.source].map(sanitizeText));
   const widths = head.map((h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i] ?? ''))));
-  const line = (c: string[]) => c.map((text, i) => pad(text, widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (c: string[]) => c.map((text, i) => padEnd(text, widths[i] ?? 0)).join('  ').trimEnd();
   const out = [line(head)];
   rows.forEach((r, i) => {
     out.push(line(cells[i] ?? []));

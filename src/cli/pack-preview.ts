@@ -12,9 +12,9 @@ import { openingTurn, planTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
 import { chatRequest } from '../core/request.js';
 import { action } from './run.js';
+import { collect } from './options.js';
 import { environment, makeSettings, parseVars } from './session.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export interface PreviewFlags {
   input?: string | undefined;

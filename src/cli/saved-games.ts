@@ -46,8 +46,6 @@ export function clip(text: string, width: number): string {
   return `${out}…`;
 }
 
-export const padEnd = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-export const padStart = (text: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
 /** Terminal width for laying out lines; a pipe gets a generous fixed width. */
 export const lineWidth = (): number => Math.max(60, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 120);

@@ -3,8 +3,8 @@ import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import type { DamagedSlot, SaveEntry } from '../adapters/file-store.js';
 import { action } from './run.js';
-import { displayWidth } from '../adapters/ui/width.js';
-import { clip, lineWidth, padEnd, padStart, sampleStore, shortTime, userStore } from './saved-games.js';
+import { displayWidth, padEnd, padStart } from '../adapters/ui/width.js';
+import { clip, lineWidth, sampleStore, shortTime, userStore } from './saved-games.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 

@@ -8,6 +8,7 @@ import { headTurn, mainLine, step, type JournalEvent, type Timeline, type TurnEv
 import type { GameState } from '../core/state.js';
 import type { Turn } from '../core/reply.js';
 import { sanitizeDeep } from '../core/sanitize.js';
+import { RuntimeFailure } from '../core/errors.js';
 import type { NarrateOptions, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, RefusalError, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
@@ -61,6 +62,10 @@ export class Game {
     // open() shows the opening it makes; a resumed game is shown here (never twice).
     if (this.head) this.show();
     else await this.open();
+    // An opening the narrator declined (or Ctrl-C cancelled) leaves nothing to play from.
+    if (!this.head) {
+      throw new RuntimeFailure('the game could not begin: the narrator gave no opening scene', 'try again with promptquest continue, or another --model');
+    }
     for (;;) {
       const head = this.head;
       const ended = head?.turn.game_over != null;
@@ -101,6 +106,7 @@ export class Game {
     const history = parent ? this.historyTo(parent) : [];
     const notes = parent?.notes ?? [];
     this.inFlight = new AbortController();
+    this.o.ui.beginTurn?.(history.length + 1);
     try {
       const result = await narrateTurn(this.o.narrator, this.o.pack, plan, history, notes, {
         signal: this.inFlight.signal,

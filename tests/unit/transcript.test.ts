@@ -237,3 +237,15 @@ describe('free play (a pack without a script)', () => {
     expect(saved.trim().split('\n')).toHaveLength(4); // header + 3 turns, one line each
   });
 });
+
+describe('an opening the narrator declines', () => {
+  it('ends the game with a runtime failure instead of echoing inputs into nothing', async () => {
+    const pack = loadPack(join(HOME, 'tinypack'), HOME);
+    const refusing: Narrator = {
+      provider: 'openai',
+      model: 'refuser',
+      narrate: () => Promise.resolve({ kind: 'refusal', text: 'I cannot start this story.', calls: 2 }),
+    };
+    await expect(play(pack, refusing, ['1', 'look'])).rejects.toThrow(/could not begin/);
+  });
+});

@@ -1,6 +1,7 @@
 /** --json: one JSON object per line on stdout and nothing else; notices also on stderr. */
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { LineReader } from './line-reader.js';
+import { sanitizeDeep, sanitizeText } from '../../core/sanitize.js';
 
 /** The fields of a `turn` event, shared by play and replay so both print the same thing. */
 export function turnEventData({ n, turn, state }: TurnView): Record<string, unknown> {
@@ -22,7 +23,8 @@ export class JsonUi implements Ui {
   ) {}
 
   event(type: string, data: Record<string, unknown>): void {
-    this.out.write(`${JSON.stringify({ type, ...data })}\n`);
+    // Text in events is sanitised like text on the terminal (C1 and bidi controls survive JSON.stringify).
+    this.out.write(`${JSON.stringify(sanitizeDeep({ type, ...data }))}\n`);
   }
 
   showTurn(view: TurnView): void {
@@ -34,7 +36,7 @@ export class JsonUi implements Ui {
   }
 
   notice(text: string): void {
-    this.err.write(`${text}\n`);
+    this.err.write(`${sanitizeText(text)}\n`);
     this.event('notice', { message: text });
   }
 
@@ -42,5 +44,7 @@ export class JsonUi implements Ui {
     this.event('info', { message: text });
   }
 
-  close(): void {}
+  close(): void {
+    this.reader.close();
+  }
 }

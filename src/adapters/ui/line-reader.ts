@@ -2,15 +2,17 @@
  * One input per line from a pipe or file. Inquirer would hang on a closed pipe,
  * so non-TTY input is read here; at end of input `next()` resolves null.
  */
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 
 export class LineReader {
   private readonly lines: string[] = [];
   private readonly waiting: ((line: string | null) => void)[] = [];
   private closed = false;
+  private readonly rl: Interface;
 
   constructor(input: NodeJS.ReadableStream = process.stdin) {
     const rl = createInterface({ input, crlfDelay: Infinity, terminal: false });
+    this.rl = rl;
     rl.on('line', (line) => {
       const waiter = this.waiting.shift();
       if (waiter) waiter(line);
@@ -27,5 +29,10 @@ export class LineReader {
     if (line !== undefined) return Promise.resolve(line);
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Let go of stdin, so a game that ended does not wait for input nobody will give. */
+  close(): void {
+    this.rl.close();
   }
 }

@@ -1,6 +1,7 @@
 /** Plain text on stdout, one input per line from stdin: pipes, files, dumb terminals. */
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { LineReader } from './line-reader.js';
+import { sanitizeText } from '../../core/sanitize.js';
 import { renderTurn, type RenderOptions } from './render.js';
 
 export class PlainUi implements Ui {
@@ -17,19 +18,22 @@ export class PlainUi implements Ui {
 
   async ask(): Promise<string | null> {
     const line = await this.reader.next();
-    if (line !== null) this.out.write(`> ${line}\n\n`);
+    if (line !== null) this.out.write(`> ${sanitizeText(line)}\n\n`);
     return line;
   }
 
+  // Notices and info can quote saved or model text: the same filter as narration.
   notice(text: string): void {
-    this.err.write(`${text}\n`);
+    this.err.write(`${sanitizeText(text)}\n`);
   }
 
   info(text: string): void {
-    this.out.write(`${text}\n\n`);
+    this.out.write(`${sanitizeText(text)}\n\n`);
   }
 
   event(): void {}
 
-  close(): void {}
+  close(): void {
+    this.reader.close();
+  }
 }

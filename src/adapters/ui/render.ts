@@ -43,4 +43,3 @@ export function renderTurn(view: TurnView, o: RenderOptions): string {
   return [renderHeading(view.n), wrap(view.turn.narration, o), renderTail(view, o)].filter(Boolean).join('\n\n');
 }
 
-export const ENDED_HINT = 'The story has ended. Type /undo to go back, or press Enter to leave.';

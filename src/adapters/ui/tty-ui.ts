@@ -3,7 +3,8 @@
  * keys), an entry to type free text or a /command, and narration streamed as the
  * model writes it.
  */
-import { input, select, Separator } from '@inquirer/prompts';
+import { select } from '@inquirer/prompts';
+import { actionPrompt } from './action-prompt.js';
 import chalk from 'chalk';
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
@@ -12,18 +13,23 @@ import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions
 import { Wrapper } from './width.js';
 
 
-const FREE_TEXT = '\u0000free';
 
 function interrupted(err: unknown): never {
   if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new InterruptedError('interrupted');
   throw err;
 }
 
+const HINT = '↑↓ choose · Enter takes it · or type what you do (a number, anything, /help)';
+
+/** The turn being narrated: its number, and what has been streamed of it and how it was wrapped. */
+interface Pending {
+  n: number;
+  streamed: string;
+  wrapper: Wrapper | null;
+}
+
 export class TtyUi implements Ui {
-  /** The turn being streamed: its raw narration so far and how it was wrapped on screen. */
-  private streamed = '';
-  private wrapper: Wrapper | null = null;
-  private lastTurn = 0;
+  private pending: Pending | null = null;
 
   constructor(private readonly o: RenderOptions, private readonly out: NodeJS.WriteStream = process.stdout) {}
 
@@ -31,40 +37,60 @@ export class TtyUi implements Ui {
     return { ...this.o, width: readingWidth(this.out.columns), listChoices: false };
   }
 
+  /** Heading and a waiting mark at once, so a slow model never leaves a blank screen. */
+  beginTurn(n: number): void {
+    this.pending = { n, streamed: '', wrapper: null };
+    this.out.write(`\n${renderHeading(n)}\n\n${chalk.dim('…')}`);
+  }
+
   onText = (delta: string): void => {
-    if (!this.wrapper) {
-      this.wrapper = new Wrapper(readingWidth(this.out.columns));
-      this.out.write(`\n${renderHeading(this.lastTurn + 1)}\n\n`);
+    const p = this.pending;
+    if (!p) return;
+    if (!p.wrapper) {
+      p.wrapper = new Wrapper(readingWidth(this.out.columns));
+      this.out.write('\r\x1b[K'); // the waiting mark gives way to the text
     }
     const clean = sanitizeText(delta);
-    this.streamed += clean;
-    this.out.write(this.wrapper.push(clean));
+    p.streamed += clean;
+    this.out.write(p.wrapper.push(clean));
   };
 
   /** A stream that died is asked again from scratch: wipe what it showed, never show it twice. */
   onRestart = (): void => {
-    if (!this.wrapper) return;
-    // Our own cursor moves (not model text): back over the heading and the streamed rows, clear below.
-    this.out.write(`\r\x1b[${this.wrapper.rows + 2}F\x1b[J`);
-    this.streamed = '';
-    this.wrapper = null;
+    const p = this.pending;
+    if (!p?.wrapper) return;
+    // Our own cursor moves (not model text): back to the first streamed row, clear below.
+    const up = p.wrapper.rows - 1;
+    this.out.write(`${up > 0 ? `\x1b[${up}F` : '\r'}\x1b[J${chalk.dim('…')}`);
+    p.streamed = '';
+    p.wrapper = null;
   };
 
+  /** Remove the heading and whatever followed it, back to where beginTurn started. */
+  private wipePending(): void {
+    const p = this.pending;
+    if (!p) return;
+    const rows = p.wrapper?.rows ?? 1;
+    this.out.write(`\r\x1b[${rows + 2}F\x1b[J`);
+    this.pending = null;
+  }
+
   showTurn(view: TurnView): void {
-    this.lastTurn = view.n;
+    const p = this.pending;
     // Already streamed word for word: only what follows the narration is new.
-    if (this.wrapper && this.streamed.trim() === view.turn.narration.trim()) {
+    if (p?.wrapper && p.n === view.n && p.streamed.trim() === view.turn.narration.trim()) {
       const tail = renderTail(view, this.render);
-      this.out.write(`${this.wrapper.end()}\n\n${tail ? `${tail}\n\n` : ''}`);
-      this.streamed = '';
-      this.wrapper = null;
+      this.out.write(`${p.wrapper.end()}\n\n${tail ? `${tail}\n\n` : ''}`);
+      this.pending = null;
       return;
     }
-    this.onRestart();
+    this.wipePending();
     this.out.write(`\n${renderTurn(view, this.render)}\n\n`);
   }
 
   async ask(choices: string[], ended: boolean): Promise<string | null> {
+    // A turn that was cancelled or failed leaves no heading or waiting mark behind.
+    this.wipePending();
     try {
       if (ended) {
         return await select({
@@ -75,28 +101,18 @@ export class TtyUi implements Ui {
           ],
         });
       }
-      const picked = await select({
-        message: 'What do you do?',
-        loop: false,
-        choices: [
-          ...choices.map((c, i) => ({ name: `${i + 1}. ${c}`, value: String(i + 1) })),
-          new Separator(),
-          { name: '✎ Type something else (free text or /help)', value: FREE_TEXT },
-        ],
-      });
-      if (picked !== FREE_TEXT) return picked;
-      return await input({ message: '>' });
+      return await actionPrompt({ message: 'What do you do?', choices: choices.map((c) => sanitizeText(c)), hint: HINT });
     } catch (err) {
       return interrupted(err);
     }
   }
 
   notice(text: string): void {
-    process.stderr.write(`${chalk.yellow(text)}\n`);
+    process.stderr.write(`${chalk.yellow(sanitizeText(text))}\n`);
   }
 
   info(text: string): void {
-    this.out.write(`${text}\n\n`);
+    this.out.write(`${sanitizeText(text)}\n\n`);
   }
 
   event(): void {}

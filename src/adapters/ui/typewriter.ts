@@ -23,9 +23,6 @@ export class Typewriter {
 
   constructor(private readonly out: NodeJS.WritableStream, private readonly o: TypewriterOptions = GENTLE) {}
 
-  get instant(): boolean {
-    return this.skipped;
-  }
 
   /** Show the rest at once, ending any pause in progress. */
   skip(): void {

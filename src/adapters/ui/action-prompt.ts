@@ -1,0 +1,60 @@
+/**
+ * The turn prompt: the numbered choices with a highlight, and a line to type on.
+ * Arrows move the highlight and Enter takes it; typing anything (free text, a
+ * number, a /command) fills the line instead and Enter sends that. A stock select
+ * would silently swallow typed text and then take the highlighted choice.
+ */
+import {
+  createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useState, type Status,
+} from '@inquirer/core';
+
+export interface ActionPromptConfig {
+  message: string;
+  choices: readonly string[];
+  /** The line under the choices, e.g. "↑↓ choose · Enter takes it · or type what you do". */
+  hint: string;
+}
+
+/** What a typed number means, so the highlight can follow it. */
+const numberIn = (line: string, count: number): number | null => {
+  const n = /^\s*(\d{1,2})\s*$/.exec(line)?.[1];
+  return n && Number(n) >= 1 && Number(n) <= count ? Number(n) : null;
+};
+
+export const actionPrompt = createPrompt<string, ActionPromptConfig>((config, done) => {
+  const theme = makeTheme();
+  const [status, setStatus] = useState<Status>('idle');
+  const [active, setActive] = useState(0);
+  const [line, setLine] = useState('');
+  const prefix = usePrefix({ status, theme });
+  const count = config.choices.length;
+
+  useKeypress((key, rl) => {
+    if (isEnterKey(key)) {
+      const typed = line.trim();
+      const answer = typed || (count > 0 ? String(active + 1) : '');
+      if (!answer) return;
+      setStatus('done');
+      done(answer);
+    } else if ((isUpKey(key) || isDownKey(key)) && count > 0) {
+      setActive((active + (isUpKey(key) ? count - 1 : 1)) % count);
+    } else {
+      setLine(rl.line);
+      const n = numberIn(rl.line, count);
+      if (n !== null) setActive(n - 1);
+    }
+  });
+
+  const message = theme.style.message(config.message, status);
+  if (status === 'done') {
+    const n = numberIn(line, count) ?? (line.trim() ? null : active + 1);
+    const shown = n !== null ? `${n}. ${config.choices[n - 1] ?? ''}` : line.trim();
+    return `${prefix} ${message} ${theme.style.answer(shown)}`;
+  }
+  const typing = line.trim() !== '' && numberIn(line, count) === null;
+  const rows = config.choices.map((c, i) => {
+    const text = `${i + 1}. ${c}`;
+    return i === active && !typing ? theme.style.highlight(`❯ ${text}`) : `  ${text}`;
+  });
+  return [[`${prefix} ${message}`, ...rows, `> ${line}`].join('\n'), theme.style.help(config.hint)];
+});
