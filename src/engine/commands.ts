@@ -39,6 +39,9 @@ async function retry(game: Game): Promise<void> {
   const head = game.head;
   const parent = head?.parent != null ? game.o.timeline.turns.get(head.parent) : undefined;
   if (!head || !parent || head.input === null) return game.o.ui.notice('Nothing to retry: this is the opening.');
+  if (game.o.narrator.provider === 'offline') {
+    return game.o.ui.notice('Offline, the authored script tells every turn the same way, so there is nothing to retry; /undo lets you choose differently.');
+  }
   if (await game.play(head.input, parent)) {
     const alts = game.head ? alternatives(game.o.timeline, game.head.id) : [];
     game.o.ui.notice(`Alternative ${alts.length} of ${alts.length} (/alt to browse).`);
@@ -68,7 +71,12 @@ function depth(game: Game): number {
 function showState(game: Game): void {
   const s = game.head?.state;
   if (!s) return;
-  const stats = Object.entries(s.stats).map(([k, v]) => `${k} ${v}`).join(', ') || '—';
+  const defs = game.o.pack.manifest.state.stats;
+  // "Health 3/5" with the pack's label and range where it declares them.
+  const stats = Object.entries(s.stats).map(([k, v]) => {
+    const def = Object.hasOwn(defs, k) ? defs[k] : undefined;
+    return def ? `${def.label ?? k} ${v}/${def.max}` : `${k} ${v}`;
+  }).join(', ') || '—';
   const flags = Object.entries(s.flags).filter(([, v]) => v).map(([k]) => k).join(', ') || '—';
   game.o.ui.info(`Stats: ${stats}\nInventory: ${s.inventory.join(', ') || '—'}\nFlags: ${flags}`);
   game.o.ui.event('state', { state: s });

@@ -158,7 +158,7 @@ describe('in-game commands', () => {
       [2, 'boat', 5], // a new branch
       [1, 'shore', 5],
     ]);
-    expect(r.ui.infos[0]).toMatch(/Stats: warmth 4, resolve 3\nInventory: tinderbox/);
+    expect(r.ui.infos[0]).toMatch(/Stats: Warmth 4\/5, Resolve 3\/10\nInventory: tinderbox/);
     expect(r.ui.events.find((e) => e.type === 'state')?.data).toMatchObject({ state: { scene: 'cliff_path' } });
     expect(r.ui.notices).toEqual(['Nothing to undo: this is the opening.']);
     expect(r.ui.events.filter((e) => e.type === 'undo').map((e) => e.data.to_turn)).toEqual([1, 1, 1]);
@@ -247,5 +247,13 @@ describe('an opening the narrator declines', () => {
       narrate: () => Promise.resolve({ kind: 'refusal', text: 'I cannot start this story.', calls: 2 }),
     };
     await expect(play(pack, refusing, ['1', 'look'])).rejects.toThrow(/could not begin/);
+  });
+});
+
+describe('/retry offline', () => {
+  it('says why there is nothing to retry instead of making an identical alternative', async () => {
+    const r = await play(lighthouse, new OfflineNarrator(), ['1', '/retry', '/alt']);
+    expect(r.ui.notices.some((n) => /nothing to retry/.test(n))).toBe(true);
+    expect(r.ui.infos.at(-1)?.split('\n').filter((l) => /^\s*\*?\s*\d+\./.test(l))).toHaveLength(1);
   });
 });

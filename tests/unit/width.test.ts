@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { displayWidth, wrapText, Wrapper } from '../../src/adapters/ui/width.js';
+import { displayWidth, HANG, wrapText, Wrapper } from '../../src/adapters/ui/width.js';
 
 describe('wrapping narration for a terminal', () => {
   it('breaks Latin text between words, never inside one', () => {
@@ -9,7 +9,8 @@ describe('wrapping narration for a terminal', () => {
 
   it('breaks CJK text anywhere, counting each character as two columns', () => {
     const out = wrapText('风吹过古老的遗迹，守门人抬起头。', 10);
-    for (const line of out.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(10);
+    for (const line of out.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(10 + HANG);
+    for (const line of out.split('\n').slice(1)) expect(line).not.toMatch(/^[，。]/);
     expect(out.replace(/\n/g, '')).toBe('风吹过古老的遗迹，守门人抬起头。');
   });
 
@@ -26,7 +27,7 @@ describe('wrapping narration for a terminal', () => {
         const streamed = pieces.map((p) => w.push(p)).join('') + w.end();
         expect(streamed).toBe(wrapText(text, width));
         expect(w.rows).toBe(streamed.split('\n').length);
-        for (const line of streamed.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+        for (const line of streamed.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(width + HANG);
       }),
     );
   });

@@ -1,7 +1,7 @@
 /** How a turn looks in a terminal. Text reaching here has been sanitised by the engine. */
 import chalk from 'chalk';
 import type { TurnView } from '../../engine/ports.js';
-import { wrapText } from './width.js';
+import { HANG, wrapText } from './width.js';
 
 // chalk honours FORCE_COLOR but not the NO_COLOR convention (no-color.org): do it here.
 if (process.env.NO_COLOR) chalk.level = 0;
@@ -15,7 +15,7 @@ export interface RenderOptions {
 }
 
 /** Narration width on a terminal: the window, but not wider than is comfortable to read. */
-export const readingWidth = (columns: number | undefined): number => Math.max(20, Math.min(columns ?? 80, 100));
+export const readingWidth = (columns: number | undefined): number => Math.max(20, Math.min((columns ?? 80) - HANG, 100));
 
 const wrap = (text: string, o: RenderOptions): string => (o.width ? wrapText(text, o.width) : text);
 

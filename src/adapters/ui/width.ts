@@ -6,6 +6,12 @@ const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff
 
 export const charWidth = (ch: string): number => (WIDE.test(ch) ? 2 : 1);
 
+/** CJK closing punctuation never starts a line (kinsoku): it hangs past the width instead. */
+const NO_LINE_START = /^[，。、！？；：」』）》〉】〕…—,.!?;:)]$/u;
+
+/** Columns a line may run past the width for hanging punctuation. */
+export const HANG = 2;
+
 export function displayWidth(line: string): number {
   let w = 0;
   for (const ch of line) w += charWidth(ch);
@@ -58,7 +64,8 @@ export class Wrapper {
     const w = displayWidth(piece);
     const gap = this.space ? 1 : 0;
     this.space = false;
-    if (this.column > 0 && this.column + gap + w > this.width) return `${this.newline()}${this.advance(piece, w)}`;
+    const hangs = gap === 0 && NO_LINE_START.test(piece) && this.column + w <= this.width + HANG;
+    if (this.column > 0 && this.column + gap + w > this.width && !hangs) return `${this.newline()}${this.advance(piece, w)}`;
     return `${' '.repeat(gap)}${this.advance(piece, w + gap)}`;
   }
 
