@@ -1,35 +1,79 @@
 /** The config file (conf), kept in PROMPTQUEST_HOME when set, else the platform's config folder. */
+import { join, resolve } from 'node:path';
 import Conf from 'conf';
-import { ConfigValues } from '../core/settings.js';
+import envPaths from 'env-paths';
+import { UsageError } from '../core/errors.js';
+import { CONFIG_KEYS, ConfigValues, type Env } from '../core/settings.js';
 import type { Capability } from '../core/request.js';
 
 export type { Capability };
-
 
 interface Stored extends ConfigValues {
   /** What response_format each server+model accepted, so the next run starts right. */
   capabilities?: Record<string, Capability>;
 }
 
-export function openConfig(env: NodeJS.ProcessEnv = process.env): Conf<Stored> {
+function configDir(env: Env): string {
   const home = env.PROMPTQUEST_HOME?.trim();
-  return new Conf<Stored>({
+  return home ? resolve(home) : envPaths('promptquest', { suffix: '' }).config;
+}
+
+/** Where the config file is, found without reading it (so `config path` works on a broken file). */
+export const configPath = (env: Env = process.env): string => join(configDir(env), 'config.json');
+
+/** A config file that cannot be read or parsed: one line saying which file and what to do. */
+function unreadable(path: string, err: unknown): UsageError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const what = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : `cannot be read (${code ?? String(err)})`;
+  return new UsageError(`the config file ${path} ${what}: fix it or delete it (\`promptquest config path\` prints where it is)`);
+}
+
+/** Conf reads the file when it opens and again on every get and set. */
+function guarded<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
+export function openConfig(env: Env = process.env): Conf<Stored> {
+  const path = configPath(env);
+  return guarded(path, () => new Conf<Stored>({
     projectName: 'promptquest',
     projectSuffix: '',
-    ...(home ? { cwd: home } : {}),
+    cwd: configDir(env),
     configName: 'config',
     accessPropertiesByDotNotation: false,
     configFileMode: 0o600,
     clearInvalidConfig: false,
-  });
+  }));
 }
 
-/** The user-settable values; anything invalid in the file is ignored, not fatal. */
-export function readConfigValues(conf: Conf<Stored>): ConfigValues {
-  const parsed = ConfigValues.safeParse(
-    Object.fromEntries(Object.entries(conf.store).filter(([k]) => k !== 'capabilities')),
-  );
-  return parsed.success ? parsed.data : {};
+/** Everything in the file, for `config list`; a broken file is a UsageError. */
+export const storedValues = (conf: Conf<Stored>): Record<string, unknown> => guarded(conf.path, () => ({ ...conf.store }));
+
+export interface ConfigRead {
+  values: ConfigValues;
+  /** One line per key that was ignored, naming the file and the key. */
+  problems: string[];
+}
+
+/** The user-settable values, each checked on its own: a bad one is ignored (and reported), the rest still count. */
+export function readConfigValues(conf: Conf<Stored>): ConfigRead {
+  const valid: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(storedValues(conf))) {
+    if (key === 'capabilities') continue;
+    if (!(CONFIG_KEYS as string[]).includes(key)) {
+      problems.push(`${conf.path}: ignored unknown key "${key}" (keys: ${CONFIG_KEYS.join(', ')})`);
+      continue;
+    }
+    const parsed = ConfigValues.shape[key as keyof ConfigValues].safeParse(value);
+    if (parsed.success) valid[key] = parsed.data;
+    else problems.push(`${conf.path}: ignored ${key}: ${parsed.error.issues[0]?.message ?? 'invalid value'}; fix it with: promptquest config set ${key} <value>`);
+  }
+  return { values: ConfigValues.parse(valid), problems };
 }
 
 export interface CapabilityCache {

@@ -3,11 +3,14 @@
  * append (never a rewrite); a load never writes; a torn last line (a crash mid-write)
  * is ignored with a warning and cut off by the next append. The only rewrite is an
  * older format being written back in the current one, after a rolling backup.
+ * Every line is checked with the loader's schema before it is written: a save this
+ * store wrote always loads again.
  */
 import { copyFile, mkdir, open, readFile, readdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FORMAT_VERSION, Header, JournalEvent, summarize, type JournalSummary } from '../core/journal.js';
+import { FORMAT_VERSION, Header, issueText, JournalEvent, journalLine, summarize, type JournalSummary } from '../core/journal.js';
 import { UsageError } from '../core/errors.js';
+import { sanitizeDeep } from '../core/sanitize.js';
 import { checkSlot } from '../core/slot.js';
 import { migrate } from '../core/migrations.js';
 import type { LoadedSave, SaveStore, SlotSummary } from '../engine/ports.js';
@@ -56,13 +59,15 @@ export class FileSaveStore implements SaveStore {
 
   /** A new slot, written whole (a fork brings its turns along). Never overwrites a save. */
   async create(header: Header, events: readonly JournalEvent[] = []): Promise<void> {
+    const file = this.file(header.slot);
+    const text = journalText(header, events, file); // checked before anything touches the disk
     await mkdir(this.dir, { recursive: true });
-    const fh = await open(this.file(header.slot), 'wx').catch((err: NodeJS.ErrnoException) => {
+    const fh = await open(file, 'wx').catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'EEXIST') throw new UsageError(`slot "${header.slot}" already exists; use: promptquest continue ${header.slot}`);
       throw err;
     });
     try {
-      await fh.write(journalText(header, events));
+      await fh.write(text);
       await fh.datasync();
     } finally {
       await fh.close();
@@ -72,11 +77,12 @@ export class FileSaveStore implements SaveStore {
 
   async append(slot: string, event: JournalEvent): Promise<void> {
     const file = this.file(slot);
+    const line = journalLine(event, file); // checked before anything touches the disk
     await this.upgrade(file);
     await repairTail(file);
     const fh = await open(file, 'a');
     try {
-      await fh.write(`${JSON.stringify(event)}\n`);
+      await fh.write(line);
       await fh.datasync();
     } finally {
       await fh.close();
@@ -88,7 +94,7 @@ export class FileSaveStore implements SaveStore {
    * to it. Checked on every append (one small read): the file may have been replaced.
    */
   private async upgrade(file: string): Promise<void> {
-    const format = (parseLine(await readFirstLine(file), file, 1) as { format?: unknown }).format;
+    const { format } = headerObject(parseLine(await readFirstLine(file), file, 1), file);
     if (format !== FORMAT_VERSION) {
       const text = await readFile(file, 'utf8');
       const { header, events } = parseJournal(text, file);
@@ -103,7 +109,7 @@ export class FileSaveStore implements SaveStore {
     const tmp = `${file}.tmp`;
     const fh = await open(tmp, 'w');
     try {
-      await fh.write(journalText(header, events));
+      await fh.write(journalText(header, events, file));
       await fh.datasync();
     } finally {
       await fh.close();
@@ -162,8 +168,8 @@ function problemIn(file: string, err: unknown): string {
   return line ? `line ${line[1]}: ${rest.slice(line[0].length)}` : rest.trim();
 }
 
-function journalText(header: Header, events: readonly JournalEvent[]): string {
-  return [header, ...events].map((e) => `${JSON.stringify(e)}\n`).join('');
+function journalText(header: Header, events: readonly JournalEvent[], file: string): string {
+  return [header, ...events].map((e) => journalLine(e, file)).join('');
 }
 
 async function syncFile(file: string): Promise<void> {
@@ -251,6 +257,15 @@ function isJson(text: string): boolean {
   }
 }
 
+/**
+ * A save may come from anywhere (a friend, a hand edit): whatever reads it gets terminal-safe
+ * text. The raw model reply is kept verbatim, as the record of what the model really sent;
+ * it is only ever shown escaped (--verbose).
+ */
+function safeEvent(e: JournalEvent): JournalEvent {
+  return e.type === 'turn' ? { ...sanitizeDeep({ ...e, raw: null }), raw: e.raw } : e;
+}
+
 /** Parse a journal; the only tolerated damage is a torn last line. Never writes. */
 export function parseJournal(text: string, file: string): ParsedJournal {
   const lines = text.split('\n');
@@ -263,7 +278,7 @@ export function parseJournal(text: string, file: string): ParsedJournal {
   }
   const first = lines[0];
   if (first === undefined || first.trim() === '') throw new UsageError(`${file}: the save is empty or has no complete header line`);
-  const rawHeader = parseLine(first, file, 1) as { format?: unknown };
+  const rawHeader = headerObject(parseLine(first, file, 1), file);
   const format = rawHeader.format;
   if (typeof format !== 'number' || !Number.isInteger(format) || format < 1) {
     throw new UsageError(`${file}:1: not a PromptQuest save header (no format version)`);
@@ -276,23 +291,19 @@ export function parseJournal(text: string, file: string): ParsedJournal {
     if (l.trim() !== '') raw.push({ value: parseLine(l, file, i + 2), n: i + 2 });
   });
   const migrated = migrate(rawHeader, raw.map((r) => r.value));
-  if ((migrated.header as { format?: unknown }).format !== FORMAT_VERSION) {
+  if (headerObject(migrated.header, file).format !== FORMAT_VERSION) {
     throw new UsageError(`${file}: save format ${format} is too old for this PromptQuest (it reads formats 1 to ${FORMAT_VERSION})`);
   }
   const header = Header.safeParse(migrated.header);
   if (!header.success) {
-    const issue = header.error.issues[0];
-    throw new UsageError(`${file}:1: not a valid PromptQuest save header (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`);
+    throw new UsageError(`${file}:1: not a valid PromptQuest save header (${issueText(header.error)})`);
   }
   const events = migrated.events.map((value, i) => {
     const e = JournalEvent.safeParse(value);
-    if (!e.success) {
-      const issue = e.error.issues[0];
-      throw new UsageError(`${file}:${raw[i]?.n ?? '?'}: damaged save event (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}); nothing was changed`);
-    }
+    if (!e.success) throw new UsageError(`${file}:${raw[i]?.n ?? '?'}: damaged save event (${issueText(e.error)}); nothing was changed`);
     return e.data;
   });
-  return { header: header.data, events, warnings, format, applied: migrated.applied };
+  return { header: sanitizeDeep(header.data), events: events.map(safeEvent), warnings, format, applied: migrated.applied };
 }
 
 function parseLine(line: string, file: string, n: number): unknown {
@@ -301,4 +312,11 @@ function parseLine(line: string, file: string, n: number): unknown {
   } catch {
     throw new UsageError(`${file}:${n}: damaged save line (not JSON); nothing was changed`);
   }
+}
+
+/** A parsed first line as an object, or one clear line naming the file and line 1. */
+function headerObject(value: unknown, file: string): Record<string, unknown> {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  throw new UsageError(`${file}:1: not a PromptQuest save header (expected a JSON object, got ${got}); nothing was changed`);
 }

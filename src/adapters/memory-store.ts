@@ -1,13 +1,15 @@
 /**
  * A save store that keeps journals in memory: `pack test` plays many throwaway games
- * and must not leave saves behind. Events are copied through JSON, as the file store
- * would write them, so what a test sees is what a save would hold.
+ * and must not leave saves behind. Events go through the same checked JSON line the
+ * file store writes, so what a test sees is what a save would hold, and a turn that
+ * could not be saved fails here too.
  */
 import { UsageError } from '../core/errors.js';
-import { fold, mainLine, type Header, type JournalEvent } from '../core/journal.js';
+import { journalLine, summarize, type Header, type JournalEvent } from '../core/journal.js';
 import type { LoadedSave, SaveStore, SlotSummary } from '../engine/ports.js';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const saved = <T extends Header | JournalEvent>(value: T, where: string): T => JSON.parse(journalLine(value, where)) as T;
 
 export class MemorySaveStore implements SaveStore {
   private readonly journals = new Map<string, { header: Header; events: JournalEvent[] }>();
@@ -16,17 +18,17 @@ export class MemorySaveStore implements SaveStore {
     return Promise.resolve(this.journals.has(slot));
   }
 
-  create(header: Header): Promise<void> {
-    if (this.journals.has(header.slot)) return Promise.reject(new UsageError(`slot "${header.slot}" already exists`));
-    this.journals.set(header.slot, { header: copy(header), events: [] });
-    return Promise.resolve();
+  /** Like the file store: a fork's `events` come along with its header. (async: a bad line rejects, never throws) */
+  async create(header: Header, events: readonly JournalEvent[] = []): Promise<void> {
+    if (this.journals.has(header.slot)) throw new UsageError(`slot "${header.slot}" already exists`);
+    const where = this.describe(header.slot);
+    this.journals.set(header.slot, { header: saved(header, where), events: events.map((e) => saved(e, where)) });
   }
 
-  append(slot: string, event: JournalEvent): Promise<void> {
+  async append(slot: string, event: JournalEvent): Promise<void> {
     const journal = this.journals.get(slot);
-    if (!journal) return Promise.reject(new UsageError(`no saved game "${slot}"`));
-    journal.events.push(copy(event));
-    return Promise.resolve();
+    if (!journal) throw new UsageError(`no saved game "${slot}"`);
+    journal.events.push(saved(event, this.describe(slot)));
   }
 
   load(slot: string): Promise<LoadedSave> {
@@ -35,14 +37,13 @@ export class MemorySaveStore implements SaveStore {
     return Promise.resolve({ header: copy(journal.header), events: copy(journal.events), warnings: [] });
   }
 
+  /** Latest first, as the port's users (`continue` without a slot) expect. */
   list(): Promise<SlotSummary[]> {
-    return Promise.resolve(
-      [...this.journals.entries()].map(([slot, { header, events }]) => {
-        const last = mainLine(fold(events)).at(-1);
-        const over = last?.turn.game_over;
-        return { slot, header, turns: mainLine(fold(events)).length, lastPlayed: last?.at ?? header.created, ending: over ? `${over.outcome}: ${over.reason}` : null };
-      }),
-    );
+    const slots = [...this.journals.entries()].map(([slot, { header, events }]): SlotSummary => {
+      const { turns, lastPlayed, ending } = summarize(header, events);
+      return { slot, header: copy(header), turns, lastPlayed, ending: ending ? `${ending.outcome}: ${ending.reason}` : null };
+    });
+    return Promise.resolve(slots.sort((a, b) => b.lastPlayed.localeCompare(a.lastPlayed)));
   }
 
   remove(slot: string): Promise<void> {

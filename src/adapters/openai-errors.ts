@@ -6,6 +6,7 @@
  */
 import OpenAI from 'openai';
 import { RuntimeFailure } from '../core/errors.js';
+import { redactURLs, shownURL } from '../core/settings.js';
 
 /** Retries the SDK makes itself for 408/409/429/5xx and connection failures. */
 export const SDK_RETRIES = 2;
@@ -68,9 +69,9 @@ export function capRetryAfter(fetchImpl: typeof fetch, maxSeconds: number): type
   };
 }
 
-/** One short line of a server's error text: no status prefix, no newlines. */
+/** One short line of a server's error text: no status prefix, no newlines, no credentials in URLs it echoes. */
 function detailOf(message: string): string {
-  return message.replace(/^\d{3}\s+/, '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  return redactURLs(message.replace(/^\d{3}\s+/, '').replace(/\s+/g, ' ').trim()).slice(0, 200);
 }
 
 const retried = (status: number | undefined): boolean =>
@@ -84,8 +85,11 @@ export interface ErrorContext {
   model: string;
 }
 
-export function describeApiError(err: unknown, { baseURL, model }: ErrorContext): RuntimeFailure {
-  const local = !baseURL.includes('api.openai.com');
+export function describeApiError(err: unknown, context: ErrorContext): RuntimeFailure {
+  const { model } = context;
+  const local = !context.baseURL.includes('api.openai.com');
+  // Error lines are shown and pasted: never with user:password or a key in the query string.
+  const baseURL = shownURL(context.baseURL);
   if (err instanceof Stalled) {
     return new RuntimeFailure(
       `the model server at ${baseURL} sent nothing for ${err.seconds} s (${err.tries === 1 ? '1 try' : `${err.tries} tries`})`,

@@ -13,7 +13,7 @@ import { extractReply } from '../core/extract.js';
 import { partialNarration } from '../core/partial.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
-import type { Usage } from '../core/journal.js';
+import { Usage } from '../core/journal.js';
 import type { NarrateOptions, Narration, NarrationRequest, Narrator } from '../engine/ports.js';
 import type { CapabilityCache } from './config.js';
 import { LiveText, Watchdog } from './request-watch.js';
@@ -68,10 +68,15 @@ export class OpenAINarrator implements Narrator {
     this.model = o.model;
     this.baseURL = o.baseURL ?? OPENAI_URL;
     const fetchImpl: typeof fetch = (input, init) => (o.fetch ?? fetch)(input, init);
+    // The SDK appends paths to the base URL as text: a query (Azure's ?api-version=) must go in defaultQuery.
+    const url = o.baseURL ? new URL(o.baseURL) : null;
+    const defaultQuery = url?.search ? Object.fromEntries(url.searchParams) : undefined;
+    if (url) url.search = '';
     this.client = new OpenAI({
       // The SDK refuses to start without a key; local servers ignore it.
       apiKey: o.apiKey ?? 'sk-no-key-needed-for-local-servers',
-      baseURL: o.baseURL ?? undefined,
+      baseURL: url?.toString() ?? undefined,
+      ...(defaultQuery ? { defaultQuery } : {}),
       // The watchdog ends a silent request first; this is only a backstop.
       timeout: o.timeoutMs + 5_000,
       maxRetries: SDK_RETRIES,
@@ -201,7 +206,8 @@ export class OpenAINarrator implements Narrator {
       for await (const chunk of stream) {
         watchdog.kick();
         const choice = chunk.choices[0];
-        if (chunk.usage) got.usage = { prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens, total_tokens: chunk.usage.total_tokens };
+        // Servers send `usage: {}` or partial counts: kept only when all three are finite numbers.
+        if (chunk.usage) got.usage = Usage.safeParse({ prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens, total_tokens: chunk.usage.total_tokens }).data ?? got.usage;
         if (!choice) continue;
         got.content += choice.delta.content ?? '';
         got.refusal += choice.delta.refusal ?? '';

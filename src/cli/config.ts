@@ -1,8 +1,9 @@
 /** `promptquest config list | get | set | unset | path`: the settings file. */
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
-import { CONFIG_KEYS, ConfigValues } from '../core/settings.js';
-import { openConfig } from '../adapters/config.js';
+import { CONFIG_KEYS, ConfigValues, shownURL } from '../core/settings.js';
+import { sanitizeText } from '../core/sanitize.js';
+import { configPath, openConfig, readConfigValues, storedValues } from '../adapters/config.js';
 import { action } from './run.js';
 
 type Key = (typeof CONFIG_KEYS)[number];
@@ -12,24 +13,30 @@ function checkKey(key: string): Key {
   return key as Key;
 }
 
-/** Keys are secrets: shown masked, so a pasted `config list` never leaks one. */
-const shown = (key: Key, value: unknown): string =>
-  key === 'api_key' && typeof value === 'string' ? `${value.slice(0, 3)}…${value.slice(-4)} (hidden)` : String(value);
+/** Keys are secrets: shown masked, so a pasted `config list` never leaks one (nor credentials in a base URL). */
+function shown(key: Key, value: unknown): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  if (key === 'api_key') return `${value.slice(0, 3)}…${value.slice(-4)} (hidden)`;
+  if (key === 'base_url' && shownURL(value) !== value.replace(/\/+$/, '')) return `${shownURL(value)} (credentials hidden)`;
+  return value;
+}
 
 export function configCommand() {
   const cmd = new Command('config').description(`read or change settings (${CONFIG_KEYS.join(', ')})`);
-  cmd.command('list').description('show every setting that is set').action(action(async () => {
+  cmd.command('list').description('show every setting that is set (and, on stderr, any that are ignored)').action(action(async () => {
     const conf = openConfig();
+    const stored = storedValues(conf);
     for (const key of CONFIG_KEYS) {
-      const value = conf.get(key);
-      if (value !== undefined) process.stdout.write(`${key}=${shown(key, value)}\n`);
+      const value = stored[key];
+      if (value !== undefined) process.stdout.write(`${sanitizeText(`${key}=${shown(key, value)}`)}\n`);
     }
+    for (const p of readConfigValues(conf).problems) process.stderr.write(`${sanitizeText(p)}\n`);
   }));
   cmd.command('get').argument('<key>').description('print one setting').action(action(async (key) => {
     const k = checkKey(key);
-    const value = openConfig().get(k);
+    const value = storedValues(openConfig())[k];
     if (value === undefined) return 1;
-    process.stdout.write(`${shown(k, value)}\n`);
+    process.stdout.write(`${sanitizeText(shown(k, value))}\n`);
   }));
   cmd.command('set').argument('<key>').argument('<value>').description('change a setting').action(action(async (key, value) => {
     const k = checkKey(key);
@@ -40,8 +47,9 @@ export function configCommand() {
   cmd.command('unset').argument('<key>').description('remove a setting').action(action(async (key) => {
     openConfig().delete(checkKey(key));
   }));
+  // Works on a broken file too: it is how a user finds the file to fix.
   cmd.command('path').description('print where the config file is').action(action(async () => {
-    process.stdout.write(`${openConfig().path}\n`);
+    process.stdout.write(`${configPath()}\n`);
   }));
   return cmd;
 }

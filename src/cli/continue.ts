@@ -1,4 +1,5 @@
 /** `promptquest continue [slot]`: resume a saved game, or fork it into a new slot. */
+import { quoteArg } from './quote.js';
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import { checkSlot } from '../core/slot.js';
@@ -10,7 +11,9 @@ import { SAMPLE_SAVES_DIR } from '../adapters/paths.js';
 import type { LoadedSave } from '../engine/ports.js';
 import { integer, withSessionOptions } from './options.js';
 import { action } from './run.js';
-import { environment, makeNarrator, makeSettings, makeUi, runGame, type Environment, type SessionFlags } from './session.js';
+import {
+  environment, imagesMode, makeNarrator, makeSettings, makeUi, runGame, sessionNotices, type Environment, type SessionFlags,
+} from './session.js';
 
 export async function latestSlot(env: Environment): Promise<string> {
   const [latest] = await env.store.list();
@@ -33,7 +36,7 @@ async function loadSource(env: Environment, slot: string, forking: boolean): Pro
   if (await env.store.exists(slot)) return env.store.load(slot);
   const samples = new FileSaveStore(SAMPLE_SAVES_DIR);
   if (!(await samples.exists(slot))) return env.store.load(slot);
-  if (!forking) throw new UsageError(`"${slot}" is a bundled sample game; play on from it in a slot of your own: promptquest continue ${slot} --slot NEW`);
+  if (!forking) throw new UsageError(`"${slot}" is a bundled sample game; play on from it in a slot of your own: promptquest continue ${quoteArg(slot)} --slot NEW`);
   return samples.load(slot);
 }
 
@@ -42,11 +45,13 @@ interface ContinueFlags extends SessionFlags {
 }
 
 export async function resume(slotArg: string | undefined, flags: ContinueFlags): Promise<number> {
+  if (flags.var?.length) throw new UsageError("--var applies to new games; this game's variables are fixed");
   const env = environment();
   if (flags.fromTurn !== undefined && flags.slot === undefined) throw new UsageError('--from-turn needs --slot NEW: a fork goes into a new slot');
   const source = slotArg !== undefined ? checkSlot(slotArg) : await latestSlot(env);
   const loaded = await loadSource(env, source, flags.slot !== undefined);
-  const ui = await makeUi(flags);
+  const images = imagesMode(env, flags);
+  const ui = await makeUi(flags, images);
   for (const w of loaded.warnings) ui.notice(w);
   let header = loaded.header;
   let timeline = fold(loaded.events);
@@ -57,6 +62,7 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
   const settings = makeSettings(env, flags, header);
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
+  sessionNotices(ui, settings, images);
   if (flags.slot !== undefined) {
     const target = checkSlot(flags.slot);
     if (await env.store.exists(target)) throw new UsageError(`slot "${target}" already exists; choose another --slot`);

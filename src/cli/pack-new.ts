@@ -1,9 +1,9 @@
 /** `promptquest pack new <dir>`: a starter pack that validates, previews, tests and plays at once. */
+import { quoteArg } from './quote.js';
 import { Command } from '@commander-js/extra-typings';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../core/errors.js';
-import { InterruptedError } from '../core/errors.js';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { InterruptedError, isPromptInterrupt, UsageError } from '../core/errors.js';
 import { action } from './run.js';
 import { scaffoldFiles, type ScaffoldAnswers } from './pack-scaffold.js';
 
@@ -41,8 +41,8 @@ async function ask(defaults: ScaffoldAnswers): Promise<ScaffoldAnswers> {
     const language = await input({ message: 'Language (en, zh-CN, ...)', default: defaults.language, validate: (v) => LANGUAGE.test(v.trim()) || 'a language tag such as en or zh-CN' });
     const author = await input({ message: 'Author', default: defaults.author });
     return { id: id.trim(), title, language: language.trim(), author };
-  } catch {
-    throw new InterruptedError('interrupted');
+  } catch (err) {
+    throw isPromptInterrupt(err) ? new InterruptedError('Interrupted; no pack was written.') : err;
   }
 }
 
@@ -71,7 +71,9 @@ export async function newPack(dirArg: string, flags: NewFlags): Promise<number> 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Created pack "${answers.id}" in ${dir}: ${Object.keys(files).join(', ')}`);
   out('Next steps (the format is described in docs/packs.md):');
-  for (const cmd of ['pack validate', 'pack preview', 'pack test', 'play']) out(`  promptquest ${cmd} ${dirArg}`);
+  // A path form ("./my-pack"), quoted if need be, so each hint works when pasted from here.
+  const shown = quoteArg(isAbsolute(dirArg) || dirArg.startsWith('.') ? dirArg : `./${dirArg}`);
+  for (const cmd of ['pack validate', 'pack preview', 'pack test', 'play']) out(`  promptquest ${cmd} ${shown}`);
   return 0;
 }
 

@@ -17,7 +17,7 @@ import { MemorySaveStore } from '../adapters/memory-store.js';
 import { OfflineNarrator } from '../adapters/offline-narrator.js';
 import { action } from './run.js';
 import { environment, makeNarrator, makeSettings, type Environment } from './session.js';
-import type { Settings } from '../core/settings.js';
+import { recordableBaseURL, shownURL, type Settings } from '../core/settings.js';
 
 /** Feeds the test's inputs in order and remembers what was shown; prints nothing. */
 class ScriptedUi implements Ui {
@@ -73,7 +73,7 @@ export async function runPackTest(run: TestRun, test: PackTest): Promise<string[
   const header: Header = {
     type: 'header', format: FORMAT_VERSION, slot: 'pack-test',
     pack: { id: pack.manifest.id, version: pack.manifest.version, hash: pack.hash, dir: pack.dir },
-    provider: settings.provider, model: narrator.model, base_url: settings.baseURL, vars: state.vars,
+    provider: settings.provider, model: narrator.model, base_url: recordableBaseURL(settings.baseURL), vars: state.vars,
     created: new Date().toISOString(), forked_from: null,
   };
   await store.create(header);
@@ -110,7 +110,7 @@ export async function packTest(ref: string, flags: TestFlags): Promise<number> {
   // Offline unless asked: a configured API key must not turn a quick check into paid calls.
   const provider = flags.provider ?? (flags.baseUrl ? 'openai' : 'offline');
   const settings = makeSettings(env, { provider, model: flags.model, baseUrl: flags.baseUrl });
-  const who = settings.provider === 'offline' ? 'offline narrator' : `model ${settings.model}${settings.baseURL ? ` at ${settings.baseURL}` : ''}`;
+  const who = settings.provider === 'offline' ? 'offline narrator' : `model ${settings.model}${settings.baseURL ? ` at ${shownURL(settings.baseURL)}` : ''}`;
   const write = (line: string) => process.stdout.write(`${line}\n`);
   let failed = 0;
   for (const test of tests) {

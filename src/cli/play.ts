@@ -1,4 +1,5 @@
 /** `promptquest play [pack]`: a new game. */
+import { quoteArg } from './quote.js';
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import { checkSlot } from '../core/slot.js';
@@ -10,12 +11,9 @@ import { packDirForSave } from '../adapters/paths.js';
 import { withSessionOptions } from './options.js';
 import { action } from './run.js';
 import {
-  askVars, DEFAULT_PACK, environment, freshSlotName, makeNarrator, makeSettings, makeUi, parseVars, runGame, type SessionFlags,
+  askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionNotices,
+  type SessionFlags,
 } from './session.js';
-
-const OFFLINE_NOTICE =
-  'Playing offline with the authored script. To use a model: set OPENAI_API_KEY, or --base-url for a local server ' +
-  '(Ollama http://localhost:11434/v1, llama.cpp, LM Studio, vLLM).';
 
 export async function play(packRef: string | undefined, flags: SessionFlags): Promise<number> {
   const env = environment();
@@ -23,11 +21,11 @@ export async function play(packRef: string | undefined, flags: SessionFlags): Pr
   const given = parseVars(pack, flags.var);
   const settings = makeSettings(env, flags);
   const slot = flags.slot !== undefined ? checkSlot(flags.slot) : freshSlotName(pack.manifest.id);
-  if (await env.store.exists(slot)) throw new UsageError(`slot "${slot}" already exists; use: promptquest continue ${slot}`);
-  const ui = await makeUi(flags);
+  if (await env.store.exists(slot)) throw new UsageError(`slot "${slot}" already exists; use: promptquest continue ${quoteArg(slot)}`);
+  const images = imagesMode(env, flags);
+  const ui = await makeUi(flags, images);
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
-  if (settings.defaultedOffline) ui.notice(OFFLINE_NOTICE);
-  if (flags.images === 'generate') ui.notice('Image generation is not available yet; showing the image prompts instead.');
+  sessionNotices(ui, settings, images);
   const vars = await askVars(pack, given, flags);
   const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
   const header: Header = {

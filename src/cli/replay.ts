@@ -3,10 +3,10 @@
  * Never calls a model. A gentle typewriter on a terminal (any key shows the rest at
  * once), instant into a pipe or with --instant; --json prints play's turn events.
  */
+import { quoteArg } from './quote.js';
 import { Command } from '@commander-js/extra-typings';
 import chalk from 'chalk';
 import { fold, mainLine, type TurnEvent } from '../core/journal.js';
-import { sanitizeDeep } from '../core/sanitize.js';
 import { turnEventData } from '../adapters/ui/json-ui.js';
 import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from '../adapters/ui/render.js';
 import { wrapText } from '../adapters/ui/width.js';
@@ -91,8 +91,7 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
   for (const w of save.warnings) process.stderr.write(`${w}\n`);
-  // A save may come from elsewhere (a sample, a friend): its text is as untrusted as a model's.
-  const line = sanitizeDeep(mainLine(fold(save.events)));
+  const line = mainLine(fold(save.events)); // the store hands out terminal-safe text
   if (flags.json) {
     printJson(line);
     return 0;
@@ -104,7 +103,7 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
     process.stderr.write('\nReplay interrupted.\n');
     return 130;
   }
-  const next = sample ? `Play it yourself: promptquest play ${pack.id}` : `Play on: promptquest continue ${slot}`;
+  const next = sample ? `Play it yourself: promptquest play ${pack.id}` : `Play on: promptquest continue ${quoteArg(slot)}`;
   process.stderr.write(`End of the replay. ${next}\n`);
   return 0;
 }

@@ -7,15 +7,15 @@ import { sanitizeText } from '../core/sanitize.js';
 
 export const debugging = (): boolean => /(^|,)\s*(promptquest|\*)\s*(,|$)/.test(process.env.DEBUG ?? '');
 
+/** 2 usage, 1 runtime failure (and bugs), 130 interrupted: each error class carries its own. */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof UsageError) return 2;
-  if (err instanceof InterruptedError) return 130;
+  if (err instanceof UsageError || err instanceof RuntimeFailure || err instanceof InterruptedError) return err.exitCode;
   return 1;
 }
 
 /** The one line a user sees for an error (without the "promptquest:" prefix). */
 export function errorLine(err: unknown): string {
-  if (err instanceof InterruptedError) return 'Interrupted. Every finished turn is saved.';
+  if (err instanceof InterruptedError) return err.message;
   if (err instanceof UsageError) return err.message;
   if (err instanceof RuntimeFailure) return `${err.message}${err.hint ? ` — ${err.hint}` : ''}`;
   const msg = err instanceof Error ? err.message : String(err);
@@ -36,14 +36,17 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
       const code = await fn(...args);
       process.exitCode = code ?? 0;
     } catch (err) {
-      reportError(err);
-      process.exitCode = exitCodeFor(err);
-      if (wantsJson(args)) {
-        // Scripts reading --json see the failure on stdout too, as the contract's `error` event.
-        process.stdout.write(`${JSON.stringify({ type: 'error', message: sanitizeText(errorLine(err)), exit_code: process.exitCode })}\n`);
-      }
+      reportFailure(err, { json: wantsJson(args) });
     }
   };
+}
+
+/** The one way a failure reaches the user: a line on stderr, the exit code, and with --json an event. */
+export function reportFailure(err: unknown, o: { json: boolean }): void {
+  reportError(err);
+  process.exitCode = exitCodeFor(err);
+  // Scripts reading --json see the failure on stdout too, as the contract's `error` event.
+  if (o.json) process.stdout.write(`${JSON.stringify({ type: 'error', message: sanitizeText(errorLine(err)), exit_code: process.exitCode })}\n`);
 }
 
 /** Commander passes the command last; its options say whether --json was asked for. */

@@ -2,7 +2,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import { summarize } from '../core/journal.js';
-import { InterruptedError } from '../core/errors.js';
+import { InterruptedError, isPromptInterrupt } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
 import { action } from './run.js';
 import { findSave } from './saved-games.js';
@@ -23,7 +23,7 @@ async function askToDelete(slot: string, what: string): Promise<boolean> {
   try {
     return await confirm({ message: `Delete the saved game "${slot}" (${what})? This cannot be undone.`, default: false });
   } catch (err) {
-    if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new InterruptedError('interrupted');
+    if (isPromptInterrupt(err)) throw new InterruptedError('Interrupted; nothing was deleted.');
     throw err;
   }
 }

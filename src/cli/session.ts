@@ -4,9 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Pack } from '../core/pack.js';
-import { InterruptedError, UsageError } from '../core/errors.js';
+import { InterruptedError, isPromptInterrupt, UsageError } from '../core/errors.js';
 import { newSlotName } from '../core/slot.js';
-import { resolveSettings, type Settings } from '../core/settings.js';
+import { resolveSettings, type ImagesMode, type Settings } from '../core/settings.js';
+import { sanitizeText } from '../core/sanitize.js';
 import type { Header } from '../core/journal.js';
 import { homeDir, savesDir } from '../adapters/paths.js';
 import { capabilityCache, openConfig, readConfigValues } from '../adapters/config.js';
@@ -17,7 +18,8 @@ import { PlainUi } from '../adapters/ui/plain-ui.js';
 import { JsonUi } from '../adapters/ui/json-ui.js';
 import type { Narrator, Ui } from '../engine/ports.js';
 import { Game, type GameOptions } from '../engine/game.js';
-import { reportError } from './run.js';
+import { debugging, reportError } from './run.js';
+import { quoteArg } from './quote.js';
 
 export interface SessionFlags {
   provider?: string | undefined;
@@ -33,10 +35,13 @@ export interface SessionFlags {
 
 export const DEFAULT_PACK = 'lighthouse';
 
+/** Home, config and saves; config values that are ignored are reported once, here, on stderr. */
 export function environment() {
   const home = homeDir();
   const conf = openConfig();
-  return { home, conf, config: readConfigValues(conf), store: new FileSaveStore(savesDir(home)) };
+  const { values, problems } = readConfigValues(conf);
+  for (const p of problems) process.stderr.write(`${sanitizeText(p)}\n`);
+  return { home, conf, config: values, store: new FileSaveStore(savesDir(home)) };
 }
 export type Environment = ReturnType<typeof environment>;
 
@@ -65,12 +70,14 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     timeoutMs: settings.timeoutMs,
     seed: flags.seed ?? null,
     cache: capabilityCache(env.conf),
-    ...(flags.verbose || process.env.DEBUG?.includes('promptquest') ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
+    ...(flags.verbose || debugging() ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
   });
 }
 
-export async function makeUi(flags: SessionFlags): Promise<Ui> {
-  const images = flags.images ?? 'prompt';
+/** Images: --images, else `config set images`, else show the prompts. */
+export const imagesMode = (env: Environment, flags: SessionFlags): ImagesMode => flags.images ?? env.config.images ?? 'prompt';
+
+export async function makeUi(flags: SessionFlags, images: ImagesMode): Promise<Ui> {
   if (flags.json) return new JsonUi(new LineReader());
   if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images });
   return new PlainUi(new LineReader(), { images });
@@ -85,7 +92,9 @@ export function parseVars(pack: Pack, pairs: string[] = []): Record<string, stri
     const name = pair.slice(0, at);
     if (at < 1) throw new UsageError(`--var "${pair}" should look like name=value`);
     if (!known.includes(name)) throw new UsageError(`pack "${pack.manifest.id}" has no variable "${name}" (it has: ${known.join(', ') || 'none'})`);
-    vars[name] = pair.slice(at + 1);
+    const value = pair.slice(at + 1).trim();
+    if (!value) throw new UsageError(`--var ${name}= has no value; give one, or leave --var ${name} out to use the default`);
+    vars[name] = value;
   }
   return vars;
 }
@@ -96,15 +105,32 @@ export async function askVars(pack: Pack, given: Record<string, string>, flags: 
   const vars = { ...given };
   const { input } = await import('@inquirer/prompts');
   for (const v of pack.manifest.variables) {
-    if (vars[v.name] !== undefined) continue;
+    if (Object.hasOwn(vars, v.name)) continue; // a variable may be called "constructor"
     try {
       vars[v.name] = (await input({ message: v.prompt, default: v.default })).trim() || v.default;
-    } catch {
-      throw new InterruptedError('interrupted');
+    } catch (err) {
+      throw isPromptInterrupt(err) ? new InterruptedError('Interrupted before the game began; nothing was saved.') : err;
     }
   }
   return vars;
 }
+
+const interruptedIn = (slot: string) =>
+  new InterruptedError(`Interrupted. Every finished turn is saved; resume with: promptquest continue ${quoteArg(slot)}`);
+
+/** The start-of-game notices play and continue share. */
+export function sessionNotices(ui: Ui, settings: Settings, images: ImagesMode): void {
+  if (settings.defaultedOffline) ui.notice(OFFLINE_NOTICE);
+  if (settings.keyWithheldFrom) {
+    const url = settings.keyWithheldFrom;
+    ui.notice(`The API key is withheld from ${url}, named in the save; pass --base-url ${url} (or set it in config) to trust it.`);
+  }
+  if (images === 'generate') ui.notice('Image generation is not available yet; showing the image prompts instead.');
+}
+
+const OFFLINE_NOTICE =
+  'Playing offline with the authored script. To use a model: set OPENAI_API_KEY, or --base-url for a local server ' +
+  '(Ollama http://localhost:11434/v1, llama.cpp, LM Studio, vLLM).';
 
 export const freshSlotName = (packId: string): string => newSlotName(packId, new Date(), randomBytes(2).toString('hex'));
 
@@ -117,7 +143,7 @@ export async function runGame(options: GameOptions): Promise<number> {
       ui.notice('Cancelling the request… (Ctrl-C again to quit)');
       return;
     }
-    reportError(new InterruptedError('interrupted'));
+    reportError(interruptedIn(options.slot));
     process.exit(130);
   };
   // conf (through atomically's when-exit) listens for SIGINT and re-raises it to kill the
@@ -128,9 +154,16 @@ export async function runGame(options: GameOptions): Promise<number> {
   process.on('SIGINT', onSigint);
   try {
     const end = await game.run();
-    ui.notice(`Saved as "${options.slot}". Resume with: promptquest continue ${options.slot}`);
+    const slot = quoteArg(options.slot);
+    ui.notice(
+      game.head?.turn.game_over
+        ? `Saved as "${options.slot}" (finished). Watch it again with: promptquest replay ${slot}`
+        : `Saved as "${options.slot}". Resume with: promptquest continue ${slot}`,
+    );
     ui.event('saved', { slot: options.slot, reason: end });
     return 0;
+  } catch (err) {
+    throw err instanceof InterruptedError ? interruptedIn(options.slot) : err;
   } finally {
     process.off('SIGINT', onSigint);
     for (const listener of others) process.on('SIGINT', listener);

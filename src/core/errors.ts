@@ -20,5 +20,14 @@ export class RuntimeFailure extends Error {
   }
 }
 
-/** Ctrl-C at a prompt: every finished turn is already saved; exit 130. */
-export class InterruptedError extends Error {}
+/** Ctrl-C at a prompt; exit 130. The message says what was kept. */
+export class InterruptedError extends Error {
+  readonly exitCode = 130;
+  constructor(message = 'Interrupted. Every finished turn is saved.') {
+    super(message);
+  }
+}
+
+/** Ctrl-C (or an abort) inside an inquirer prompt, which reports it by these error names. */
+export const isPromptInterrupt = (err: unknown): boolean =>
+  err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');

@@ -64,6 +64,31 @@ export type MoveEvent = z.infer<typeof MoveEvent>;
 export const JournalEvent = z.discriminatedUnion('type', [TurnEvent, MoveEvent]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 
+/** "turn.image_prompt: Too big: …": where a value's first problem is, and what it is. */
+export function issueText(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`;
+}
+
+/**
+ * The JSON line a header or event is saved as, checked with the loader's own schema on
+ * exactly that text (JSON turns NaN into null and drops undefined fields). A line that
+ * would not load again is a bug in the engine, never the player's doing: it throws a
+ * plain Error and must not be written, since one such line makes the whole save unreadable.
+ */
+export function journalLine(value: Header | JournalEvent, where: string): string {
+  const line = JSON.stringify(value);
+  const isHeader = value.type === 'header';
+  const checked = (isHeader ? Header : JournalEvent).safeParse(JSON.parse(line));
+  const problem = !checked.success
+    ? issueText(checked.error)
+    : isHeader && value.format !== FORMAT_VERSION
+      ? `format: expected ${FORMAT_VERSION}, got ${value.format}`
+      : null;
+  if (problem !== null) throw new Error(`refusing to save ${isHeader ? 'a header' : 'an event'} that could not be loaded again: ${problem} (${where})`);
+  return `${line}\n`;
+}
+
 export interface Timeline {
   turns: Map<number, TurnEvent>;
   head: number | null;
@@ -76,7 +101,11 @@ export function emptyTimeline(): Timeline {
   return { turns: new Map(), head: null, redo: [], nextId: 0 };
 }
 
-/** Pure step of the fold. Mutates and returns the given timeline for O(1) appends. */
+/**
+ * One step of the fold. Not pure: it mutates and returns the given timeline, so a
+ * game in progress appends a turn in O(1) instead of copying every turn held.
+ * `fold` gives it a fresh timeline, which keeps `fold` itself pure.
+ */
 export function step(t: Timeline, e: JournalEvent): Timeline {
   if (e.type === 'turn') {
     t.turns.set(e.id, e);
@@ -96,16 +125,27 @@ export function fold(events: readonly JournalEvent[]): Timeline {
   return events.reduce(step, emptyTimeline());
 }
 
-/** The main line: turns from the opening to the head. */
-export function mainLine(t: Timeline): TurnEvent[] {
+/**
+ * The line of turns from the opening (the root) down to turn `id`, in play order;
+ * empty when `id` is not in the timeline. A parent cycle (only a hand-edited save
+ * could hold one) ends the walk instead of looping forever.
+ */
+export function lineTo(t: Timeline, id: number): TurnEvent[] {
   const line: TurnEvent[] = [];
-  for (let id = t.head; id !== null; ) {
-    const e = t.turns.get(id);
+  const seen = new Set<number>();
+  for (let at: number | null = id; at !== null && !seen.has(at); ) {
+    const e = t.turns.get(at);
     if (!e) break;
+    seen.add(at);
     line.push(e);
-    id = e.parent;
+    at = e.parent;
   }
   return line.reverse();
+}
+
+/** The main line: turns from the opening to the head. */
+export function mainLine(t: Timeline): TurnEvent[] {
+  return t.head === null ? [] : lineTo(t, t.head);
 }
 
 /** The other replies given to the same input at the same point (from /retry). */

@@ -5,6 +5,7 @@
  */
 import type { Effects, Manifest, PackTest, Scene, Script } from './pack.js';
 import { choiceNumber, judgeAnswer } from './judge.js';
+import { ownValue } from './state.js';
 
 export interface Problem {
   /** Which file of the pack ('manifest', 'script', ...). */
@@ -34,7 +35,7 @@ function reachable(script: Script): Set<string> {
   const seen = new Set<string>();
   const queue = [script.start];
   for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
-    const scene = script.scenes[id];
+    const scene = ownValue(script.scenes, id);
     if (seen.has(id) || !scene) continue;
     seen.add(id);
     for (const s of steps(scene)) if (s.goto) queue.push(s.goto);
@@ -46,15 +47,16 @@ export function checkScript(script: Script, manifest: Manifest): Problem[] {
   const problems: Problem[] = [];
   const p = (path: (string | number)[], message: string, warning = false) =>
     problems.push({ part: 'script', path, message, ...(warning ? { warning } : {}) });
-  if (!script.scenes[script.start]) p(['start'], `start scene "${script.start}" does not exist`);
+  // Own keys only: `goto: constructor` must not find Object's constructor as a scene.
+  if (!Object.hasOwn(script.scenes, script.start)) p(['start'], `start scene "${script.start}" does not exist`);
   for (const [id, scene] of Object.entries(script.scenes)) {
     const n = scene.choices?.length ?? 0;
     if (scene.ending && n > 0) p(['scenes', id, 'choices'], 'an ending scene has no choices');
     if (!scene.ending && n < 2) p(['scenes', id, 'choices'], `expected 2 to 6 choices in a scene that is not an ending, got ${n}`);
     for (const s of steps(scene)) {
-      if (s.goto && !script.scenes[s.goto]) p(['scenes', id, ...s.path, 'goto'], `scene "${s.goto}" does not exist`);
+      if (s.goto && !Object.hasOwn(script.scenes, s.goto)) p(['scenes', id, ...s.path, 'goto'], `scene "${s.goto}" does not exist`);
       for (const stat of s.stats) {
-        if (!(stat in manifest.state.stats)) p(['scenes', id, ...s.path, 'effects', 'stats', stat], `stat "${stat}" is not declared in pack.yaml state.stats`);
+        if (!Object.hasOwn(manifest.state.stats, stat)) p(['scenes', id, ...s.path, 'effects', 'stats', stat], `stat "${stat}" is not declared in pack.yaml state.stats`);
       }
     }
   }
@@ -151,7 +153,7 @@ export function checkTests(tests: readonly PackTest[], script: Script | null, ma
     const p = (key: (string | number)[], message: string, warning = false) =>
       problems.push({ part: 'tests', path: [i, 'expect', ...key], message, ...(warning ? { warning } : {}) });
     const { scene, outcome } = t.expect;
-    if (scene !== undefined && !script.scenes[scene]) p(['scene'], `scene "${scene}" does not exist in the script`);
+    if (scene !== undefined && !Object.hasOwn(script.scenes, scene)) p(['scene'], `scene "${scene}" does not exist in the script`);
     if (outcome && !Object.values(script.scenes).some((s) => s.ending?.outcome === outcome)) p(['outcome'], `no ending of the script has outcome "${outcome}"`);
     for (const f of Object.keys(t.expect.flags ?? {})) if (!flags.has(f)) p(['flags', f], `flag "${f}" is never declared nor set by the script`, true);
     for (const item of [...(t.expect.inventory_has ?? []), ...(t.expect.inventory_lacks ?? [])]) {

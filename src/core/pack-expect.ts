@@ -4,7 +4,7 @@
  */
 import type { PackTest } from './pack.js';
 import type { GameOver } from './reply.js';
-import type { GameState } from './state.js';
+import { ownValue, type GameState } from './state.js';
 import { normalise } from './judge.js';
 
 export interface Playthrough {
@@ -30,7 +30,7 @@ export function unmetExpectations(expect: PackTest['expect'], p: Playthrough): s
   const extra = (expect.inventory_lacks ?? []).filter((i) => p.state.inventory.includes(i));
   if (extra.length) failures.push(`inventory still holds ${list(extra)}`);
   for (const [flag, value] of Object.entries(expect.flags ?? {})) {
-    const actual = p.state.flags[flag] ?? false;
+    const actual = ownValue(p.state.flags, flag) ?? false;
     if (actual !== value) failures.push(`flag "${flag}" is ${actual}, expected ${value}`);
   }
   // Compared loosely (case, width, punctuation, line breaks), as authors quote from YAML.

@@ -4,7 +4,7 @@
  */
 import type { Condition, Effects, StateModel } from './pack.js';
 import type { StateChanges } from './reply.js';
-import type { GameState } from './state.js';
+import { ownValue, type GameState } from './state.js';
 
 export interface Applied {
   state: GameState;
@@ -13,7 +13,7 @@ export interface Applied {
 }
 
 function clampStat(model: StateModel, name: string, value: number, notes: string[]): number {
-  const def = model.stats[name];
+  const def = ownValue(model.stats, name);
   if (!def) return value;
   const clamped = Math.min(def.max, Math.max(def.min, value));
   if (clamped !== value) notes.push(`${name} stays within ${def.min}..${def.max} (now ${clamped})`);
@@ -28,7 +28,7 @@ export function applyEffects(state: GameState, effects: Effects | undefined, mod
   for (const item of effects.add_items ?? []) if (!inventory.includes(item)) inventory.push(item);
   const stats = { ...state.stats };
   for (const [name, delta] of Object.entries(effects.stats ?? {})) {
-    stats[name] = clampStat(model, name, (stats[name] ?? 0) + delta, notes);
+    stats[name] = clampStat(model, name, (ownValue(stats, name) ?? 0) + delta, notes);
   }
   const flags = { ...state.flags, ...(effects.flags ?? {}) };
   return { state: { ...state, inventory, stats, flags }, notes };
@@ -49,13 +49,14 @@ export function applyProposal(state: GameState, changes: StateChanges, model: St
   for (const item of changes.add_items) if (!inventory.includes(item)) inventory.push(item);
   const stats = { ...state.stats };
   for (const { name, delta } of changes.stats) {
-    if (!(name in model.stats)) notes.push(`unknown stat "${name}" ignored`);
-    else stats[name] = clampStat(model, name, (stats[name] ?? 0) + delta, notes);
+    // Own names only: "toString" or "constructor" must not pass as declared stats.
+    if (!Object.hasOwn(model.stats, name)) notes.push(`unknown stat "${name}" ignored`);
+    else stats[name] = clampStat(model, name, (ownValue(stats, name) ?? 0) + delta, notes);
   }
   const flags = { ...state.flags };
   for (const { name, value } of changes.flags) {
     // Like stats, flags come from the state model: a model cannot invent new ones.
-    if (!(name in flags) && !(name in model.flags)) notes.push(`unknown flag "${name}" ignored`);
+    if (!Object.hasOwn(flags, name) && !Object.hasOwn(model.flags, name)) notes.push(`unknown flag "${name}" ignored`);
     else flags[name] = value;
   }
   return { state: { ...state, inventory, stats, flags }, notes };
@@ -68,13 +69,13 @@ export function holds(condition: Condition | undefined, state: GameState): boole
   if (!has.every((i) => state.inventory.includes(i))) return false;
   if (lacks.some((i) => state.inventory.includes(i))) return false;
   for (const [flag, value] of Object.entries(condition.flags ?? {})) {
-    if ((state.flags[flag] ?? false) !== value) return false;
+    if ((ownValue(state.flags, flag) ?? false) !== value) return false;
   }
   for (const [stat, min] of Object.entries(condition.stat_at_least ?? {})) {
-    if ((state.stats[stat] ?? 0) < min) return false;
+    if ((ownValue(state.stats, stat) ?? 0) < min) return false;
   }
   for (const [stat, max] of Object.entries(condition.stat_below ?? {})) {
-    if ((state.stats[stat] ?? 0) >= max) return false;
+    if ((ownValue(state.stats, stat) ?? 0) >= max) return false;
   }
   return true;
 }

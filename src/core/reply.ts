@@ -45,10 +45,23 @@ export const Reply = z.object({
 export type Reply = z.infer<typeof Reply>;
 
 /**
- * A turn as the engine holds it: a reply whose choices may be empty (an ending
- * from the script has none). The model itself must always offer 2-6.
+ * A turn as the engine holds it and the journal stores it. Deliberately without
+ * the LIMITS above: those bound what we ask of a model, while a stored turn also
+ * holds authored text (a step's `say` plus the next scene, an ending's reason) and
+ * the image prompt with the pack's style appended, which may be longer. A save the
+ * engine wrote must always load again, so nothing here may be stricter than what
+ * the engine produces. Choices may be empty (an ending from the script has none).
  */
-export const Turn = Reply.extend({
-  choices: z.array(z.string().max(LIMITS.choice)).max(LIMITS.choicesMax),
+export const Turn = z.object({
+  narration: z.string().min(1),
+  choices: z.array(z.string()).max(LIMITS.choicesMax),
+  image_prompt: z.string().nullable(),
+  state_changes: z.object({
+    add_items: z.array(z.string()),
+    remove_items: z.array(z.string()),
+    stats: z.array(z.object({ name: z.string(), delta: z.number() })),
+    flags: z.array(z.object({ name: z.string(), value: z.boolean() })),
+  }),
+  game_over: z.object({ outcome: GameOver.shape.outcome, reason: z.string() }).nullable(),
 });
 export type Turn = z.infer<typeof Turn>;

@@ -6,7 +6,7 @@
 import type { Effects, Condition, Scene, Script, StateModel } from './pack.js';
 import { applyEffects, holds } from './reducer.js';
 import { choiceNumber, judgeAnswer, mentions, sameText } from './judge.js';
-import type { GameState } from './state.js';
+import { ownValue, type GameState } from './state.js';
 import type { GameOver } from './reply.js';
 
 interface Step {
@@ -30,7 +30,8 @@ export interface ScriptOutcome {
 }
 
 export function currentScene(script: Script, state: GameState): Scene {
-  const scene = state.scene ? script.scenes[state.scene] : undefined;
+  // A saved scene name is untrusted: "constructor" is a valid id and an inherited key.
+  const scene = state.scene ? ownValue(script.scenes, state.scene) : undefined;
   if (!scene) throw new Error(`script has no scene "${state.scene ?? ''}"`);
   return scene;
 }

@@ -1,6 +1,6 @@
 /**
  * Which model to talk to, decided in one place. Precedence: flags > environment >
- * config file > defaults. Pure: the CLI hands in what it read.
+ * (for `continue`) the save > config file > defaults. Pure: the CLI hands in what it read.
  */
 import { z } from 'zod';
 import { UsageError } from './errors.js';
@@ -9,6 +9,7 @@ export const Provider = z.enum(['offline', 'openai']);
 /** http(s) only: "localhost:11434" parses as a URL with the scheme "localhost:". */
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:11434/v1' });
 export const ImagesMode = z.enum(['off', 'prompt', 'generate']);
+export type ImagesMode = z.infer<typeof ImagesMode>;
 
 /** Keys a user may set with `promptquest config set`. */
 export const ConfigValues = z
@@ -33,13 +34,23 @@ export interface Settings {
   timeoutMs: number;
   /** True when nothing said which provider to use and we fell back to offline. */
   defaultedOffline: boolean;
+  /**
+   * The base URL (as shown) that only a save named, when the user's API key was kept from it:
+   * a shared or edited save must not be able to collect the key. Null when nothing was withheld.
+   */
+  keyWithheldFrom: string | null;
 }
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
+/** Where the SDK sends requests when no base URL is set. */
+const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/** The environment variables read here; the CLI passes process.env. */
+export type Env = Record<string, string | undefined>;
 
 export interface SettingsInput {
   flags: { provider?: string | undefined; model?: string | undefined; baseUrl?: string | undefined };
-  env: NodeJS.ProcessEnv;
+  env: Env;
   config: ConfigValues;
   /** What a save recorded, for `continue` (below flags and environment). */
   saved?: { provider: 'offline' | 'openai'; model: string | null; base_url: string | null } | undefined;
@@ -50,37 +61,81 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
   if (providerFlag && !providerFlag.success) {
     throw new UsageError(`unknown provider "${flags.provider}": use offline or openai`);
   }
-  if (flags.baseUrl !== undefined && !HttpUrl.safeParse(flags.baseUrl).success) {
-    throw new UsageError(`--base-url "${flags.baseUrl}" is not a URL (example: http://localhost:11434/v1)`);
-  }
-  const apiKey = env.OPENAI_API_KEY?.trim() || config.api_key || null;
-  const baseURL = flags.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || saved?.base_url || config.base_url || null);
+  const envBaseURL = env.OPENAI_BASE_URL?.trim() || undefined;
+  checkHttpUrl(flags.baseUrl, '--base-url');
+  if (flags.baseUrl === undefined) checkHttpUrl(envBaseURL, 'OPENAI_BASE_URL');
+  const userKey = env.OPENAI_API_KEY?.trim() || config.api_key || null;
+  const base = chooseBaseURL(flags.baseUrl ?? envBaseURL, saved?.base_url ?? null, config.base_url ?? null);
   const model = flags.model ?? (env.PROMPTQUEST_MODEL?.trim() || saved?.model || config.model || DEFAULT_MODEL);
-  const chosen = providerFlag?.data ?? (flags.baseUrl ? 'openai' : undefined) ?? saved?.provider ?? config.provider;
-  const provider = chosen ?? (apiKey || baseURL ? 'openai' : 'offline');
+  // A base URL from a flag or the environment is a choice of server, so it outranks a provider
+  // from the save or the config file; only --provider outranks it.
+  const chosen = providerFlag?.data ?? (flags.baseUrl !== undefined || envBaseURL ? 'openai' : undefined) ?? saved?.provider ?? config.provider;
+  const provider = chosen ?? (userKey || base.url ? 'openai' : 'offline');
+  const withheld = provider === 'openai' && base.fromSaveOnly && userKey !== null;
   return {
     provider,
     model,
-    baseURL,
-    apiKey,
+    baseURL: base.url,
+    apiKey: base.fromSaveOnly ? null : userKey,
     timeoutMs: (config.timeout ?? 120) * 1000,
     defaultedOffline: chosen === undefined && provider === 'offline',
+    keyWithheldFrom: withheld ? shownURL(base.url ?? '') : null,
   };
 }
 
+function checkHttpUrl(value: string | undefined, source: '--base-url' | 'OPENAI_BASE_URL'): void {
+  if (value === undefined || HttpUrl.safeParse(value).success) return;
+  throw new UsageError(`${source} "${shownURL(value)}" is not an http(s) URL (example: http://localhost:11434/v1)`);
+}
+
 /**
- * A base URL as it may be written to a save or shown: without user:password or a
- * query string, where people sometimes put keys.
+ * The user's own base URL (flag or environment), else the save's, else the config file's.
+ * The API key goes only where the user pointed it: a save's URL is trusted only when it is
+ * the configured one (then the configured spelling, credentials and all, is used) or OpenAI's.
+ */
+function chooseBaseURL(user: string | undefined, saved: string | null, configured: string | null): { url: string | null; fromSaveOnly: boolean } {
+  if (user !== undefined) return { url: user, fromSaveOnly: false };
+  if (!saved) return { url: configured, fromSaveOnly: false };
+  if (configured && recordableBaseURL(configured) === recordableBaseURL(saved)) return { url: configured, fromSaveOnly: false };
+  // OpenAI's own address is where the key goes by default anyway.
+  if (recordableBaseURL(saved) === OPENAI_BASE_URL) return { url: OPENAI_BASE_URL, fromSaveOnly: false };
+  if (!HttpUrl.safeParse(saved).success) {
+    throw new UsageError(`the save names the base URL "${shownURL(saved)}", which is not an http(s) URL; pass --base-url to choose a server`);
+  }
+  return { url: saved, fromSaveOnly: true };
+}
+
+/** Query parameters that carry credentials (api-key, access_token, sig, auth, Azure Functions' code ...). */
+const SECRET_PARAM = /key|token|secret|sig|auth|password|credential|^code$/i;
+
+/**
+ * A base URL as it may be written to a save or shown: without user:password, a fragment,
+ * or query parameters whose names look secret. Other parameters stay (Azure needs
+ * ?api-version=). Null for null or a string that is not a URL.
  */
 export function recordableBaseURL(url: string | null): string | null {
   if (!url) return null;
+  let u: URL;
   try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString().replace(/\/$/, '');
+    u = new URL(url);
   } catch {
     return null;
   }
+  for (const name of [...u.searchParams.keys()]) if (SECRET_PARAM.test(name)) u.searchParams.delete(name);
+  return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}${u.search}`;
+}
+
+/**
+ * Text from or about a server (an error message may echo the request URL) with every URL
+ * made recordable and the values of secret-looking query parameters hidden.
+ */
+export function redactURLs(text: string): string {
+  return text
+    .replace(/https?:\/\/[^\s"'<>]+/gi, (url) => shownURL(url))
+    .replace(/([?&])([^=&\s"'<>#]+)=[^&\s"'<>#]*/g, (all, sep: string, name: string) => (SECRET_PARAM.test(name) ? `${sep}${name}=…` : all));
+}
+
+/** Any URL-ish value for a message: the recordable form, or at least without user:password. */
+export function shownURL(value: string): string {
+  return (/^https?:/i.test(value) ? recordableBaseURL(value) : null) ?? value.replace(/\/\/[^/?#\s]*@/, '//');
 }

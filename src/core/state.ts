@@ -13,10 +13,20 @@ export const GameState = z.object({
 });
 export type GameState = z.infer<typeof GameState>;
 
+/**
+ * The value a record holds under `name` itself, never one inherited from
+ * Object.prototype: names come from models, packs and saves, and a stat, flag,
+ * scene or variable called "toString" or "constructor" must read as absent
+ * (a plain `record[name]` or `name in record` would find a function).
+ */
+export function ownValue<T>(record: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
 /** Player variables: the pack's defaults overridden by what the player gave. */
 export function resolveVars(manifest: Manifest, given: Record<string, string>): Record<string, string> {
   const vars: Record<string, string> = {};
-  for (const v of manifest.variables) vars[v.name] = given[v.name] ?? v.default;
+  for (const v of manifest.variables) vars[v.name] = ownValue(given, v.name) ?? v.default;
   return vars;
 }
 

@@ -10,14 +10,15 @@ const PLACEHOLDER = /\{\{\s*([a-z_.]+)\s*\}\}/gi;
 /** Fill {{var.x}}, {{pack.title}}, {{pack.language}}, {{image.style}}; report unknown ones. */
 export function renderTemplate(template: string, pack: Pack, vars: Record<string, string>) {
   const unknown: string[] = [];
-  const values: Record<string, string> = {
-    'pack.title': pack.manifest.title,
-    'pack.language': pack.manifest.language,
-    'image.style': pack.manifest.image.style,
-  };
-  for (const [k, v] of Object.entries(vars)) values[`var.${k}`] = v;
+  // A Map, not an object: "{{constructor}}" must be an unknown placeholder, not Object's constructor.
+  const values = new Map<string, string>([
+    ['pack.title', pack.manifest.title],
+    ['pack.language', pack.manifest.language],
+    ['image.style', pack.manifest.image.style],
+  ]);
+  for (const [k, v] of Object.entries(vars)) values.set(`var.${k}`, v);
   const text = template.replace(PLACEHOLDER, (whole, key: string) => {
-    const v = values[key];
+    const v = values.get(key);
     if (v === undefined) unknown.push(key);
     return v ?? whole;
   });

@@ -1,5 +1,5 @@
 /** In-game slash commands. Every move (undo, redo, alternative) is a journal event. */
-import { alternatives } from '../core/journal.js';
+import { alternatives, mainLine } from '../core/journal.js';
 import type { Game } from './game.js';
 
 export type CommandOutcome = 'continue' | 'quit';
@@ -62,11 +62,7 @@ async function alt(game: Game, arg: string | undefined): Promise<void> {
   game.show();
 }
 
-function depth(game: Game): number {
-  let n = 0;
-  for (let e = game.head; e; e = e.parent === null ? null : (game.o.timeline.turns.get(e.parent) ?? null)) n++;
-  return n;
-}
+const depth = (game: Game): number => mainLine(game.o.timeline).length;
 
 function showState(game: Game): void {
   const s = game.head?.state;

@@ -4,7 +4,7 @@
  */
 import type { Pack, Script } from '../core/pack.js';
 import { composeImagePrompt } from '../core/image.js';
-import { headTurn, mainLine, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
+import { headTurn, lineTo, mainLine, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
 import type { GameState } from '../core/state.js';
 import type { Turn } from '../core/reply.js';
 import { sanitizeDeep } from '../core/sanitize.js';
@@ -140,29 +140,27 @@ export class Game {
   }
 
   private historyTo(parent: TurnEvent) {
-    const line: TurnEvent[] = [];
-    for (let e: TurnEvent | undefined = parent; e; e = e.parent === null ? undefined : this.o.timeline.turns.get(e.parent)) {
-      line.push(e);
-    }
-    return line.reverse().map((e) => ({ said: e.said, turn: e.turn }));
+    return lineTo(this.o.timeline, parent.id).map((e) => ({ said: e.said, turn: e.turn }));
   }
 
   private async append(input: string | null, said: string | null, r: TurnResult, parent: TurnEvent | null) {
     const turn: Turn = { ...r.turn, image_prompt: composeImagePrompt(this.o.pack.manifest, r.turn.image_prompt) };
-    const event: TurnEvent = {
+    // Every text (authored, typed, proposed) is filtered as the store filters what it loads, so a
+    // save reads back exactly as written; only the raw model reply is kept verbatim.
+    const event: TurnEvent = sanitizeDeep({
       type: 'turn',
       id: this.o.timeline.nextId,
       parent: parent?.id ?? null,
       input,
       said,
-      raw: r.raw,
+      raw: null,
       turn,
       state: r.state,
       usage: r.usage,
       calls: r.calls,
       notes: r.notes,
       at: new Date().toISOString(),
-    };
-    await this.record(event);
+    } satisfies TurnEvent);
+    await this.record({ ...event, raw: r.raw });
   }
 }

@@ -64,7 +64,8 @@ function authoredNarration(pack: Pack, outcome: ScriptOutcome, scene: Scene): st
   if (outcome.say) parts.push(outcome.say);
   if (outcome.moved) parts.push(sceneText(scene));
   if (parts.length === 0) parts.push(nothingHappens(pack));
-  return filler(pack, outcome.state)(parts.join('\n\n'));
+  // A scene of only placeholders could fill to nothing; a turn always has some narration.
+  return filler(pack, outcome.state)(parts.join('\n\n')).trim() || '…';
 }
 
 /** The opening of a scripted pack: the start scene as authored, no model call. */
@@ -72,7 +73,7 @@ export function openingTurn(pack: Pack & { script: Script }, state: GameState): 
   const scene = currentScene(pack.script, state);
   const fill = filler(pack, state);
   return {
-    narration: fill(sceneText(scene)),
+    narration: fill(sceneText(scene)).trim() || '…',
     choices: visibleChoices(scene, state).map((c) => fill(c.text)),
     image_prompt: scene.image ? fill(scene.image) : null,
     state_changes: NO_CHANGES,

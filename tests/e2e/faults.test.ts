@@ -313,7 +313,7 @@ describe.concurrent('Ctrl-C during a request (SIGINT to the CLI reading a pipe)'
 
     expect(code).toBe(130);
     expectClean({ code, signal: null, stdout, stderr });
-    expect(stderr).toContain('Interrupted. Every finished turn is saved.');
+    expect(stderr).toContain('Interrupted. Every finished turn is saved; resume with: promptquest continue');
     expect(chatCount(s)).toBe(2);
     expect(savedLine(home, 'c').map((e) => e.input)).toEqual([null, '1']);
   });

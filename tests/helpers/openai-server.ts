@@ -15,8 +15,9 @@ import type { Reply } from '../../src/core/reply.js';
 
 /** One scripted answer to a chat-completions request. */
 export type Fault =
-  /** content = JSON.stringify(reply) */
-  | { kind: 'ok'; reply: unknown }
+  /** content = JSON.stringify(reply); `usage`, when given, is sent as is instead of the computed
+   * counts (servers that send `{}` or partial usage) */
+  | { kind: 'ok'; reply: unknown; usage?: unknown }
   /** the exact content string (fenced, prose-wrapped, trailing comma, wrong types, control chars...) */
   | { kind: 'raw'; content: string; finish_reason?: 'stop' | 'length' }
   /** content = "```json\n" + pretty JSON + "\n```" */
@@ -236,6 +237,7 @@ export async function startOpenAIServer(opts: StartOptions = {}): Promise<FakeSe
       prompt_tokens_details: { cached_tokens: 0 },
     };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const sentUsage: unknown = fault.kind === 'ok' && 'usage' in fault ? fault.usage : usage;
 
     if (!stream) {
       sendJson(
@@ -250,7 +252,7 @@ export async function startOpenAIServer(opts: StartOptions = {}): Promise<FakeSe
           choices: [
             { index: 0, message: { role: 'assistant', content, refusal }, logprobs: null, finish_reason: finish },
           ],
-          usage,
+          usage: sentUsage,
         },
         headers,
       );
@@ -292,7 +294,7 @@ export async function startOpenAIServer(opts: StartOptions = {}): Promise<FakeSe
     events.push(chunk({}, finish));
     if (includeUsage) {
       events.push(
-        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [], usage })}\n\n`,
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [], usage: sentUsage })}\n\n`,
       );
     }
     events.push('data: [DONE]\n\n');

@@ -191,3 +191,52 @@ describe('slots', () => {
     expect((await store.list()).map((s) => s.slot)).toEqual(['one']);
   });
 });
+
+describe('a save is only written when it loads again', () => {
+  it.each([
+    ['null', 'null'],
+    ['42', 'a number'],
+    ['"x"', 'a string'],
+    ['[]', 'an array'],
+  ])('a first line of %s is refused naming the file and line 1 (load, append, list), the file unchanged', async (first, got) => {
+    const store = await storeWith('odd', 1);
+    const lines = read(store, 'odd').toString('utf8').split('\n');
+    lines[0] = first;
+    writeFileSync(store.describe('odd'), lines.join('\n'));
+    const before = read(store, 'odd');
+    const expected = new RegExp(`^${store.describe('odd').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: not a PromptQuest save header \\(expected a JSON object, got ${got}\\)`);
+    await expectRefused(store.load('odd'), expected);
+    await expectRefused(store.append('odd', turn(1, 0)), expected);
+    expect(read(store, 'odd')).toEqual(before);
+    const { damaged } = await store.scan();
+    expect(damaged.map((d) => d.problem)).toEqual([`line 1: not a PromptQuest save header (expected a JSON object, got ${got}); nothing was changed`]);
+  });
+
+  it('an event the loader would refuse is never appended: a plain Error (a bug, not bad input), the file unchanged', async () => {
+    const store = await storeWith('safe', 2);
+    const before = read(store, 'safe');
+    const bad: [TurnEvent, RegExp][] = [
+      // What the bugs produced: a NaN stat (saved as null) and a server's `usage: {}` (fields undefined).
+      [{ ...turn(2, 1), state: { ...turn(2, 1).state, stats: { toString: Number.NaN } } }, /state\.stats\.toString: /],
+      [{ ...turn(2, 1), usage: {} as TurnEvent['usage'] }, /usage\.prompt_tokens: /],
+    ];
+    for (const [event, where] of bad) {
+      const err = await store.append('safe', event).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toBeInstanceOf(UsageError);
+      expect((err as Error).message).toMatch(/^refusing to save an event that could not be loaded again: /);
+      expect((err as Error).message).toMatch(where);
+    }
+    expect(read(store, 'safe')).toEqual(before);
+    expect((await store.load('safe')).events).toHaveLength(2);
+  });
+
+  it('create checks the header and every event before the slot exists', async () => {
+    const store = await storeWith('base', 1);
+    const badHeader = { ...header('h'), created: undefined } as unknown as Header;
+    await expect(store.create(badHeader)).rejects.toThrow(/^refusing to save a header that could not be loaded again: created: /);
+    await expect(store.create(header('e'), [turn(0, null), { ...turn(1, 0), calls: -1 }])).rejects.toThrow(/^refusing to save an event that could not be loaded again: calls: /);
+    expect(await store.exists('h')).toBe(false);
+    expect(await store.exists('e')).toBe(false);
+  });
+});

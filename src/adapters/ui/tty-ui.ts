@@ -8,14 +8,14 @@ import { actionPrompt } from './action-prompt.js';
 import chalk from 'chalk';
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
-import { InterruptedError } from '../../core/errors.js';
+import { InterruptedError, isPromptInterrupt } from '../../core/errors.js';
 import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from './render.js';
 import { Wrapper } from './width.js';
 
 
 
 function interrupted(err: unknown): never {
-  if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) throw new InterruptedError('interrupted');
+  if (isPromptInterrupt(err)) throw new InterruptedError();
   throw err;
 }
 
