@@ -1,16 +1,17 @@
 /** `promptquest continue [slot]`: resume a saved game, or fork it into a new slot. */
-import { quoteArg } from './quote.js';
 import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
+import type { Pack } from '../core/pack.js';
 import { checkSlot } from '../core/slot.js';
+import type { ImagesMode } from '../core/settings.js';
 import { fold, mainLine, type Header, type Timeline, type TurnEvent } from '../core/journal.js';
 import { initialState } from '../core/state.js';
+import type { LoadedSave, Ui } from '../engine/ports.js';
 import { loadPack } from '../adapters/pack-loader.js';
-import { FileSaveStore } from '../adapters/file-store.js';
-import { SAMPLE_SAVES_DIR } from '../adapters/paths.js';
-import type { LoadedSave } from '../engine/ports.js';
 import { integer, withSessionOptions } from './options.js';
 import { action } from './run.js';
+import { quoteArg } from './quote.js';
+import { checkNewSlot, sampleStore } from './saved-games.js';
 import {
   environment, imagesMode, makeNarrator, makeSettings, makeUi, runGame, sessionNotices, type Environment, type SessionFlags,
 } from './session.js';
@@ -34,10 +35,23 @@ async function fork(env: Environment, header: Header, timeline: Timeline, n: num
 /** A user's save, or (to fork it into a new slot) a bundled sample of that name. */
 async function loadSource(env: Environment, slot: string, forking: boolean): Promise<LoadedSave> {
   if (await env.store.exists(slot)) return env.store.load(slot);
-  const samples = new FileSaveStore(SAMPLE_SAVES_DIR);
+  const samples = sampleStore();
   if (!(await samples.exists(slot))) return env.store.load(slot);
   if (!forking) throw new UsageError(`"${slot}" is a bundled sample game; play on from it in a slot of your own: promptquest continue ${quoteArg(slot)} --slot NEW`);
   return samples.load(slot);
+}
+
+/** The pack a save was played with; gone or moved is said as such, not as an unknown pack. */
+function packOfSave(header: Header, home: string): Pack {
+  const ref = header.pack.dir ?? header.pack.id;
+  try {
+    return loadPack(ref, home);
+  } catch (err) {
+    if (err instanceof UsageError && err.message.startsWith('unknown pack')) {
+      throw new UsageError(`the pack this game was played with ("${header.pack.id}"${header.pack.dir ? ` in ${header.pack.dir}` : ''}) is missing; put it back to continue (replay works without it)`);
+    }
+    throw err;
+  }
 }
 
 interface ContinueFlags extends SessionFlags {
@@ -52,20 +66,28 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   const loaded = await loadSource(env, source, flags.slot !== undefined);
   const images = imagesMode(env, flags);
   const ui = await makeUi(flags, images);
+  try {
+    return await goOn(env, source, loaded, ui, flags, images);
+  } finally {
+    ui.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
+  }
+}
+
+async function goOn(env: Environment, source: string, loaded: LoadedSave, ui: Ui, flags: ContinueFlags, images: ImagesMode): Promise<number> {
   for (const w of loaded.warnings) ui.notice(w);
   let header = loaded.header;
   let timeline = fold(loaded.events);
   // The file name is the slot: a save renamed on disk goes on in its new name, never its old one.
   let slot = source;
   // Pack and narrator first: a fork is only written when the game can go on from it.
-  const pack = loadPack(header.pack.dir ?? header.pack.id, env.home);
+  const pack = packOfSave(header, env.home);
   if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
   const settings = makeSettings(env, flags, header);
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
   sessionNotices(ui, settings, images);
   if (flags.slot !== undefined) {
     const target = checkSlot(flags.slot);
-    if (await env.store.exists(target)) throw new UsageError(`slot "${target}" already exists; choose another --slot`);
+    await checkNewSlot(env, target, 'choose another --slot');
     header = await fork(env, header, timeline, flags.fromTurn ?? mainLine(timeline).length, target);
     slot = target;
     timeline = fold((await env.store.load(target)).events);

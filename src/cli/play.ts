@@ -1,18 +1,20 @@
 /** `promptquest play [pack]`: a new game. */
-import { quoteArg } from './quote.js';
 import { Command } from '@commander-js/extra-typings';
-import { UsageError } from '../core/errors.js';
+import type { Pack } from '../core/pack.js';
 import { checkSlot } from '../core/slot.js';
-import { recordableBaseURL } from '../core/settings.js';
+import { recordableBaseURL, type ImagesMode, type Settings } from '../core/settings.js';
 import { initialState } from '../core/state.js';
 import { emptyTimeline, FORMAT_VERSION, type Header } from '../core/journal.js';
+import type { Ui } from '../engine/ports.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
 import { withSessionOptions } from './options.js';
 import { action } from './run.js';
+import { quoteArg } from './quote.js';
+import { checkNewSlot } from './saved-games.js';
 import {
   askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionNotices,
-  type SessionFlags,
+  type Environment, type SessionFlags,
 } from './session.js';
 
 export async function play(packRef: string | undefined, flags: SessionFlags): Promise<number> {
@@ -21,9 +23,17 @@ export async function play(packRef: string | undefined, flags: SessionFlags): Pr
   const given = parseVars(pack, flags.var);
   const settings = makeSettings(env, flags);
   const slot = flags.slot !== undefined ? checkSlot(flags.slot) : freshSlotName(pack.manifest.id);
-  if (await env.store.exists(slot)) throw new UsageError(`slot "${slot}" already exists; use: promptquest continue ${quoteArg(slot)}`);
+  await checkNewSlot(env, slot, `use: promptquest continue ${quoteArg(slot)}`);
   const images = imagesMode(env, flags);
   const ui = await makeUi(flags, images);
+  try {
+    return await start(env, pack, settings, slot, given, ui, flags, images);
+  } finally {
+    ui.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
+  }
+}
+
+async function start(env: Environment, pack: Pack, settings: Settings, slot: string, given: Record<string, string>, ui: Ui, flags: SessionFlags, images: ImagesMode): Promise<number> {
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
   sessionNotices(ui, settings, images);
   const vars = await askVars(pack, given, flags);

@@ -9,6 +9,12 @@ import { displayWidth } from '../adapters/ui/width.js';
 export const userStore = (): FileSaveStore => new FileSaveStore(savesDir(homeDir()));
 export const sampleStore = (): FileSaveStore => new FileSaveStore(SAMPLE_SAVES_DIR);
 
+/** A new slot must not take a bundled sample's name: it would hide the sample from replay and continue. */
+export async function checkNewSlot(env: { store: FileSaveStore }, slot: string, hint: string): Promise<void> {
+  if (await env.store.exists(slot)) throw new UsageError(`slot "${slot}" already exists; ${hint}`);
+  if (await sampleStore().exists(slot)) throw new UsageError(`"${slot}" is the name of a bundled sample game; choose another slot name`);
+}
+
 export interface FoundSave {
   store: FileSaveStore;
   slot: string;

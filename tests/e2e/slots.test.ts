@@ -1,0 +1,38 @@
+/** Slot names that would hide a sample, and saves whose pack has gone. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../helpers/cli.js';
+
+const oneLine = (stderr: string) => stderr.trim().split('\n');
+
+describe('slots and the packs behind them', () => {
+  it("a new game or a fork may not take a bundled sample's name", async () => {
+    const home = tempHome();
+    const [play, fork] = await Promise.all([
+      runCli(['play', 'ruins', '--slot', 'ruins-sample'], { home }),
+      runCli(['continue', 'lighthouse-sample', '--from-turn', '2', '--slot', 'lighthouse-sample'], { home }),
+    ]);
+    for (const r of [play, fork]) {
+      expect(r.code).toBe(2);
+      expect(oneLine(r.stderr)).toEqual([expect.stringContaining('is the name of a bundled sample game')]);
+    }
+  });
+
+  it('continue of a game whose pack folder is gone says so (exit 2); replay still works', async () => {
+    const home = tempHome();
+    const dir = mkdtempSync(join(tmpdir(), 'pq-gone-pack-'));
+    writeFileSync(join(dir, 'pack.yaml'), 'id: gone\ntitle: Gone\nversion: "1"\nlanguage: en\nscript: script.yaml\n');
+    writeFileSync(join(dir, 'system.md'), 'Narrate.');
+    writeFileSync(join(dir, 'script.yaml'), 'start: a\nscenes:\n  a: { text: "A room.", choices: [{ text: Stay }, { text: Leave, goto: b }] }\n  b: { text: "Out.", ending: { outcome: end, reason: left } }\n');
+    const played = await runCli(['play', dir, '--slot', 'g'], { home, input: ['1'] });
+    expect(played.code, played.stderr).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+    const [cont, replay] = await Promise.all([runCli(['continue', 'g'], { home }), runCli(['replay', 'g'], { home })]);
+    expect(cont.code).toBe(2);
+    expect(oneLine(cont.stderr)).toEqual([expect.stringMatching(/the pack this game was played with \("gone" in .*\) is missing/)]);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toContain('A room.');
+  });
+});
