@@ -59,6 +59,8 @@ export class Game {
   }
 
   async run(): Promise<GameEnd> {
+    const { title, language } = this.o.pack.manifest;
+    this.o.ui.begin?.({ title, language });
     // open() shows the opening it makes; a resumed game is shown here (never twice).
     if (this.head) this.show();
     else await this.open();

@@ -51,6 +51,8 @@ export interface Ui {
   notice(text: string): void;
   /** Multi-line information asked for by the player (/help, /state). */
   info(text: string): void;
+  /** The game is about to be shown: its title, and the language its interface should speak. */
+  begin?(game: { title: string; language: string }): void;
   /** Turn n is being narrated (a ui can show a heading and that it is waiting). */
   beginTurn?(n: number): void;
   /** Narration as the model writes it, for a ui that can show it live. */

@@ -2,15 +2,22 @@
 import type { TurnView, Ui } from '../../engine/ports.js';
 import { LineReader } from './line-reader.js';
 import { sanitizeText } from '../../core/sanitize.js';
+import chalk from 'chalk';
+import { uiStrings } from './strings.js';
 import { renderTurn, type RenderOptions } from './render.js';
 
 export class PlainUi implements Ui {
   constructor(
     private readonly reader: LineReader,
-    private readonly o: RenderOptions,
+    private o: RenderOptions,
     private readonly out: NodeJS.WritableStream = process.stdout,
     private readonly err: NodeJS.WritableStream = process.stderr,
   ) {}
+
+  begin({ title, language }: { title: string; language: string }): void {
+    this.o = { ...this.o, strings: uiStrings(language) };
+    this.out.write(`${chalk.bold(sanitizeText(title))}\n\n`);
+  }
 
   showTurn(view: TurnView): void {
     this.out.write(`${renderTurn(view, this.o)}\n\n`);

@@ -2,6 +2,7 @@
 import chalk from 'chalk';
 import type { TurnView } from '../../engine/ports.js';
 import { HANG, wrapText } from './width.js';
+import { uiStrings, type UiStrings } from './strings.js';
 
 // chalk honours FORCE_COLOR but not the NO_COLOR convention (no-color.org): do it here.
 if (process.env.NO_COLOR) chalk.level = 0;
@@ -12,6 +13,8 @@ export interface RenderOptions {
   width?: number;
   /** False when a menu shows the choices already. */
   listChoices?: boolean;
+  /** The interface's own words (headings, outcomes), in the pack's language. */
+  strings?: UiStrings;
 }
 
 /** Narration width on a terminal: the window, but not wider than is comfortable to read. */
@@ -19,10 +22,8 @@ export const readingWidth = (columns: number | undefined): number => Math.max(20
 
 const wrap = (text: string, o: RenderOptions): string => (o.width ? wrapText(text, o.width) : text);
 
-const OUTCOME_LABEL = { win: 'You won', lose: 'You lost', end: 'The end' } as const;
-
-export function renderHeading(n: number): string {
-  return chalk.dim(`── Turn ${n} ──`);
+export function renderHeading(n: number, s: UiStrings = uiStrings(undefined)): string {
+  return chalk.dim(`── ${s.turn(n)} ──`);
 }
 
 export function renderChoices(choices: readonly string[]): string {
@@ -34,12 +35,12 @@ export function renderTail(view: TurnView, o: RenderOptions): string {
   const parts: string[] = [];
   if (o.images !== 'off' && view.turn.image_prompt) parts.push(chalk.dim(wrap(`🎨 ${view.turn.image_prompt}`, o)));
   const over = view.turn.game_over;
-  if (over) parts.push(chalk.bold(wrap(`★ ${OUTCOME_LABEL[over.outcome]}: ${over.reason}`, o)));
+  if (over) parts.push(chalk.bold(wrap(`★ ${(o.strings ?? uiStrings(undefined)).outcome[over.outcome]}: ${over.reason}`, o)));
   else if (view.turn.choices.length && o.listChoices !== false) parts.push(renderChoices(view.turn.choices));
   return parts.join('\n\n');
 }
 
 export function renderTurn(view: TurnView, o: RenderOptions): string {
-  return [renderHeading(view.n), wrap(view.turn.narration, o), renderTail(view, o)].filter(Boolean).join('\n\n');
+  return [renderHeading(view.n, o.strings), wrap(view.turn.narration, o), renderTail(view, o)].filter(Boolean).join('\n\n');
 }
 

@@ -10,7 +10,8 @@ import type { TurnView, Ui } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
 import { InterruptedError, isPromptInterrupt } from '../../core/errors.js';
 import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from './render.js';
-import { Wrapper } from './width.js';
+import { Wrapper, wrapText } from './width.js';
+import { uiStrings, type UiStrings } from './strings.js';
 
 
 
@@ -18,8 +19,6 @@ function interrupted(err: unknown): never {
   if (isPromptInterrupt(err)) throw new InterruptedError();
   throw err;
 }
-
-const HINT = '↑↓ choose · Enter takes it · or type what you do (a number, anything, /help)';
 
 /** The turn being narrated: its number, and what has been streamed of it and how it was wrapped. */
 interface Pending {
@@ -31,16 +30,23 @@ interface Pending {
 export class TtyUi implements Ui {
   private pending: Pending | null = null;
 
+  private strings: UiStrings = uiStrings(undefined);
+
   constructor(private readonly o: RenderOptions, private readonly out: NodeJS.WriteStream = process.stdout) {}
 
+  begin({ title, language }: { title: string; language: string }): void {
+    this.strings = uiStrings(language);
+    this.out.write(`\n${chalk.bold(sanitizeText(title))}\n`);
+  }
+
   private get render(): RenderOptions {
-    return { ...this.o, width: readingWidth(this.out.columns), listChoices: false };
+    return { ...this.o, width: readingWidth(this.out.columns), listChoices: false, strings: this.strings };
   }
 
   /** Heading and a waiting mark at once, so a slow model never leaves a blank screen. */
   beginTurn(n: number): void {
     this.pending = { n, streamed: '', wrapper: null };
-    this.out.write(`\n${renderHeading(n)}\n\n${chalk.dim('…')}`);
+    this.out.write(`\n${renderHeading(n, this.strings)}\n\n${chalk.dim('…')}`);
   }
 
   onText = (delta: string): void => {
@@ -94,25 +100,25 @@ export class TtyUi implements Ui {
     try {
       if (ended) {
         return await select({
-          message: 'The story has ended.',
+          message: this.strings.ended,
           choices: [
-            { name: 'Leave (the game is saved)', value: '/quit' },
-            { name: 'Undo the last turn', value: '/undo' },
+            { name: this.strings.leave, value: '/quit' },
+            { name: this.strings.undo, value: '/undo' },
           ],
         });
       }
-      return await actionPrompt({ message: 'What do you do?', choices: choices.map((c) => sanitizeText(c)), hint: HINT });
+      return await actionPrompt({ message: this.strings.whatDoYouDo, choices: choices.map((c) => sanitizeText(c)), hint: this.strings.hint });
     } catch (err) {
       return interrupted(err);
     }
   }
 
   notice(text: string): void {
-    process.stderr.write(`${chalk.yellow(sanitizeText(text))}\n`);
+    process.stderr.write(`${chalk.yellow(wrapText(sanitizeText(text), readingWidth(this.out.columns)))}\n`);
   }
 
   info(text: string): void {
-    this.out.write(`${sanitizeText(text)}\n\n`);
+    this.out.write(`${wrapText(sanitizeText(text), readingWidth(this.out.columns))}\n\n`);
   }
 
   event(): void {}
