@@ -8,7 +8,7 @@ import type { Pack, Script } from '../core/pack.js';
 import { buildMessages, type ChatMessage, type PromptInput } from '../core/prompt.js';
 import { initialState } from '../core/state.js';
 import { sanitizeText } from '../core/sanitize.js';
-import { openingTurn, planTurn } from '../engine/turn.js';
+import { openingTurn, planTurn, styledTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
 import { chatRequest } from '../core/request.js';
 import { action } from './run.js';
@@ -32,7 +32,7 @@ function firstRequest(pack: Pack, vars: Record<string, string>, input: string): 
   const opening = openingTurn(pack as Pack & { script: Script }, state);
   const plan = planTurn(pack, state, input, opening.choices);
   // Shown as the model gets it: a right riddle answer is already replaced by the engine.
-  return { prompt: { pack, state: plan.state, history: [{ said: null, turn: opening }], said: plan.said, rails: plan.rails, notes: [] }, input: plan.said };
+  return { prompt: { pack, state: plan.state, history: [{ said: null, turn: styledTurn(pack, opening) }], said: plan.said, rails: plan.rails, notes: [] }, input: plan.said };
 }
 
 export function buildPreview(ref: string, flags: PreviewFlags) {

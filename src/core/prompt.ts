@@ -26,7 +26,8 @@ export interface PastTurn {
 /** The engine's decision for this turn, which a model narrator must tell, not change. */
 export interface Rails {
   event: string;
-  sceneText: string;
+  /** The authored narration of this turn (a step's say, then the scene): retold, not copied. */
+  reference: string;
   beats: string[];
   choices: string[];
   ending: GameOver | null;
@@ -58,7 +59,13 @@ function engineRules(pack: Pack): string {
   ].join('\n');
 }
 
-const compactTurn = (t: Turn): string => JSON.stringify({ narration: t.narration, choices: t.choices });
+/**
+ * A past turn as the assistant's reply, in the very shape of the few-shot examples:
+ * a model copies the form of its earlier replies, so a shortened form would invite
+ * replies with fields missing.
+ */
+const pastReply = (t: Turn): string =>
+  JSON.stringify({ narration: t.narration, choices: t.choices, image_prompt: t.image_prompt, state_changes: t.state_changes, game_over: t.game_over });
 
 function summary(older: PastTurn[]): ChatMessage[] {
   if (older.length === 0) return [];
@@ -76,7 +83,7 @@ function splitHistory(history: PastTurn[]): { older: PastTurn[]; recent: PastTur
 function railsText(r: Rails): string {
   const parts = [
     `## Engine directive\nWhat happened: ${r.event}`,
-    `Scene (authored reference, retell it in your own words):\n${r.sceneText}`,
+    `Scene (authored reference, retell it in your own words):\n${r.reference}`,
   ];
   if (r.beats.length) parts.push(`Beats to convey:\n${r.beats.map((b) => `- ${b}`).join('\n')}`);
   if (r.ending) parts.push(`This is an ending (${r.ending.outcome}: ${r.ending.reason}). Set game_over accordingly.`);
@@ -104,10 +111,10 @@ export function buildMessages(p: PromptInput): { messages: ChatMessage[]; lore: 
   const { older, recent } = splitHistory(p.history);
   const turns = recent.flatMap((t): ChatMessage[] => [
     { role: 'user', content: `## Player\n${t.said ?? '(the game begins)'}` },
-    { role: 'assistant', content: compactTurn(t.turn) },
+    { role: 'assistant', content: pastReply(t.turn) },
   ]);
   const lastNarration = p.history.at(-1)?.turn.narration ?? '';
-  const context = `${p.said ?? ''}\n${lastNarration}\n${p.rails?.sceneText ?? ''}`;
+  const context = `${p.said ?? ''}\n${lastNarration}\n${p.rails?.reference ?? ''}`;
   const lore = selectLore(p.pack.lore, context, p.pack.manifest.lore_budget);
   const messages: ChatMessage[] = [
     { role: 'system', content: `${system}\n\n${engineRules(p.pack)}` },

@@ -3,14 +3,12 @@
  * in-game command, append every change to the journal as it happens.
  */
 import type { Pack, Script } from '../core/pack.js';
-import { composeImagePrompt } from '../core/image.js';
 import { headTurn, lineTo, mainLine, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
 import type { GameState } from '../core/state.js';
-import type { Turn } from '../core/reply.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { NarrateOptions, Narrator, SaveStore, Ui } from './ports.js';
-import { narrateTurn, openingTurn, planTurn, RefusalError, type TurnPlan, type TurnResult } from './turn.js';
+import { narrateTurn, openingTurn, planTurn, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 
 export type GameEnd = 'quit' | 'ending' | 'eof';
@@ -146,7 +144,7 @@ export class Game {
   }
 
   private async append(input: string | null, said: string | null, r: TurnResult, parent: TurnEvent | null) {
-    const turn: Turn = { ...r.turn, image_prompt: composeImagePrompt(this.o.pack.manifest, r.turn.image_prompt) };
+    const turn = styledTurn(this.o.pack, r.turn);
     // Every text (authored, typed, proposed) is filtered as the store filters what it loads, so a
     // save reads back exactly as written; only the raw model reply is kept verbatim.
     const event: TurnEvent = sanitizeDeep({

@@ -6,6 +6,7 @@
 import type { Pack, Scene, Script } from '../core/pack.js';
 import type { Rails } from '../core/prompt.js';
 import { renderTemplate } from '../core/template.js';
+import { composeImagePrompt } from '../core/image.js';
 import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
@@ -17,6 +18,11 @@ import type { PastTurn } from '../core/prompt.js';
 import type { NarrateOptions, Narrator } from './ports.js';
 
 export class RefusalError extends Error {}
+
+/** A turn as the game keeps and shows it: its image prompt carries the pack's style and parameters. */
+export function styledTurn(pack: Pack, turn: Turn): Turn {
+  return { ...turn, image_prompt: composeImagePrompt(pack.manifest, turn.image_prompt) };
+}
 
 export interface TurnPlan {
   input: string | null;
@@ -52,7 +58,7 @@ function filledEnding(scene: Scene, fill: (t: string) => string) {
 function railsFor(fill: (t: string) => string, scene: Scene, state: GameState, event: string, narration: string): Rails {
   return {
     event,
-    sceneText: narration,
+    reference: narration,
     beats: (scene.beats ?? []).map(fill),
     choices: visibleChoices(scene, state).map((c) => fill(c.text)),
     ending: filledEnding(scene, fill),

@@ -298,6 +298,12 @@ describe('prompt: buildMessages', () => {
     expect(messages.filter((m) => m.role === 'system')).toHaveLength(1);
   });
 
+  it('past turns are replayed to the model as whole replies, in the shape it must answer in', () => {
+    const { messages } = buildMessages(request(past(3), 'go on'));
+    const replies = messages.filter((m) => m.role === 'assistant').slice(-3);
+    for (const m of replies) expect(Object.keys(JSON.parse(m.content) as object).sort()).toEqual(Object.keys(Reply.shape).sort());
+  });
+
   it('never puts per-turn data in the system message', () => {
     const a = buildMessages(request(past(3), 'first input', { state: { ...STATE, vars: { name: 'Ada' }, stats: { health: 1, courage: 9 } } }));
     const b = buildMessages(request(past(7), 'another thing', { notes: ['a note'] }));
