@@ -26,10 +26,10 @@ export function configCommand() {
   cmd.command('list').description('show every setting that is set (and, on stderr, any that are ignored)').action(action(async () => {
     const conf = openConfig();
     const stored = storedValues(conf);
-    for (const key of CONFIG_KEYS) {
-      const value = stored[key];
-      if (value !== undefined) process.stdout.write(`${sanitizeText(`${key}=${shown(key, value)}`)}\n`);
-    }
+    const set = CONFIG_KEYS.filter((key) => stored[key] !== undefined);
+    for (const key of set) process.stdout.write(`${sanitizeText(`${key}=${shown(key, stored[key])}`)}\n`);
+    // Said on stderr, so stdout stays the plain key=value list scripts read.
+    if (set.length === 0) process.stderr.write(`Nothing is set (${conf.path}); defaults apply. Keys: ${CONFIG_KEYS.join(', ')}\n`);
     for (const p of readConfigValues(conf).problems) process.stderr.write(`${sanitizeText(p)}\n`);
   }));
   cmd.command('get').argument('<key>').description('print one setting').action(action(async (key) => {
