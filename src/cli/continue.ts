@@ -12,6 +12,7 @@ import { integer, withSessionOptions } from './options.js';
 import { action } from './run.js';
 import { quoteArg } from './quote.js';
 import { checkNewSlot, sampleStore } from './saved-games.js';
+import { playAgain } from './play.js';
 import {
   environment, imagesMode, makeNarrator, makeSettings, makeUi, runGame, sessionNotices, type Environment, type SessionFlags,
 } from './session.js';
@@ -94,7 +95,10 @@ async function goOn(env: Environment, source: string, loaded: LoadedSave, ui: Ui
     ui.notice(`Forked "${source}" at turn ${header.forked_from?.turn ?? 0} into "${target}".`);
   }
   const state = initialState(pack.manifest, header.vars, pack.script?.start ?? null);
-  return runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state });
+  const end = await runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state });
+  // A new game of the same pack, set up as a plain `play` would be: never trusting the save's server.
+  const { fromTurn: _fork, ...own } = flags;
+  return end === 'new' ? playAgain(pack, own, ui) : 0;
 }
 
 export function continueCommand() {

@@ -6,6 +6,7 @@ import { recordableBaseURL, type ImagesMode, type Settings } from '../core/setti
 import { initialState } from '../core/state.js';
 import { emptyTimeline, FORMAT_VERSION, type Header } from '../core/journal.js';
 import type { Ui } from '../engine/ports.js';
+import type { GameEnd } from '../engine/game.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
 import { withSessionOptions } from './options.js';
@@ -17,7 +18,8 @@ import {
   type Environment, type SessionFlags,
 } from './session.js';
 
-export async function play(packRef: string | undefined, flags: SessionFlags): Promise<number> {
+/** A new game; `reuse` is the ui of a game that just asked for a new one (/new). */
+export async function play(packRef: string | undefined, flags: SessionFlags, reuse?: Ui): Promise<number> {
   const env = environment();
   const pack = loadPack(packRef ?? env.config.pack ?? DEFAULT_PACK, env.home);
   const given = parseVars(pack, flags.var);
@@ -25,15 +27,21 @@ export async function play(packRef: string | undefined, flags: SessionFlags): Pr
   const slot = flags.slot !== undefined ? checkSlot(flags.slot) : freshSlotName(pack.manifest.id);
   await checkNewSlot(env, slot, `use: promptquest continue ${quoteArg(slot)}`);
   const images = imagesMode(env, flags);
-  const ui = await makeUi(flags, images);
+  const ui = reuse ?? (await makeUi(flags, images));
   try {
-    return await start(env, pack, settings, slot, given, ui, flags, images);
+    const end = await start(env, pack, settings, slot, given, ui, flags, images);
+    return end === 'new' ? await playAgain(pack, flags, ui) : 0;
   } finally {
-    ui.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
+    if (!reuse) ui.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
   }
 }
 
-async function start(env: Environment, pack: Pack, settings: Settings, slot: string, given: Record<string, string>, ui: Ui, flags: SessionFlags, images: ImagesMode): Promise<number> {
+/** /new: the same pack and settings, a fresh slot, the same ui (so no piped input is lost). */
+export function playAgain(pack: Pack, flags: SessionFlags, ui: Ui): Promise<number> {
+  return play(pack.dir, { ...flags, slot: undefined }, ui);
+}
+
+async function start(env: Environment, pack: Pack, settings: Settings, slot: string, given: Record<string, string>, ui: Ui, flags: SessionFlags, images: ImagesMode): Promise<GameEnd> {
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
   sessionNotices(ui, settings, images);
   const vars = await askVars(pack, given, flags);

@@ -17,7 +17,7 @@ import { LineReader } from '../adapters/ui/line-reader.js';
 import { PlainUi } from '../adapters/ui/plain-ui.js';
 import { JsonUi } from '../adapters/ui/json-ui.js';
 import type { Narrator, Ui } from '../engine/ports.js';
-import { Game, type GameOptions } from '../engine/game.js';
+import { Game, type GameEnd, type GameOptions } from '../engine/game.js';
 import { debugging, reportError } from './run.js';
 import { quoteArg } from './quote.js';
 
@@ -135,7 +135,8 @@ const OFFLINE_NOTICE =
 export const freshSlotName = (packId: string): string => newSlotName(packId, new Date(), randomBytes(2).toString('hex'));
 
 /** Run the loop; Ctrl-C cancels a request in flight, a second one (or one at the prompt) quits. */
-export async function runGame(options: GameOptions): Promise<number> {
+/** The caller made the ui and closes it: a new game after this one ('new') goes on with the same ui. */
+export async function runGame(options: GameOptions): Promise<GameEnd> {
   const { ui } = options;
   const game = new Game(options);
   const onSigint = () => {
@@ -161,12 +162,11 @@ export async function runGame(options: GameOptions): Promise<number> {
         : `Saved as "${options.slot}". Resume with: promptquest continue ${slot}`,
     );
     ui.event('saved', { slot: options.slot, reason: end });
-    return 0;
+    return end;
   } catch (err) {
     throw err instanceof InterruptedError ? interruptedIn(options.slot) : err;
   } finally {
     process.off('SIGINT', onSigint);
     for (const listener of others) process.on('SIGINT', listener);
-    ui.close();
   }
 }

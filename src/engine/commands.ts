@@ -2,7 +2,7 @@
 import { alternatives, mainLine } from '../core/journal.js';
 import type { Game } from './game.js';
 
-export type CommandOutcome = 'continue' | 'quit';
+export type CommandOutcome = 'continue' | 'quit' | 'new';
 
 export const HELP = [
   'Type a choice number, or anything you want to do. Commands:',
@@ -14,6 +14,7 @@ export const HELP = [
   '  /image         show the image prompt of this scene (English, for Midjourney)',
   '  /save          tell where the game is saved (every turn is saved as it happens)',
   '  /help          this help',
+  '  /new           leave this game (it stays saved) and start a new one of the same pack',
   '  /quit          save and leave (resume with: promptquest continue)',
 ].join('\n');
 
@@ -82,6 +83,7 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
   const [name, arg] = line.slice(1).trim().split(/\s+/);
   switch (name?.toLowerCase()) {
     case 'quit': case 'exit': case 'q': return 'quit';
+    case 'new': return 'new';
     case 'help': case '?': game.o.ui.info(HELP); break;
     case 'save':
       game.o.ui.notice(`Saved as "${game.o.slot}" (${game.o.store.describe(game.o.slot)}).`);

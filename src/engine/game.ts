@@ -11,7 +11,8 @@ import type { NarrateOptions, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 
-export type GameEnd = 'quit' | 'ending' | 'eof';
+/** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
+export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
 
 export interface GameOptions {
   pack: Pack;
@@ -75,7 +76,7 @@ export class Game {
       if (text === '') continue;
       if (text.startsWith('/')) {
         const outcome: CommandOutcome = await runCommand(this, text);
-        if (outcome === 'quit') return 'quit';
+        if (outcome !== 'continue') return outcome;
         continue;
       }
       if (ended) return 'ending';

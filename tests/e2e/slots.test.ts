@@ -1,5 +1,5 @@
 /** Slot names that would hide a sample, and saves whose pack has gone. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,5 +34,18 @@ describe('slots and the packs behind them', () => {
     expect(oneLine(cont.stderr)).toEqual([expect.stringMatching(/the pack this game was played with \("gone" in .*\) is missing/)]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain('A room.');
+  });
+
+  it('/new after an ending starts a new game of the same pack in a fresh slot; piped input carries on', async () => {
+    const home = tempHome();
+    const ones = Array.from({ length: 12 }, () => '1');
+    const r = await runCli(['play', 'lighthouse', '--slot', 'first'], { home, input: [...ones, '/new', '2'] });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/── Turn 1 ──/g)).toHaveLength(2);
+    const saves = readdirSync(join(home, 'saves')).filter((f) => f.endsWith('.jsonl')).sort();
+    expect(saves).toHaveLength(2);
+    const second = saves.find((f) => f !== 'first.jsonl')!;
+    const turns = readFileSync(join(home, 'saves', second), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { input: string | null });
+    expect(turns.map((t) => t.input)).toEqual([null, '2']);
   });
 });

@@ -7,6 +7,7 @@ export interface UiStrings {
   ended: string;
   leave: string;
   undo: string;
+  newGame: string;
 }
 
 const EN: UiStrings = {
@@ -17,6 +18,7 @@ const EN: UiStrings = {
   ended: 'The story has ended.',
   leave: 'Leave (the game is saved)',
   undo: 'Undo the last turn',
+  newGame: 'Start a new game',
 };
 
 const ZH: UiStrings = {
@@ -27,6 +29,7 @@ const ZH: UiStrings = {
   ended: '故事结束了。',
   leave: '离开（游戏已保存）',
   undo: '撤销上一回合',
+  newGame: '开始新游戏',
 };
 
 /** "zh-CN", "zh-TW", "zh" -> Chinese; anything else -> English. */

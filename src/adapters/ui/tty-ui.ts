@@ -104,6 +104,7 @@ export class TtyUi implements Ui {
           choices: [
             { name: this.strings.leave, value: '/quit' },
             { name: this.strings.undo, value: '/undo' },
+            { name: this.strings.newGame, value: '/new' },
           ],
         });
       }
