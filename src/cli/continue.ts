@@ -107,5 +107,6 @@ export function continueCommand() {
       .description('resume a saved game (the latest when no slot is given); with --from-turn N --slot NEW, fork it')
       .argument('[slot]', 'save slot')
       .option('--from-turn <n>', 'fork: keep turns 1..N in the new --slot', integer),
+    { newGame: false },
   ).action(action((slot, opts) => resume(slot, opts)));
 }

@@ -11,8 +11,9 @@ function integer(value: string): number {
   return n;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function withSessionOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+/** `newGame: false` (continue) keeps --var out of the help: a saved game's variables are fixed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's own Args bound
+export function withSessionOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>, o: { newGame: boolean } = { newGame: true }) {
   return cmd
     .addOption(new Option('--provider <name>', 'narrator: offline (authored script, no network) or openai (any OpenAI-compatible server)').choices(['offline', 'openai'] as const))
     .option('--model <name>', 'model name (env PROMPTQUEST_MODEL; default gpt-4o-mini)')
@@ -20,7 +21,7 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .option('--slot <name>', 'save slot name (new games: must not exist yet)')
     .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt), generate').choices(['off', 'prompt', 'generate'] as const))
     .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
-    .option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)', collect)
+    .addOption(new Option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)').argParser(collect).hideHelp(!o.newGame))
     .option('--json', 'print only JSON Lines events on stdout')
     .option('--verbose', 'show each raw model reply and each repair step on stderr');
 }
