@@ -3,10 +3,12 @@
  * Never calls a model. A gentle typewriter on a terminal (any key shows the rest at
  * once), instant into a pipe or with --instant; --json prints play's turn events.
  */
-import { quoteArg } from './quote.js';
 import { Command } from '@commander-js/extra-typings';
 import chalk from 'chalk';
-import { fold, mainLine, type TurnEvent } from '../core/journal.js';
+import { fold, mainLine, type Header, type TurnEvent } from '../core/journal.js';
+import { loadPack } from '../adapters/pack-loader.js';
+import { homeDir } from '../adapters/paths.js';
+import { uiStrings } from '../adapters/ui/strings.js';
 import { turnEventData } from '../adapters/ui/json-ui.js';
 import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from '../adapters/ui/render.js';
 import { wrapText } from '../adapters/ui/width.js';
@@ -14,13 +16,13 @@ import { Typewriter } from '../adapters/ui/typewriter.js';
 import type { TurnView } from '../engine/ports.js';
 import { action } from './run.js';
 import { findSave } from './saved-games.js';
+import { quoteArg } from './quote.js';
 
 interface ReplayFlags {
   instant?: boolean | undefined;
   json?: boolean | undefined;
 }
 
-const RENDER: RenderOptions = { images: 'prompt' };
 const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, state: e.state });
 const write = (text: string) => process.stdout.write(text);
 
@@ -32,10 +34,10 @@ function printJson(line: TurnEvent[]): void {
 }
 
 /** The same text a game shows in a pipe: each turn, with the player's words in between. */
-function printInstant(line: TurnEvent[]): void {
+function printInstant(line: TurnEvent[], render: RenderOptions): void {
   line.forEach((e, i) => {
     if (e.said !== null) write(`> ${e.said}\n\n`);
-    write(`${renderTurn(view(e, i), RENDER)}\n\n`);
+    write(`${renderTurn(view(e, i), render)}\n\n`);
   });
 }
 
@@ -61,7 +63,7 @@ function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () =
 }
 
 /** Types the main line out; false when the reader pressed Ctrl-C. */
-async function printTyped(line: TurnEvent[]): Promise<boolean> {
+async function printTyped(line: TurnEvent[], render: RenderOptions): Promise<boolean> {
   const tw = new Typewriter(process.stdout);
   const keys = listenForKeys(tw);
   if (process.stdin.isTTY) process.stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
@@ -75,15 +77,24 @@ async function printTyped(line: TurnEvent[]): Promise<boolean> {
         await tw.pause(400);
       }
       if (keys.interrupted()) return false;
-      write(`\n${renderHeading(i + 1)}\n\n`);
+      write(`\n${renderHeading(i + 1, render.strings)}\n\n`);
       const width = readingWidth(process.stdout.columns);
       await tw.type(wrapText(e.turn.narration, width));
-      const tail = renderTail(view(e, i), { ...RENDER, width });
+      const tail = renderTail(view(e, i), { ...render, width });
       write(tail ? `\n\n${tail}\n\n` : '\n\n');
     }
     return !keys.interrupted();
   } finally {
     keys.stop();
+  }
+}
+
+/** The language of the pack a save was played with, when that pack is still around (replay never needs it). */
+function languageOf(header: Header): string | undefined {
+  try {
+    return loadPack(header.pack.dir ?? header.pack.id, homeDir()).manifest.language;
+  } catch {
+    return undefined;
   }
 }
 
@@ -98,8 +109,9 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   }
   const { pack } = save.header;
   write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
-  if (flags.instant || !process.stdout.isTTY) printInstant(line);
-  else if (!(await printTyped(line))) {
+  const render: RenderOptions = { images: 'prompt', strings: uiStrings(languageOf(save.header)) };
+  if (flags.instant || !process.stdout.isTTY) printInstant(line, render);
+  else if (!(await printTyped(line, render))) {
     process.stderr.write('\nReplay interrupted.\n');
     return 130;
   }

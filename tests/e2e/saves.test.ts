@@ -133,6 +133,13 @@ describe('the bundled samples', () => {
     expect(r.stdout).toContain('★ You won');
   });
 
+  it('a Chinese sample replays with the interface in Chinese', async () => {
+    const r = await runCli(['replay', 'ruins-sample', '--instant'], { home: tempHome() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('── 第 1 回合 ──');
+    expect(r.stdout).toContain('★ 胜利');
+  });
+
   it('plain `saves` lists them; `saves bogus` is an unknown subcommand (exit 2, one line)', async () => {
     const home = tempHome();
     const listed = await runCli(['saves'], { home });
