@@ -47,15 +47,30 @@ export function judgeAnswer(input: string, answers: readonly string[]): boolean 
 
 const ASCII_WORDS = /^[a-z0-9 ]+$/;
 
+// A keyword right after one of these is being refused, not chosen ("我不想进入遗迹", "I won't enter").
+const ZH_NEGATIONS = ['不', '没', '别', '勿', '莫', '不要', '不想', '没有'];
+const EN_NEGATIONS = ['not', 'dont', 'never', 'no', 'cant', 'wont', 'cannot', 'shouldnt', 'without'];
+
+/** Some occurrence of `kw` in `text` that is not negated by what stands right before it. */
+function occursUnnegated(text: string, kw: string, negated: (before: string) => boolean): boolean {
+  for (let at = text.indexOf(kw); at >= 0; at = text.indexOf(kw, at + 1)) {
+    if (!negated(text.slice(0, at))) return true;
+  }
+  return false;
+}
+
 /**
- * Whether a keyword occurs in the input. Latin keywords match whole words
- * ("enter" not in "center"); CJK keywords match anywhere, spaces ignored.
+ * Whether the input asks for what a keyword names. Latin keywords match whole words
+ * ("enter" not in "center"); CJK keywords match anywhere, spaces ignored; an occurrence
+ * straight after a negation ("don't enter", "不进去") does not count.
  */
 export function mentions(input: string, keyword: string): boolean {
   const kw = normalise(keyword);
   if (!kw) return false;
-  if (ASCII_WORDS.test(kw)) return ` ${normalise(input)} `.includes(` ${kw} `);
-  return compact(input).includes(compact(keyword));
+  if (ASCII_WORDS.test(kw)) {
+    return occursUnnegated(` ${normalise(input)} `, ` ${kw} `, (before) => EN_NEGATIONS.some((n) => before.endsWith(` ${n}`)));
+  }
+  return occursUnnegated(compact(input), compact(keyword), (before) => ZH_NEGATIONS.some((n) => before.endsWith(n)));
 }
 
 export function sameText(a: string, b: string): boolean {

@@ -178,6 +178,17 @@ describe('judge', () => {
     expect(mentions('我要回家', '直接进入遗迹')).toBe(false);
   });
 
+  it('mentions: a keyword right after a negation is refused, not chosen', () => {
+    expect(mentions("I don't enter", 'enter')).toBe(false);
+    expect(mentions('I will not enter the ruins', 'enter')).toBe(false);
+    expect(mentions('never enter, just wait', 'enter')).toBe(false);
+    expect(mentions("I won't enter yet, but later I enter", 'enter')).toBe(true); // a second, plain occurrence
+    expect(mentions('我不想进入遗迹', '进入遗迹')).toBe(false);
+    expect(mentions('别进入遗迹！', '进入遗迹')).toBe(false);
+    expect(mentions('我没有进去', '进去')).toBe(false);
+    expect(mentions('我现在进去', '进去')).toBe(true);
+  });
+
   it('choiceNumber reads full-width and dotted numbers only', () => {
     expect(choiceNumber('３')).toBe(3);
     expect(choiceNumber(' 2. ')).toBe(2);
