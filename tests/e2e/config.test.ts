@@ -4,19 +4,13 @@
  * ones (the good ones still reach a real local model server), and `images` from config.
  * Needs `npm run build` first (npm test does it).
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { startOpenAIServer, type FakeServer } from '../helpers/openai-server.js';
 
-const homes: string[] = [];
-function tempHome(): string {
-  const home = makeHome('pq-config-');
-  homes.push(home);
-  return home;
-}
-afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+const tempHome = () => makeHome('pq-config-');
 
 let server: FakeServer;
 beforeAll(async () => {

@@ -3,21 +3,14 @@
  * saves, continue, --json, and every kind of bad usage as one line with exit 2.
  * Needs `npm run build` first (npm test does it).
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jsonEvents, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { FORMAT_VERSION } from '../../src/core/journal.js';
 
-/** A fresh PROMPTQUEST_HOME, removed after the file's tests. */
-const homes: string[] = [];
-function tempHome(): string {
-  const home = makeHome('pq-e2e-');
-  homes.push(home);
-  return home;
-}
-afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+const tempHome = () => makeHome('pq-e2e-');
 
 const ones = (n: number) => Array<string>(n).fill('1');
 

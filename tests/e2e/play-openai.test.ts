@@ -3,7 +3,7 @@
  * the real SDK streams SSE over the wire. No mocks, no internet.
  * Needs `npm run build` first (npm test does it).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,14 +12,7 @@ import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } 
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { renderTemplate } from '../../src/core/template.js';
 
-/** A fresh PROMPTQUEST_HOME, removed after the file's tests. */
-const homes: string[] = [];
-function tempHome(): string {
-  const home = makeHome('pq-e2e-');
-  homes.push(home);
-  return home;
-}
-afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+const tempHome = () => makeHome('pq-e2e-');
 
 const KEY = 'sk-test-1234567890abcdefSECRET';
 const FREE_TEXT = 'I search the wreck for anything useful';

@@ -4,19 +4,13 @@
  * never saved or shown; bad settings and commander's own usage errors are one line, exit 2.
  * Needs `npm run build` first (npm test does it).
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonEvents, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { startOpenAIServer, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 
-const homes: string[] = [];
-function tempHome(): string {
-  const home = makeHome('pq-settings-');
-  homes.push(home);
-  return home;
-}
-afterAll(() => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+const tempHome = () => makeHome('pq-settings-');
 
 const KEY = 'sk-users-own-key-0123456789SECRET';
 const PLACEHOLDER = 'Bearer sk-no-key-needed-for-local-servers';

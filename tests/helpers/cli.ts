@@ -3,9 +3,10 @@
  * with its own PROMPTQUEST_HOME, piped stdin and no API key from the outside world.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'promptquest.js');
@@ -26,8 +27,17 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+const homes: string[] = [];
+// Every home a test file makes is removed once that file's tests are done.
+afterAll(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
+/** A fresh PROMPTQUEST_HOME, removed after the calling file's tests. */
 export function tempHome(prefix = 'pq-home-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  homes.push(home);
+  return home;
 }
 
 /** Environment with nothing inherited that could point the CLI at a real model. */

@@ -3,19 +3,19 @@
  * tails, damaged and future saves left byte for byte alone, and the format-1 ->
  * format-2 migration with its rolling backup.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
+import { tempHome } from '../helpers/cli.js';
 import { UsageError } from '../../src/core/errors.js';
 import { FORMAT_VERSION, fold, mainLine, type Header, type JournalEvent, type TurnEvent } from '../../src/core/journal.js';
 import { migrate } from '../../src/core/migrations.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'format1-lighthouse.jsonl');
 
-const tempStore = () => new FileSaveStore(join(mkdtempSync(join(tmpdir(), 'pq-store-')), 'saves'));
+const tempStore = () => new FileSaveStore(join(tempHome('pq-store-'), 'saves'));
 
 const header = (slot: string): Header => ({
   type: 'header', format: FORMAT_VERSION, slot,
