@@ -8,10 +8,12 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
+import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `pq-tty-${process.pid}-${Date.now().toString(36)}`;
-const SESSION = 'pq';
+/** The tmux session the helpers below act on. */
+let SESSION = 'pq';
 const home = tempHome('pq-tty-');
 /** The server's socket file, which kill-server leaves behind. */
 let socketPath: string | null = null;
@@ -80,5 +82,36 @@ describe.skipIf(!hasTmux)('interactive play in a real terminal (tmux; skipped wh
     const turns = events.filter((e) => e.type === 'turn');
     expect(turns.map((t) => t.input)).toEqual([null, '2', 'I whistle a sea shanty']);
     expect(turns.slice(0, 2).map((t) => t.state?.scene)).toEqual(['shore', 'boat']);
+  });
+});
+
+describe.skipIf(!hasTmux)('model narration streamed to a real terminal (tmux)', () => {
+  it('a stream that drops halfway is wiped and told again: the screen never shows the lost text', async () => {
+    const server = await startOpenAIServer();
+    try {
+      const lost = `Alpha ${'lostword '.repeat(40)}end.`;
+      const kept = 'Bravo: the cliff path is slick with rain, and the tower waits above you.';
+      server.enqueue({ kind: 'drop', reply: validReply({ narration: lost }) }, { kind: 'ok', reply: validReply({ narration: kept }) });
+      SESSION = 'pq-stream';
+      const command = ['env', `PROMPTQUEST_HOME=${quote(home)}`, 'NO_COLOR=1', quote(process.execPath), quote(BIN), 'play', 'lighthouse', '--slot', 't2', '--base-url', quote(server.baseURL), '--model', 'm'].join(' ');
+      tmux('new-session', '-d', '-s', SESSION, '-x', '100', '-y', '60', '-c', ROOT, command);
+      socketPath = tmux('display-message', '-p', '-t', SESSION, '#{socket_path}').trim() || null;
+      tmux('set-option', '-t', SESSION, 'remain-on-exit', 'on');
+
+      await waitFor(/What is your name, apprentice\?/, 'the name prompt');
+      press('Enter');
+      await waitFor(/What do you do\?[\s\S]*❯ 1\. Climb the cliff path/, 'the first menu');
+      press('Enter'); // choice 1: the model narrates turn 2 on rails
+      const shown = await waitFor(/Bravo: the cliff path[\s\S]*What do you do\?/, 'the retold turn and the next menu');
+      expect(server.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(2);
+      // The partial text was streamed (the test fails when the ui's wipes are disabled), then wiped.
+      expect(shown).not.toContain('lostword');
+      expect(shown.match(/── Turn 2 ──/g)).toHaveLength(1);
+      type('/quit');
+      press('Enter');
+      await waitFor(/Saved as "t2"/, 'the goodbye line');
+    } finally {
+      await server.close();
+    }
   });
 });
