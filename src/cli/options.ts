@@ -19,7 +19,7 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .option('--model <name>', 'model name (env PROMPTQUEST_MODEL; default gpt-4o-mini)')
     .option('--base-url <url>', 'OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama) (env OPENAI_BASE_URL)')
     .option('--slot <name>', 'save slot name (new games: must not exist yet)')
-    .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt), generate').choices(['off', 'prompt', 'generate'] as const))
+    .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt; the default), generate (not built yet: shows the prompt)').choices(['off', 'prompt', 'generate'] as const))
     .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
     .addOption(new Option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)').argParser(collect).hideHelp(!o.newGame))
     .option('--json', 'print only JSON Lines events on stdout')

@@ -65,7 +65,7 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
 export function playCommand() {
   return withSessionOptions(
     new Command('play')
-      .description('start a new game (pack: a bundled id, a user pack id, or a folder; default: lighthouse)')
+      .description('start a new game (pack: a bundled id, a user pack id, or a folder; default: the config key pack, else lighthouse)')
       .argument('[pack]', 'pack id or folder'),
   ).action(action((packRef, opts) => play(packRef, opts)));
 }
