@@ -134,8 +134,10 @@ const OFFLINE_NOTICE =
 
 export const freshSlotName = (packId: string): string => newSlotName(packId, new Date(), randomBytes(2).toString('hex'));
 
-/** Run the loop; Ctrl-C cancels a request in flight, a second one (or one at the prompt) quits. */
-/** The caller made the ui and closes it: a new game after this one ('new') goes on with the same ui. */
+/**
+ * Run the loop; Ctrl-C cancels a request in flight, a second one (or one at the prompt) quits.
+ * The caller made the ui and closes it, so a new game after this one ('new') keeps the same ui.
+ */
 export async function runGame(options: GameOptions): Promise<GameEnd> {
   const { ui } = options;
   const game = new Game(options);
