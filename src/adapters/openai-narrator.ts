@@ -45,6 +45,18 @@ const MAX_STALLS = 1;
 const PROBLEM_CHARS = 160;
 const OPENAI_URL = 'https://api.openai.com/v1';
 
+/** What one turn's calls have learnt so far: the next call is shaped by it. */
+interface Attempts {
+  cap: Capability;
+  maxTokens: number;
+  /** The invalid reply and the request to correct it, sent after the messages. */
+  repair: ChatMessage[];
+  refusals: number;
+  stalls: number;
+  /** For the failure line, when every call is spent. */
+  lastProblem: string;
+}
+
 interface Streamed {
   content: string;
   refusal: string;
@@ -119,67 +131,81 @@ export class OpenAINarrator implements Narrator {
     // Authors see what the budget cut (--verbose here; `pack preview` before playing).
     if (lore.dropped.length) this.log(`lore over lore_budget, dropped: ${lore.dropped.map((e) => e.id).join(', ')}`);
     const maxCalls = this.o.maxCalls ?? 4;
-    let cap = this.o.cache.get(this.cacheKey) ?? 'json_schema';
     const firstMaxTokens = request.pack.manifest.model.max_tokens ?? 1024;
-    let maxTokens = firstMaxTokens;
-    let repair: ChatMessage[] = [];
-    let refusals = 0;
-    let stalls = 0;
-    let lastProblem = '';
+    const turn: Attempts = {
+      cap: this.o.cache.get(this.cacheKey) ?? 'json_schema',
+      maxTokens: firstMaxTokens,
+      repair: [],
+      refusals: 0,
+      stalls: 0,
+      lastProblem: '',
+    };
     for (let calls = 1; calls <= maxCalls; calls++) {
       options.signal?.throwIfAborted();
       live.void();
       const last = calls === maxCalls;
-      this.log(`call ${calls}/${maxCalls}: response_format ${cap}, max_tokens ${maxTokens}`);
+      this.log(`call ${calls}/${maxCalls}: response_format ${turn.cap}, max_tokens ${turn.maxTokens}`);
       let got: Streamed;
       try {
-        got = await this.call(this.body([...messages, ...repair], cap, maxTokens, firstMaxTokens, request), options.signal, live.onText);
+        got = await this.call(this.body([...messages, ...turn.repair], turn.cap, turn.maxTokens, firstMaxTokens, request), options.signal, live.onText);
       } catch (err) {
         if (options.signal?.aborted) throw err;
-        const next = LADDER[LADDER.indexOf(cap) + 1];
-        if (next && isFormatRejection(err)) {
-          this.log(`server rejected response_format ${cap}; stepping down to ${next}`);
-          cap = next;
-          this.o.cache.set(this.cacheKey, cap);
-          continue;
-        }
-        if (err instanceof Stalled) err.tries = ++stalls;
-        const again = err instanceof StreamBroken || (err instanceof Stalled && stalls <= MAX_STALLS);
-        if (!again || last) throw describeApiError(err, { baseURL: this.baseURL, model: this.model });
-        lastProblem = (err as Error).message;
-        this.log(`${lastProblem}; asking again from scratch`);
+        this.afterFailedCall(err, turn, last);
         continue;
       }
-      if (got.refusal) {
-        this.log(`refusal: ${visible(got.refusal)}`);
-        if (++refusals > 1 || last) {
-          live.void();
-          return { kind: 'refusal', text: got.refusal, calls };
-        }
-        lastProblem = 'the model refused';
-        continue;
+      const done = this.afterReply(got, turn, last, calls);
+      if (done) {
+        if (done.kind === 'refusal') live.void();
+        return done;
       }
-      this.log(`raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
-      if (got.finish === 'length' && !last) {
-        maxTokens = Math.min(maxTokens * 2, MAX_TOKENS_CEILING);
-        lastProblem = 'the reply was cut off at the token limit';
-        this.log(`${lastProblem}; retrying with max_tokens ${maxTokens}`);
-        continue;
-      }
-      const result = extractReply(got.content);
-      if (result.repairs.length) this.log(`repairs: ${result.repairs.join('; ')}`);
-      if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: got.usage, calls };
-      lastProblem = result.error;
-      this.log(`invalid reply: ${result.error}; asking the model to repair it`);
-      repair = [
-        { role: 'assistant', content: got.content.slice(0, 4000) },
-        { role: 'user', content: `That reply was not valid: ${result.error}. Reply again with only the corrected JSON object.` },
-      ];
     }
     throw new RuntimeFailure(
-      `the model "${this.model}" did not answer in the expected format after ${maxCalls} tries (last problem: ${shorten(lastProblem)})`,
+      `the model "${this.model}" did not answer in the expected format after ${maxCalls} tries (last problem: ${shorten(turn.lastProblem)})`,
       'try another --model or --base-url, then `promptquest continue` and make your move again (the game is saved up to the last turn)',
     );
+  }
+
+  /** A call that failed: step down the format ladder, or ask again after a drop or a stall, or give up. */
+  private afterFailedCall(err: unknown, turn: Attempts, last: boolean): void {
+    const next = LADDER[LADDER.indexOf(turn.cap) + 1];
+    if (next && isFormatRejection(err)) {
+      this.log(`server rejected response_format ${turn.cap}; stepping down to ${next}`);
+      turn.cap = next;
+      this.o.cache.set(this.cacheKey, next);
+      return;
+    }
+    if (err instanceof Stalled) err.tries = ++turn.stalls;
+    const again = err instanceof StreamBroken || (err instanceof Stalled && turn.stalls <= MAX_STALLS);
+    if (!again || last) throw describeApiError(err, { baseURL: this.baseURL, model: this.model });
+    turn.lastProblem = (err as Error).message;
+    this.log(`${turn.lastProblem}; asking again from scratch`);
+  }
+
+  /** A reply that arrived: the narration, a refusal to show, or null to ask again (adjusted). */
+  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number): Narration | null {
+    if (got.refusal) {
+      this.log(`refusal: ${visible(got.refusal)}`);
+      if (++turn.refusals > 1 || last) return { kind: 'refusal', text: got.refusal, calls };
+      turn.lastProblem = 'the model refused';
+      return null;
+    }
+    this.log(`raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
+    if (got.finish === 'length' && !last) {
+      turn.maxTokens = Math.min(turn.maxTokens * 2, MAX_TOKENS_CEILING);
+      turn.lastProblem = 'the reply was cut off at the token limit';
+      this.log(`${turn.lastProblem}; retrying with max_tokens ${turn.maxTokens}`);
+      return null;
+    }
+    const result = extractReply(got.content);
+    if (result.repairs.length) this.log(`repairs: ${result.repairs.join('; ')}`);
+    if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: got.usage, calls };
+    turn.lastProblem = result.error;
+    this.log(`invalid reply: ${result.error}; asking the model to repair it`);
+    turn.repair = [
+      { role: 'assistant', content: got.content.slice(0, 4000) },
+      { role: 'user', content: `That reply was not valid: ${result.error}. Reply again with only the corrected JSON object.` },
+    ];
+    return null;
   }
 
   /** One streamed request. Throws the SDK's errors, StreamBroken, Stalled, or an abort. */
