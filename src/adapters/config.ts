@@ -1,6 +1,6 @@
 /** The config file (conf), kept in PROMPTQUEST_HOME when set, else the platform's config folder. */
 import { join, resolve } from 'node:path';
-import Conf from 'conf';
+import type Conf from 'conf';
 import envPaths from 'env-paths';
 import { UsageError } from '../core/errors.js';
 import { CONFIG_KEYS, ConfigValues, type Env } from '../core/settings.js';
@@ -37,8 +37,10 @@ function guarded<T>(path: string, read: () => T): T {
   }
 }
 
-export function openConfig(env: Env = process.env): Conf<Stored> {
+/** Conf (and the validator it loads) is imported on first use: `--help`, replay and saves start without it. */
+export async function openConfig(env: Env = process.env): Promise<Conf<Stored>> {
   const path = configPath(env);
+  const { default: Conf } = await import('conf');
   return guarded(path, () => new Conf<Stored>({
     projectName: 'promptquest',
     projectSuffix: '',

@@ -24,7 +24,7 @@ function shown(key: Key, value: unknown): string {
 export function configCommand() {
   const cmd = new Command('config').description(`read or change settings (${CONFIG_KEYS.join(', ')})`);
   cmd.command('list').description('show every setting that is set (and, on stderr, any that are ignored)').action(action(async () => {
-    const conf = openConfig();
+    const conf = await openConfig();
     const stored = storedValues(conf);
     const set = CONFIG_KEYS.filter((key) => stored[key] !== undefined);
     for (const key of set) process.stdout.write(`${sanitizeText(`${key}=${shown(key, stored[key])}`)}\n`);
@@ -34,7 +34,7 @@ export function configCommand() {
   }));
   cmd.command('get').argument('<key>').description('print one setting').action(action(async (key) => {
     const k = checkKey(key);
-    const value = storedValues(openConfig())[k];
+    const value = storedValues(await openConfig())[k];
     if (value === undefined) return 1;
     process.stdout.write(`${sanitizeText(shown(k, value))}\n`);
   }));
@@ -42,10 +42,10 @@ export function configCommand() {
     const k = checkKey(key);
     const parsed = ConfigValues.shape[k].safeParse(value);
     if (!parsed.success) throw new UsageError(`invalid value for ${k}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    openConfig().set(k, parsed.data);
+    (await openConfig()).set(k, parsed.data);
   }));
   cmd.command('unset').argument('<key>').description('remove a setting').action(action(async (key) => {
-    openConfig().delete(checkKey(key));
+    (await openConfig()).delete(checkKey(key));
   }));
   // Works on a broken file too: it is how a user finds the file to fix.
   cmd.command('path').description('print where the config file is').action(action(async () => {

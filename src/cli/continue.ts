@@ -61,7 +61,7 @@ interface ContinueFlags extends SessionFlags {
 
 export async function resume(slotArg: string | undefined, flags: ContinueFlags): Promise<number> {
   if (flags.var?.length) throw new UsageError("--var applies to new games; this game's variables are fixed");
-  const env = environment();
+  const env = await environment();
   if (flags.fromTurn !== undefined && flags.slot === undefined) throw new UsageError('--from-turn needs --slot NEW: a fork goes into a new slot');
   const source = slotArg !== undefined ? checkSlot(slotArg) : await latestSlot(env);
   const loaded = await loadSource(env, source, flags.slot !== undefined);

@@ -35,8 +35,8 @@ function firstRequest(pack: Pack, vars: Record<string, string>, input: string): 
   return { prompt: { pack, state: plan.state, history: [{ said: null, turn: styledTurn(pack, opening) }], said: plan.said, rails: plan.rails, notes: [] }, input: plan.said };
 }
 
-export function buildPreview(ref: string, flags: PreviewFlags) {
-  const env = environment();
+export async function buildPreview(ref: string, flags: PreviewFlags) {
+  const env = await environment();
   const { pack } = loadPackReport(ref, env.home);
   const settings = makeSettings(env, { provider: 'openai', model: flags.model, baseUrl: flags.baseUrl });
   const { prompt, input } = firstRequest(pack, parseVars(pack, flags.var), flags.input ?? '1');
@@ -56,7 +56,7 @@ export function buildPreview(ref: string, flags: PreviewFlags) {
   };
 }
 
-type Preview = ReturnType<typeof buildPreview>;
+type Preview = Awaited<ReturnType<typeof buildPreview>>;
 
 function messageLabel(m: ChatMessage, i: number, all: ChatMessage[], examples: number): string {
   if (i === 0) return 'system';
@@ -96,11 +96,11 @@ export function packPreviewCommand() {
     .option('--base-url <url>', 'server the request is for (local servers get a schema with length bounds)')
     .option('--json', 'one JSON object: the request body and the report')
     .action(
-      action((ref, opts) => {
-        const preview = buildPreview(ref, opts);
+      action(async (ref, opts) => {
+        const preview = await buildPreview(ref, opts);
         if (opts.json) process.stdout.write(`${JSON.stringify(preview)}\n`);
         else process.stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
-        return Promise.resolve(0);
+        return 0;
       }),
     );
 }

@@ -105,7 +105,7 @@ interface TestFlags {
 }
 
 export async function packTest(ref: string, flags: TestFlags): Promise<number> {
-  const env = environment();
+  const env = await environment();
   const { pack, tests } = loadPackReport(ref, env.home);
   // Offline unless asked: a configured API key must not turn a quick check into paid calls.
   const provider = flags.provider ?? (flags.baseUrl ? 'openai' : 'offline');

@@ -20,7 +20,7 @@ import {
 
 /** A new game; `reuse` is the ui of a game that just asked for a new one (/new). */
 export async function play(packRef: string | undefined, flags: SessionFlags, reuse?: Ui): Promise<number> {
-  const env = environment();
+  const env = await environment();
   const pack = loadPack(packRef ?? env.config.pack ?? DEFAULT_PACK, env.home);
   const given = parseVars(pack, flags.var);
   const settings = makeSettings(env, flags);

@@ -36,14 +36,14 @@ export interface SessionFlags {
 export const DEFAULT_PACK = 'lighthouse';
 
 /** Home, config and saves; config values that are ignored are reported once, here, on stderr. */
-export function environment() {
+export async function environment() {
   const home = homeDir();
-  const conf = openConfig();
+  const conf = await openConfig();
   const { values, problems } = readConfigValues(conf);
   for (const p of problems) process.stderr.write(`${sanitizeText(p)}\n`);
   return { home, conf, config: values, store: new FileSaveStore(savesDir(home)) };
 }
-export type Environment = ReturnType<typeof environment>;
+export type Environment = Awaited<ReturnType<typeof environment>>;
 
 export const interactive = (flags: SessionFlags): boolean => !flags.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
 
