@@ -53,8 +53,8 @@ export class Game {
   show(): void {
     const head = this.head;
     if (!head) return;
-    // Saved and authored text is shown through the same filter as fresh model text.
-    this.o.ui.showTurn(sanitizeDeep({ n: mainLine(this.o.timeline).length, turn: head.turn, state: head.state }));
+    // Already terminal-safe: append() filters every turn and the store filters what it loads.
+    this.o.ui.showTurn({ n: mainLine(this.o.timeline).length, turn: head.turn, state: head.state });
   }
 
   async run(): Promise<GameEnd> {
