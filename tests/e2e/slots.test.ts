@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, cleanEnv, runCli, tempHome } from '../helpers/cli.js';
 
 const oneLine = (stderr: string) => stderr.trim().split('\n');
 
@@ -47,5 +48,19 @@ describe('slots and the packs behind them', () => {
     const second = saves.find((f) => f !== 'first.jsonl')!;
     const turns = readFileSync(join(home, 'saves', second), 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as { input: string | null });
     expect(turns.map((t) => t.input)).toEqual([null, '2']);
+  });
+});
+
+describe('an endless pipe (`yes 1 | promptquest play`)', () => {
+  it('plays to the ending and exits 0 instead of buffering input until memory runs out', async () => {
+    // The real `yes`, as the README says; unthrottled, the CLI ran out of memory after ~15 s and died.
+    const child = spawn('sh', ['-c', `yes 1 | "${process.execPath}" "${BIN}" play lighthouse`], { env: cleanEnv(tempHome()) });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(killer);
+    expect(code).toBe(0);
+    expect(stdout).toContain('★ You won');
   });
 });

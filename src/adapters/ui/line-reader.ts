@@ -1,8 +1,13 @@
 /**
  * One input per line from a pipe or file. Inquirer would hang on a closed pipe,
- * so non-TTY input is read here; at end of input `next()` resolves null.
+ * so non-TTY input is read here; at end of input `next()` resolves null. Reading
+ * pauses while lines wait unread: `yes 1 | promptquest play` must not buffer
+ * an endless stream until memory runs out.
  */
 import { createInterface, type Interface } from 'node:readline';
+
+/** Pause the input once this many lines wait; resume when they are down to a quarter. */
+const HIGH_WATER = 256;
 
 export class LineReader {
   private readonly lines: string[] = [];
@@ -16,7 +21,7 @@ export class LineReader {
     rl.on('line', (line) => {
       const waiter = this.waiting.shift();
       if (waiter) waiter(line);
-      else this.lines.push(line);
+      else if (this.lines.push(line) >= HIGH_WATER) rl.pause();
     });
     rl.on('close', () => {
       this.closed = true;
@@ -26,6 +31,7 @@ export class LineReader {
 
   next(): Promise<string | null> {
     const line = this.lines.shift();
+    if (this.lines.length <= HIGH_WATER / 4 && !this.closed) this.rl.resume();
     if (line !== undefined) return Promise.resolve(line);
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => this.waiting.push(resolve));
