@@ -5,12 +5,15 @@ import envPaths from 'env-paths';
 import { UsageError } from '../core/errors.js';
 import { CONFIG_KEYS, ConfigValues, type Env } from '../core/settings.js';
 import type { Capability } from '../core/request.js';
+import type { ContextCache, ContextMemo } from './context-keeper.js';
 
 export type { Capability };
 
 interface Stored extends ConfigValues {
   /** What response_format each server+model accepted, so the next run starts right. */
   capabilities?: Record<string, Capability>;
+  /** Context windows and token calibration learned per server+model. */
+  contexts?: Record<string, ContextMemo>;
 }
 
 function configDir(env: Env): string {
@@ -66,7 +69,7 @@ export function readConfigValues(conf: Conf<Stored>): ConfigRead {
   const valid: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(storedValues(conf))) {
-    if (key === 'capabilities') continue;
+    if (key === 'capabilities' || key === 'contexts') continue;
     if (!(CONFIG_KEYS as string[]).includes(key)) {
       problems.push(`${conf.path}: ignored unknown key "${key}" (keys: ${CONFIG_KEYS.join(', ')})`);
       continue;
@@ -87,5 +90,15 @@ export function capabilityCache(conf: Conf<Stored>): CapabilityCache {
   return {
     get: (key) => conf.get('capabilities')?.[key],
     set: (key, value) => conf.set('capabilities', { ...(conf.get('capabilities') ?? {}), [key]: value }),
+  };
+}
+
+export function contextCache(conf: Conf<Stored>): ContextCache {
+  return {
+    get: (key) => {
+      const memo = conf.get('contexts')?.[key];
+      return memo && typeof memo === 'object' ? memo : undefined;
+    },
+    set: (key, value) => conf.set('contexts', { ...(conf.get('contexts') ?? {}), [key]: value }),
   };
 }

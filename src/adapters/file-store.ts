@@ -263,6 +263,7 @@ function isJson(text: string): boolean {
  * it is only ever shown escaped (--verbose).
  */
 function safeEvent(e: JournalEvent): JournalEvent {
+  if (e.type === 'summary') return sanitizeDeep(e);
   return e.type === 'turn' ? { ...sanitizeDeep({ ...e, raw: null }), raw: e.raw } : e;
 }
 

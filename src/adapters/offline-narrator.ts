@@ -9,6 +9,8 @@ import type { Narration, NarrationRequest, Narrator } from '../engine/ports.js';
 export class OfflineNarrator implements Narrator {
   readonly provider = 'offline' as const;
   readonly model = null;
+  /** The script needs no story so far: the engine already resolved the input against it. */
+  readonly remembers = false;
 
   narrate(request: NarrationRequest): Promise<Narration> {
     const { authored, rails, pack } = request;

@@ -8,16 +8,26 @@
  */
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
-import { buildMessages, type ChatMessage } from '../core/prompt.js';
+import type { ChatMessage } from '../core/prompt.js';
 import { extractReply } from '../core/extract.js';
 import { partialNarration } from '../core/partial.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import { Usage } from '../core/journal.js';
-import type { NarrateOptions, Narration, NarrationRequest, Narrator } from '../engine/ports.js';
+import type { MemoryView, NarrateOptions, Narration, NarrationRequest, Narrator } from '../engine/ports.js';
 import type { CapabilityCache } from './config.js';
+import { parseContextOverflow } from '../core/context-window.js';
+import { estimateTokens, messagesTokens } from '../core/tokens.js';
+import { recordableBaseURL } from '../core/settings.js';
+import { schemaHint } from '../core/request.js';
+import { ContextKeeper, type ContextCache } from './context-keeper.js';
+import { MemoryPlanner, type Planned } from './memory-planner.js';
+import { foldWithModel } from './model-summary.js';
+import { WindowProbe } from './window-probe.js';
 import { LiveText, Watchdog } from './request-watch.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
+import { schemaFlavour } from '../core/json-schema.js';
+import { shownURL } from '../core/settings.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
 } from './openai-errors.js';
@@ -31,6 +41,12 @@ export interface OpenAINarratorOptions {
   /** Passed to servers that support repeatable sampling. */
   seed?: number | null;
   cache: CapabilityCache;
+  /** Context windows and token calibration learned per server+model. */
+  contextCache: ContextCache;
+  /** --context / config `context`: the window in tokens, outranking what the server says. */
+  contextOverride?: number | null;
+  /** Said to the player once (e.g. how to give Ollama a larger window). */
+  notice?: (line: string) => void;
   /** Verbose mode: each call, raw reply and repair step. Lines are already terminal-safe. */
   log?: (line: string) => void;
   /** Model calls allowed per turn, repairs and retries included. */
@@ -49,6 +65,16 @@ const OPENAI_URL = 'https://api.openai.com/v1';
 interface Attempts {
   cap: Capability;
   maxTokens: number;
+  /** A cut-off reply was asked again with a larger limit. */
+  grown: boolean;
+  /** The first call's max_tokens: the schema's bounds stay fitted to it. */
+  boundsTokens: number;
+  /** Overflow errors this turn: one rebuild is allowed. */
+  overflows: number;
+  /** Token usage of every call this turn, added up. */
+  usage: Usage | null;
+  /** The last request sent, for learning from its usage or its overflow. */
+  sent: { estimate: number; tokens: number } | null;
   /** The invalid reply and the request to correct it, sent after the messages. */
   repair: ChatMessage[];
   refusals: number;
@@ -67,6 +93,17 @@ interface Streamed {
 /** Raw model text for the log: escapes visible (JSON), nothing a terminal would act on. */
 const visible = (text: string): string => sanitizeText(JSON.stringify(text));
 
+/** Kept only when the three counts are finite numbers; cached tokens where the server says. */
+function usageOf(u: NonNullable<ChatCompletionChunk['usage']>): Usage | null {
+  const cached = u.prompt_tokens_details?.cached_tokens;
+  return Usage.safeParse({
+    prompt_tokens: u.prompt_tokens,
+    completion_tokens: u.completion_tokens,
+    total_tokens: u.total_tokens,
+    ...(typeof cached === 'number' ? { cached_tokens: cached } : {}),
+  }).data ?? null;
+}
+
 const shorten = (text: string): string => (text.length > PROBLEM_CHARS ? `${text.slice(0, PROBLEM_CHARS - 1)}…` : text);
 
 export class OpenAINarrator implements Narrator {
@@ -75,6 +112,11 @@ export class OpenAINarrator implements Narrator {
   private readonly client: OpenAI;
   private readonly cacheKey: string;
   private readonly baseURL: string;
+  readonly remembers = true;
+  private readonly keeper: ContextKeeper;
+  private readonly memory: MemoryPlanner;
+  /** Read from the config once: conf re-reads the file on every get. */
+  private capability: Capability | undefined;
 
   constructor(private readonly o: OpenAINarratorOptions) {
     this.model = o.model;
@@ -96,11 +138,47 @@ export class OpenAINarrator implements Narrator {
       logLevel: 'off',
       fetch: capRetryAfter(fetchImpl, MAX_RETRY_AFTER_S),
     });
-    this.cacheKey = `${this.baseURL}|${o.model}`;
+    // Keys never hold credentials: the config file is not a place for secrets.
+    this.cacheKey = `${recordableBaseURL(this.baseURL) ?? this.baseURL}|${o.model}`;
+    this.capability = o.cache.get(this.cacheKey);
+    const openAIHost = schemaFlavour(this.baseURL) === 'strict';
+    const headers: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
+    this.keeper = new ContextKeeper({
+      key: this.cacheKey,
+      model: o.model,
+      openAIHost,
+      override: o.contextOverride ?? null,
+      cache: o.contextCache,
+      probe: openAIHost ? null : new WindowProbe(this.baseURL, o.model, headers, fetchImpl),
+      notice: (line) => o.notice?.(line),
+      log: (line) => this.log(line),
+    });
+    this.memory = new MemoryPlanner(this.keeper, (f, promptBudget, count, signal) => foldWithModel(f, {
+      client: this.client, model: this.model, baseURL: o.baseURL, capability: this.capability ?? 'json_schema',
+      promptBudget, count, timeoutMs: o.timeoutMs, signal, log: (l) => this.log(l),
+    }));
   }
 
   private log(line: string): void {
     this.o.log?.(sanitizeText(line));
+  }
+
+  async preflight(request: NarrationRequest): Promise<void> {
+    await this.memory.plan(request, this.want(request, null));
+  }
+
+  async describeMemory(request: NarrationRequest): Promise<MemoryView> {
+    return (await this.memory.plan(request, this.want(request, null))).view;
+  }
+
+  /** What one call asks of the planner: its reply budget and what is sent besides the messages. */
+  private want(request: NarrationRequest, turn: Attempts | null) {
+    const cap = turn?.cap ?? this.capability ?? 'json_schema';
+    const maxTokens = turn?.maxTokens ?? request.pack.manifest.model.max_tokens ?? 1024;
+    const count = this.keeper.counter();
+    const schema = cap === 'json_schema' ? 0 : count(schemaHint(turn?.boundsTokens ?? maxTokens));
+    const repair = turn?.repair.length ? messagesTokens(turn.repair, count) : 0;
+    return { maxTokens, grown: turn?.grown ?? false, extraTokens: schema + repair };
   }
 
   private body(messages: ChatMessage[], capability: Capability, maxTokens: number, boundsTokens: number, request: NarrationRequest): ChatCompletionCreateParamsStreaming {
@@ -127,33 +205,45 @@ export class OpenAINarrator implements Narrator {
   }
 
   private async attempts(request: NarrationRequest, options: NarrateOptions, live: LiveText): Promise<Narration> {
-    const { messages, lore } = buildMessages(request);
-    // Authors see what the budget cut (--verbose here; `pack preview` before playing).
-    if (lore.dropped.length) this.log(`lore over lore_budget, dropped: ${lore.dropped.map((e) => e.id).join(', ')}`);
     const maxCalls = this.o.maxCalls ?? 4;
-    const firstMaxTokens = request.pack.manifest.model.max_tokens ?? 1024;
     const turn: Attempts = {
-      cap: this.o.cache.get(this.cacheKey) ?? 'json_schema',
-      maxTokens: firstMaxTokens,
+      cap: this.capability ?? 'json_schema',
+      maxTokens: request.pack.manifest.model.max_tokens ?? 1024,
+      grown: false,
+      boundsTokens: 0,
+      overflows: 0,
+      usage: null,
+      sent: null,
       repair: [],
       refusals: 0,
       stalls: 0,
       lastProblem: '',
     };
-    for (let calls = 1; calls <= maxCalls; calls++) {
+    // Older turns are folded first, so the request below holds the whole story, in summary or verbatim.
+    let req = await this.memory.fold(request, false, options);
+    ({ request: req } = await this.memory.fitted(req, this.want(req, turn), options));
+    for (let calls = 1; calls <= maxCalls + turn.overflows; calls++) {
       options.signal?.throwIfAborted();
       live.void();
-      const last = calls === maxCalls;
-      this.log(`call ${calls}/${maxCalls}: response_format ${turn.cap}, max_tokens ${turn.maxTokens}`);
+      const last = calls === maxCalls + turn.overflows;
+      const planned = await this.memory.plan(req, this.want(req, turn));
+      turn.boundsTokens ||= planned.maxTokens;
+      turn.maxTokens = planned.maxTokens;
+      if (planned.report.trimmed.length) this.log(`to fit the window, left out: ${planned.report.trimmed.join('; ')}`);
+      this.log(`call ${calls}/${maxCalls}: response_format ${turn.cap}, max_tokens ${turn.maxTokens}, prompt ~${planned.report.tokens} of ${planned.view.window.tokens} tokens`);
+      const body = this.body([...planned.messages, ...turn.repair], turn.cap, turn.maxTokens, turn.boundsTokens, request);
+      await this.keeper.calibrateExactly(body.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n'));
+      turn.sent = { estimate: messagesTokens(body.messages as ChatMessage[], estimateTokens), tokens: planned.report.tokens };
       let got: Streamed;
       try {
-        got = await this.call(this.body([...messages, ...turn.repair], turn.cap, turn.maxTokens, firstMaxTokens, request), options.signal, live.onText);
+        got = await this.call(body, options.signal, live.onText);
       } catch (err) {
         if (options.signal?.aborted) throw err;
         this.afterFailedCall(err, turn, last);
         continue;
       }
-      const done = this.afterReply(got, turn, last, calls);
+      this.learnUsage(got, turn);
+      const done = this.afterReply(got, turn, last, calls, planned);
       if (done) {
         if (done.kind === 'refusal') live.void();
         return done;
@@ -165,12 +255,38 @@ export class OpenAINarrator implements Narrator {
     );
   }
 
+  /** Every call's tokens count towards the turn; the prompt count calibrates the estimate. */
+  private learnUsage(got: Streamed, turn: Attempts): void {
+    const u = got.usage;
+    if (!u) return;
+    if (turn.sent && u.prompt_tokens > 0) this.keeper.learnCount(turn.sent.estimate, u.prompt_tokens);
+    const t = turn.usage;
+    const cached = (t?.cached_tokens ?? 0) + (u.cached_tokens ?? 0);
+    turn.usage = {
+      prompt_tokens: (t?.prompt_tokens ?? 0) + u.prompt_tokens,
+      completion_tokens: (t?.completion_tokens ?? 0) + u.completion_tokens,
+      total_tokens: (t?.total_tokens ?? 0) + u.total_tokens,
+      ...(t?.cached_tokens !== undefined || u.cached_tokens !== undefined ? { cached_tokens: cached } : {}),
+    };
+  }
+
   /** A call that failed: step down the format ladder, or ask again after a drop or a stall, or give up. */
   private afterFailedCall(err: unknown, turn: Attempts, last: boolean): void {
+    const overflow = err instanceof OpenAI.APIError ? parseContextOverflow({ status: err.status, code: err.code, type: err.type, message: err.message, body: err.error }) : null;
+    if (overflow) {
+      // Never a format problem: learn the real window (or prompt size) and rebuild smaller, once.
+      this.keeper.learnOverflow(overflow, turn.sent?.estimate ?? 0, turn.sent?.tokens ?? 0);
+      if (turn.overflows++ === 0) return;
+      throw new RuntimeFailure(
+        `the model server at ${shownURL(this.baseURL)} still says the request is too long for its context window, even after rebuilding it to fit ${overflow.window ?? 'a smaller window'}`,
+        'pass the real window with --context N (or: promptquest config set context N), then: promptquest continue',
+      );
+    }
     const next = LADDER[LADDER.indexOf(turn.cap) + 1];
     if (next && isFormatRejection(err)) {
       this.log(`server rejected response_format ${turn.cap}; stepping down to ${next}`);
       turn.cap = next;
+      this.capability = next;
       this.o.cache.set(this.cacheKey, next);
       return;
     }
@@ -182,7 +298,7 @@ export class OpenAINarrator implements Narrator {
   }
 
   /** A reply that arrived: the narration, a refusal to show, or null to ask again (adjusted). */
-  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number): Narration | null {
+  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, planned: Planned): Narration | null {
     if (got.refusal) {
       this.log(`refusal: ${visible(got.refusal)}`);
       if (++turn.refusals > 1 || last) return { kind: 'refusal', text: got.refusal, calls };
@@ -192,13 +308,14 @@ export class OpenAINarrator implements Narrator {
     this.log(`raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
     if (got.finish === 'length' && !last) {
       turn.maxTokens = Math.min(turn.maxTokens * 2, MAX_TOKENS_CEILING);
+      turn.grown = true;
       turn.lastProblem = 'the reply was cut off at the token limit';
       this.log(`${turn.lastProblem}; retrying with max_tokens ${turn.maxTokens}`);
       return null;
     }
     const result = extractReply(got.content);
     if (result.repairs.length) this.log(`repairs: ${result.repairs.join('; ')}`);
-    if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: got.usage, calls };
+    if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: turn.usage, calls, memory: planned.view };
     turn.lastProblem = result.error;
     this.log(`invalid reply: ${result.error}; asking the model to repair it`);
     turn.repair = [
@@ -233,7 +350,7 @@ export class OpenAINarrator implements Narrator {
         watchdog.kick();
         const choice = chunk.choices[0];
         // Servers send `usage: {}` or partial counts: kept only when all three are finite numbers.
-        if (chunk.usage) got.usage = Usage.safeParse({ prompt_tokens: chunk.usage.prompt_tokens, completion_tokens: chunk.usage.completion_tokens, total_tokens: chunk.usage.total_tokens }).data ?? got.usage;
+        if (chunk.usage) got.usage = usageOf(chunk.usage) ?? got.usage;
         if (!choice) continue;
         got.content += choice.delta.content ?? '';
         got.refusal += choice.delta.refusal ?? '';

@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import type { Pack } from '../core/pack.js';
 import { checkSlot } from '../core/slot.js';
 import type { ImagesMode } from '../core/settings.js';
-import { fold, mainLine, type Header, type Timeline, type TurnEvent } from '../core/journal.js';
+import { fold, mainLine, type Header, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
 import { initialState } from '../core/state.js';
 import type { LoadedSave, Ui } from '../engine/ports.js';
 import { loadPack } from '../adapters/pack-loader.js';
@@ -28,7 +28,13 @@ async function fork(env: Environment, header: Header, timeline: Timeline, n: num
   const line = mainLine(timeline);
   if (n < 1 || n > line.length) throw new UsageError(`--from-turn ${n} is out of range: "${header.slot}" has turns 1..${line.length}`);
   const forked: Header = { ...header, slot: newSlot, created: new Date().toISOString(), forked_from: { slot: header.slot, turn: n } };
-  const events = line.slice(0, n).map((e, id): TurnEvent => ({ ...e, id, parent: id === 0 ? null : id - 1 }));
+  const kept = line.slice(0, n);
+  const events = kept.flatMap((e, id): JournalEvent[] => {
+    const turn: TurnEvent = { ...e, id, parent: id === 0 ? null : id - 1 };
+    // The summaries that belonged to this line come along, renumbered with their turns.
+    const summary = timeline.summaries.get(e.id);
+    return summary ? [turn, { ...summary, through: id }] : [turn];
+  });
   await env.store.create(forked, events);
   return forked;
 }

@@ -11,6 +11,12 @@ function integer(value: string): number {
   return n;
 }
 
+function contextTokens(value: string): number {
+  const n = integer(value);
+  if (n < 256) throw new InvalidArgumentError(`"${value}" is too small for a context window (at least 256 tokens)`);
+  return n;
+}
+
 /** `newGame: false` (continue) keeps --var out of the help: a saved game's variables are fixed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's own Args bound
 export function withSessionOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>, o: { newGame: boolean } = { newGame: true }) {
@@ -21,6 +27,7 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .option('--slot <name>', 'save slot name (new games: must not exist yet)')
     .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt; the default), generate (not built yet: shows the prompt)').choices(['off', 'prompt', 'generate'] as const))
     .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
+    .option('--context <n>', "tokens in the model's context window, when the server cannot say (outranks what it says)", contextTokens)
     .addOption(new Option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)').argParser(collect).hideHelp(!o.newGame))
     .option('--json', 'print only JSON Lines events on stdout')
     .option('--verbose', 'show each raw model reply and each repair step on stderr');

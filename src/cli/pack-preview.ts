@@ -27,12 +27,12 @@ export interface PreviewFlags {
 /** What the game would ask the model first: the opening, or (scripted packs) the reply to the first input. */
 function firstRequest(pack: Pack, vars: Record<string, string>, input: string): { prompt: PromptInput; input: string | null } {
   const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
-  if (!pack.script) return { prompt: { pack, state, history: [], said: null, rails: null, notes: [] }, input: null };
+  if (!pack.script) return { prompt: { pack, state, summary: null, history: [], said: null, rails: null, notes: [] }, input: null };
   // A scripted pack opens with its authored start scene, no model call.
   const opening = openingTurn(pack as Pack & { script: Script }, state);
   const plan = planTurn(pack, state, input, opening.choices);
   // Shown as the model gets it: a right riddle answer is already replaced by the engine.
-  return { prompt: { pack, state: plan.state, history: [{ said: null, turn: styledTurn(pack, opening) }], said: plan.said, rails: plan.rails, notes: [] }, input: plan.said };
+  return { prompt: { pack, state: plan.state, summary: null, history: [{ id: 0, n: 1, said: null, turn: styledTurn(pack, opening), state }], said: plan.said, rails: plan.rails, notes: [] }, input: plan.said };
 }
 
 export async function buildPreview(ref: string, flags: PreviewFlags) {

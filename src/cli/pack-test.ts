@@ -51,6 +51,9 @@ class AuthoredRecorder implements Narrator {
   get model() {
     return this.inner.model;
   }
+  get remembers() {
+    return this.inner.remembers;
+  }
   narrate(request: NarrationRequest, options?: NarrateOptions): Promise<Narration> {
     if (request.authored) this.authored.push(request.authored.narration);
     return this.inner.narrate(request, options);

@@ -10,7 +10,7 @@ import { resolveSettings, type ImagesMode, type Settings } from '../core/setting
 import { sanitizeText } from '../core/sanitize.js';
 import type { Header } from '../core/journal.js';
 import { homeDir, savesDir } from '../adapters/paths.js';
-import { capabilityCache, openConfig, readConfigValues } from '../adapters/config.js';
+import { capabilityCache, contextCache, openConfig, readConfigValues } from '../adapters/config.js';
 import { FileSaveStore } from '../adapters/file-store.js';
 import { OfflineNarrator } from '../adapters/offline-narrator.js';
 import { LineReader } from '../adapters/ui/line-reader.js';
@@ -28,6 +28,7 @@ export interface SessionFlags {
   slot?: string | undefined;
   images?: 'off' | 'prompt' | 'generate' | undefined;
   seed?: number | undefined;
+  context?: number | undefined;
   var?: string[] | undefined;
   json?: boolean | undefined;
   verbose?: boolean | undefined;
@@ -70,6 +71,9 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     timeoutMs: settings.timeoutMs,
     seed: flags.seed ?? null,
     cache: capabilityCache(env.conf),
+    contextCache: contextCache(env.conf),
+    contextOverride: settings.contextTokens,
+    notice: (line: string) => ui.notice(line),
     ...(flags.verbose || debugging() ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
   });
 }

@@ -6,18 +6,22 @@
 import { z } from 'zod';
 import { GameState } from './state.js';
 import { Turn } from './reply.js';
+import { StorySummary } from './summary.js';
 
 /**
  * 2: a bundled pack is recorded by id (`pack.dir` null), not by its install path,
  * so a save survives the package moving (nvm, reinstall) and a shared save does not
  * carry the recorder's folders; `forked_from` is always written. See migrations.ts.
+ * 3: `summary` events (the rolling memory of older turns) may follow turns.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export const Usage = z.object({
   prompt_tokens: z.number(),
   completion_tokens: z.number(),
   total_tokens: z.number(),
+  /** Prompt tokens the server took from its prefix cache, where it says (prompt_tokens_details). */
+  cached_tokens: z.number().optional(),
 });
 export type Usage = z.infer<typeof Usage>;
 
@@ -61,7 +65,24 @@ export const MoveEvent = z.object({
 });
 export type MoveEvent = z.infer<typeof MoveEvent>;
 
-export const JournalEvent = z.discriminatedUnion('type', [TurnEvent, MoveEvent]);
+/**
+ * The story up to turn `through` (that turn included), folded into a bounded summary. It
+ * belongs to the line from the opening to that turn, which is unique in the tree, so undo,
+ * forks and replays reuse it as it was written and never recompute it.
+ */
+export const SummaryEvent = z.object({
+  type: z.literal('summary'),
+  through: z.number().int().nonnegative(),
+  /** Turns from the opening to `through`. */
+  turns: z.number().int().positive(),
+  source: z.enum(['model', 'digest']),
+  summary: StorySummary,
+  usage: Usage.nullable(),
+  at: z.string(),
+});
+export type SummaryEvent = z.infer<typeof SummaryEvent>;
+
+export const JournalEvent = z.discriminatedUnion('type', [TurnEvent, MoveEvent, SummaryEvent]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 
 /** "turn.image_prompt: Too big: …": where a value's first problem is, and what it is. */
@@ -91,6 +112,10 @@ export function journalLine(value: Header | JournalEvent, where: string): string
 
 export interface Timeline {
   turns: Map<number, TurnEvent>;
+  /** Turn number of each turn on its own line (the opening is 1), kept so no walk is needed. */
+  depth: Map<number, number>;
+  /** Summaries by the turn they run through. */
+  summaries: Map<number, SummaryEvent>;
   head: number | null;
   /** Heads undone, most recent last: /redo pops them. */
   redo: number[];
@@ -98,7 +123,7 @@ export interface Timeline {
 }
 
 export function emptyTimeline(): Timeline {
-  return { turns: new Map(), head: null, redo: [], nextId: 0 };
+  return { turns: new Map(), depth: new Map(), summaries: new Map(), head: null, redo: [], nextId: 0 };
 }
 
 /**
@@ -107,8 +132,11 @@ export function emptyTimeline(): Timeline {
  * `fold` gives it a fresh timeline, which keeps `fold` itself pure.
  */
 export function step(t: Timeline, e: JournalEvent): Timeline {
-  if (e.type === 'turn') {
+  if (e.type === 'summary') {
+    if (t.turns.has(e.through)) t.summaries.set(e.through, e);
+  } else if (e.type === 'turn') {
     t.turns.set(e.id, e);
+    t.depth.set(e.id, (e.parent === null ? 0 : (t.depth.get(e.parent) ?? 0)) + 1);
     t.head = e.id;
     t.redo = [];
     t.nextId = Math.max(t.nextId, e.id + 1);
@@ -153,6 +181,29 @@ export function alternatives(t: Timeline, id: number): TurnEvent[] {
   const me = t.turns.get(id);
   if (!me) return [];
   return [...t.turns.values()].filter((e) => e.parent === me.parent && e.input === me.input);
+}
+
+/** The turn number of turn `id` (1 for the opening), 0 when unknown. */
+export const depthOf = (t: Timeline, id: number | null): number => (id === null ? 0 : (t.depth.get(id) ?? 0));
+
+/**
+ * What a model needs to remember the line ending at `id`: the newest summary on that line and
+ * the turns after it, oldest first. Walks back only to that summary, so the work per turn
+ * stays bounded however long the game (the fold policy keeps the unsummarised tail short).
+ */
+export function memoryTo(t: Timeline, id: number): { summary: SummaryEvent | null; turns: TurnEvent[] } {
+  const turns: TurnEvent[] = [];
+  const seen = new Set<number>();
+  for (let at: number | null = id; at !== null && !seen.has(at); ) {
+    const summary = t.summaries.get(at);
+    if (summary) return { summary, turns: turns.reverse() };
+    const e = t.turns.get(at);
+    if (!e) break;
+    seen.add(at);
+    turns.push(e);
+    at = e.parent;
+  }
+  return { summary: null, turns: turns.reverse() };
 }
 
 export function headTurn(t: Timeline): TurnEvent | null {

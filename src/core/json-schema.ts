@@ -31,8 +31,17 @@ function tighten(node: unknown, flavour: SchemaFlavour): unknown {
   return out;
 }
 
+const built = new Map<string, Json>();
+
+/** Built once per flavour (and per bound): converting the zod schema is not free, and it never changes. */
+function memo(key: string, make: () => Json): Json {
+  let schema = built.get(key);
+  if (!schema) built.set(key, (schema = make()));
+  return schema;
+}
+
 export function replyJsonSchema(flavour: SchemaFlavour): Json {
-  return tighten(z.toJSONSchema(Reply, { target: 'draft-7' }), flavour) as Json;
+  return memo(flavour, () => tighten(z.toJSONSchema(Reply, { target: 'draft-7' }), flavour) as Json);
 }
 
 /** OpenAI's own hosts take the strict subset; everything else compiles the schema into a grammar. */
@@ -47,5 +56,5 @@ export function schemaFlavour(baseURL: string | null): SchemaFlavour {
  * OpenAI gets the strict subset; grammar-compiling servers get length bounds fitted to max_tokens.
  */
 export function replySchemaFor(baseURL: string | null, maxTokens: number): Record<string, unknown> {
-  return schemaFlavour(baseURL) === 'strict' ? replyJsonSchema('strict') : fitSchema(replyJsonSchema('bounded'), maxTokens);
+  return schemaFlavour(baseURL) === 'strict' ? replyJsonSchema('strict') : memo(`bounded:${maxTokens}`, () => fitSchema(replyJsonSchema('bounded'), maxTokens));
 }

@@ -33,6 +33,14 @@ export const MIGRATIONS: Migration[] = [
       return { header: { ...header, pack, forked_from: header.forked_from ?? null }, events };
     },
   },
+  {
+    // Format 3 adds `summary` events (the rolling memory of long games). A format-2 save has
+    // none and needs no change; the step exists so a format-2 PromptQuest refuses format 3
+    // by its version instead of calling a summary line damage.
+    from: 2,
+    describe: 'summary events may follow turns (nothing to change)',
+    up: (header, events) => ({ header, events }),
+  },
 ];
 
 export interface Migrated {

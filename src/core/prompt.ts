@@ -11,19 +11,17 @@ import type { GameState } from './state.js';
 import { selectLore, type LoreSelection } from './lore.js';
 import { renderTemplate } from './template.js';
 import type { GameOver } from './reply.js';
+import { renderSummary, SUMMARY_DETAILS, type RememberedTurn, type StorySummary, type SummaryDetail } from './summary.js';
+import { MESSAGE_OVERHEAD, REQUEST_OVERHEAD } from './tokens.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
-export interface PastTurn {
-  /** What the player said that led to this turn (null for the opening). */
-  said: string | null;
-  turn: Turn;
-}
+/** A turn the model is reminded of verbatim (id, turn number, what was said, the reply, the state after). */
+export type PastTurn = RememberedTurn;
 
-/** The engine's decision for this turn, which a model narrator must tell, not change. */
 export interface Rails {
   event: string;
   /** The authored narration of this turn (a step's say, then the scene): retold, not copied. */
@@ -36,15 +34,14 @@ export interface Rails {
 export interface PromptInput {
   pack: Pack;
   state: GameState;
+  /** The rolling summary of the turns before `history`, and how many turns it covers. */
+  summary: { summary: StorySummary; turns: number } | null;
+  /** The turns after the summary, oldest first: sent verbatim as far as the budget allows. */
   history: PastTurn[];
   said: string | null;
   rails: Rails | null;
   notes: string[];
 }
-
-export const RECENT_TURNS = 10;
-const SUMMARY_CHUNK = 10;
-const SUMMARY_CHARS = 160;
 
 function engineRules(pack: Pack): string {
   return [
@@ -67,19 +64,6 @@ function engineRules(pack: Pack): string {
 const pastReply = (t: Turn): string =>
   JSON.stringify({ narration: t.narration, choices: t.choices, image_prompt: t.image_prompt, state_changes: t.state_changes, game_over: t.game_over });
 
-function summary(older: PastTurn[]): ChatMessage[] {
-  if (older.length === 0) return [];
-  const lines = older.map((p, i) => `${i + 1}. ${p.said ? `[${p.said}] ` : ''}${p.turn.narration.slice(0, SUMMARY_CHARS)}`);
-  return [{ role: 'user', content: `Story so far (older turns, abridged):\n${lines.join('\n')}` }];
-}
-
-/** Older turns are folded into the summary a whole chunk at a time, so the prefix rarely changes. */
-function splitHistory(history: PastTurn[]): { older: PastTurn[]; recent: PastTurn[] } {
-  const overflow = Math.max(0, history.length - RECENT_TURNS);
-  const cut = Math.ceil(overflow / SUMMARY_CHUNK) * SUMMARY_CHUNK;
-  return { older: history.slice(0, cut), recent: history.slice(cut) };
-}
-
 function railsText(r: Rails): string {
   const parts = [
     `## Engine directive\nWhat happened: ${r.event}`,
@@ -92,36 +76,135 @@ function railsText(r: Rails): string {
   return parts.join('\n\n');
 }
 
-function lastMessage(p: PromptInput, lore: LoreSelection): string {
+/** Player text in the request is data: quoted, so it can never pass for an engine line. */
+const playerLine = (said: string | null): string => `## Player\n${said === null ? '(the game begins)' : JSON.stringify(said)}`;
+
+/** The last message without lore: state, engine notes, directive and input are never trimmed. */
+function lastMessage(p: PromptInput, lore: string[]): string {
   const { stats, inventory, flags } = p.state;
   const parts = [`## Current state\n${JSON.stringify({ stats, inventory, flags })}`];
   if (p.notes.length) parts.push(`## Engine notes on your last proposal\n${p.notes.join('\n')}`);
-  if (lore.included.length) parts.push(`## Lore\n${lore.included.map((e) => e.text).join('\n')}`);
+  if (lore.length) parts.push(`## Lore\n${lore.join('\n')}`);
   if (p.rails) parts.push(railsText(p.rails));
-  parts.push(`## Player\n${p.said ?? '(the game begins)'}`);
+  parts.push(playerLine(p.said));
   return parts.join('\n\n');
 }
 
-export function buildMessages(p: PromptInput): { messages: ChatMessage[]; lore: LoreSelection } {
+/** What a request may take and how its text is counted; null builds without a budget. */
+export interface PromptBudget {
+  /** Tokens the messages may take (window − reply − margin − anything sent besides them). */
+  tokens: number;
+  count: (text: string) => number;
+}
+
+export type BlockName = 'system' | 'examples' | 'summary' | 'turns' | 'lore' | 'current';
+
+export interface MemoryReport {
+  /** Each block's share of the request, in request order (tokens include message overhead). */
+  blocks: { name: BlockName; tokens: number; detail: string }[];
+  /** Tokens of the whole prompt, as counted. */
+  tokens: number;
+  budget: number | null;
+  /** What was left out to fit, in the order it was trimmed (empty when everything fit). */
+  trimmed: string[];
+  /** Recent turns that could not be sent verbatim: the engine folds them into the summary next. */
+  droppedTurns: number;
+  summaryDetail: SummaryDetail | null;
+}
+
+/** The prompt cannot fit even with everything optional left out: nothing can be played. */
+export class ContextTooSmall extends Error {
+  constructor(readonly needed: number, readonly budget: number) {
+    super(`the request needs at least ${needed} tokens but only ${budget} are available`);
+  }
+}
+
+interface Parts {
+  system: ChatMessage;
+  examples: ChatMessage[][];
+  summaries: { detail: SummaryDetail; message: ChatMessage }[];
+  turns: ChatMessage[][];
+  lore: LoreSelection;
+}
+
+function parts(p: PromptInput): Parts {
   const system = renderTemplate(p.pack.systemTemplate, p.pack, p.state.vars).text;
-  const examples = p.pack.examples.flatMap((ex): ChatMessage[] => [
-    { role: 'user', content: `## Player\n${ex.input ?? '(the game begins)'}` },
+  const examples = p.pack.examples.map((ex): ChatMessage[] => [
+    { role: 'user', content: playerLine(ex.input ?? null) },
     { role: 'assistant', content: JSON.stringify(ex.reply) },
   ]);
-  const { older, recent } = splitHistory(p.history);
-  const turns = recent.flatMap((t): ChatMessage[] => [
-    { role: 'user', content: `## Player\n${t.said ?? '(the game begins)'}` },
+  const turns = p.history.map((t): ChatMessage[] => [
+    { role: 'user', content: playerLine(t.said) },
     { role: 'assistant', content: pastReply(t.turn) },
   ]);
+  const { summary } = p;
+  const summaries = summary
+    ? SUMMARY_DETAILS.map((detail) => ({ detail, message: { role: 'user' as const, content: renderSummary(summary.summary, summary.turns, detail, p.pack.manifest.language) } }))
+    : [];
   const lastNarration = p.history.at(-1)?.turn.narration ?? '';
   const context = `${p.said ?? ''}\n${lastNarration}\n${p.rails?.reference ?? ''}`;
   const lore = selectLore(p.pack.lore, context, p.pack.manifest.lore_budget);
-  const messages: ChatMessage[] = [
-    { role: 'system', content: `${system}\n\n${engineRules(p.pack)}` },
-    ...examples,
-    ...summary(older),
-    ...turns,
-    { role: 'user', content: lastMessage(p, lore) },
+  return { system: { role: 'system', content: `${system}\n\n${engineRules(p.pack)}` }, examples, summaries, turns, lore };
+}
+
+/**
+ * The request's messages, most stable first, fitted to the budget. What must be sent (system
+ * prompt, state, engine directive, the player's input) always is; what does not fit is left
+ * out in a fixed order: few-shot examples first, then lore, then the oldest verbatim turns,
+ * then summary detail. Everything left out is named in the report.
+ */
+export function buildMessages(p: PromptInput, budget: PromptBudget | null = null): { messages: ChatMessage[]; lore: LoreSelection; report: MemoryReport } {
+  const all = parts(p);
+  const count = budget?.count ?? (() => 0);
+  const size = (ms: readonly ChatMessage[]) => ms.reduce((n, m) => n + count(m.content) + MESSAGE_OVERHEAD, 0);
+  const current = (lore: string[]): ChatMessage => ({ role: 'user', content: lastMessage(p, lore) });
+  const fixed = REQUEST_OVERHEAD + size([all.system, current([])]);
+  const limit = budget?.tokens ?? Infinity;
+  if (fixed > limit) throw new ContextTooSmall(fixed, limit);
+  let room = limit - fixed;
+  const take = (ms: readonly ChatMessage[]): boolean => {
+    const n = size(ms);
+    if (n > room) return false;
+    room -= n;
+    return true;
+  };
+  // Filled in the reverse of the trimming order: the summary is the last thing to lose detail.
+  const summary = all.summaries.find((s) => take([s.message])) ?? null;
+  let keptTurns = 0;
+  for (let i = all.turns.length - 1; i >= 0 && take(all.turns[i]!); i--) keptTurns++;
+  const lore = all.lore.included.filter((e) => take([{ role: 'user', content: `${e.text}\n` }]));
+  let keptExamples = 0;
+  while (keptExamples < all.examples.length && take(all.examples[keptExamples]!)) keptExamples++;
+
+  const examples = all.examples.slice(0, keptExamples).flat();
+  const turns = all.turns.slice(all.turns.length - keptTurns).flat();
+  const last = current(lore.map((e) => e.text));
+  const messages = [all.system, ...examples, ...(summary ? [summary.message] : []), ...turns, last];
+  const droppedTurns = all.turns.length - keptTurns;
+  const trimmed = [
+    ...(keptExamples < all.examples.length ? [`${all.examples.length - keptExamples} of ${all.examples.length} few-shot examples`] : []),
+    ...all.lore.included.filter((e) => !lore.includes(e)).map((e) => `lore "${e.id}"`),
+    ...(droppedTurns ? [`${droppedTurns} oldest verbatim turn${droppedTurns === 1 ? '' : 's'} (folded into the summary next)`] : []),
+    ...(summary && summary.detail !== 'full' ? [`summary detail (${summary.detail === 'facts' ? 'prose' : 'prose and people, places, promises, threads'})`] : []),
+    ...(all.summaries.length && !summary ? ['the whole summary'] : []),
   ];
-  return { messages, lore };
+  const block = (name: BlockName, ms: readonly ChatMessage[], detail: string) => ({ name, tokens: size(ms), detail });
+  const loreMessage = { role: 'user' as const, content: lore.length ? `## Lore\n${lore.map((e) => e.text).join('\n')}` : '' };
+  const blocks = [
+    block('system', [all.system], 'pack prompt and engine rules'),
+    block('examples', examples, `${keptExamples} of ${all.examples.length}`),
+    block('summary', summary ? [summary.message] : [], p.summary ? `turns 1–${p.summary.turns} (${summary?.detail ?? 'left out'})` : 'none yet'),
+    block('turns', turns, `${keptTurns} verbatim`),
+    { name: 'lore' as const, tokens: lore.length ? count(loreMessage.content) : 0, detail: lore.map((e) => e.id).join(', ') || 'none triggered' },
+    block('current', [last], 'state, directive, input'),
+  ];
+  const report: MemoryReport = {
+    blocks,
+    tokens: REQUEST_OVERHEAD + size(messages),
+    budget: budget?.tokens ?? null,
+    trimmed,
+    droppedTurns,
+    summaryDetail: summary?.detail ?? null,
+  };
+  return { messages, lore: { included: lore, dropped: [...all.lore.dropped, ...all.lore.included.filter((e) => !lore.includes(e))] }, report };
 }

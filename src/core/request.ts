@@ -36,9 +36,23 @@ export interface ChatRequest {
     | { type: 'json_object' };
 }
 
-/** Without json_schema the model only learns the shape (and the lengths) from the prompt. */
-function withSchemaHint(messages: ChatMessage[], schema: Record<string, unknown>): ChatMessage[] {
-  const hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(schema)}`;
+const hints = new Map<number, string>();
+
+/**
+ * Without json_schema the model only learns the shape (and the lengths) from the prompt: this
+ * text is appended to the system message. Built once per bound: it is the same every turn.
+ */
+export function schemaHint(boundsTokens: number): string {
+  let hint = hints.get(boundsTokens);
+  if (hint === undefined) {
+    hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(fitSchema(replyJsonSchema('bounded'), boundsTokens))}`;
+    hints.set(boundsTokens, hint);
+  }
+  return hint;
+}
+
+function withSchemaHint(messages: ChatMessage[], boundsTokens: number): ChatMessage[] {
+  const hint = schemaHint(boundsTokens);
   return messages.map((m, i) => (i === 0 ? { ...m, content: m.content + hint } : m));
 }
 
@@ -47,7 +61,7 @@ export function chatRequest(r: RequestInput): ChatRequest {
   const strictHost = schemaFlavour(r.baseURL) === 'strict';
   return {
     model: r.model,
-    messages: r.capability === 'json_schema' ? r.messages : withSchemaHint(r.messages, fitSchema(replyJsonSchema('bounded'), bounds)),
+    messages: r.capability === 'json_schema' ? r.messages : withSchemaHint(r.messages, bounds),
     // OpenAI's own hosts want max_completion_tokens (its reasoning models refuse max_tokens);
     // other servers know only max_tokens.
     ...(strictHost ? { max_completion_tokens: r.maxTokens } : { max_tokens: r.maxTokens }),

@@ -11,6 +11,25 @@ const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL su
 export const ImagesMode = z.enum(['off', 'prompt', 'generate']);
 export type ImagesMode = z.infer<typeof ImagesMode>;
 
+/** A JSON text from `config set`, or the parsed value from the file. */
+const jsonText = (v: unknown): unknown => {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+};
+
+/** US dollars per million tokens, per model: `/usage` and `saves show` turn tokens into cost. */
+export const Prices = z.preprocess(
+  jsonText,
+  z.record(z.string().min(1), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative(), cached: z.number().nonnegative().optional() }).strict(), {
+    error: 'expected JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6,"cached":0.075}} (dollars per million tokens)',
+  }),
+);
+export type Prices = z.infer<typeof Prices>;
+
 /** Keys a user may set with `promptquest config set`. */
 export const ConfigValues = z
   .object({
@@ -21,6 +40,8 @@ export const ConfigValues = z
     pack: z.string().min(1),
     images: ImagesMode,
     timeout: z.coerce.number().int().positive().describe('seconds to wait for a model reply'),
+    context: z.coerce.number().int().min(256, 'expected at least 256 tokens').describe("tokens in the model's context window, when the server cannot say"),
+    prices: Prices,
   })
   .partial();
 export type ConfigValues = z.infer<typeof ConfigValues>;
@@ -32,6 +53,8 @@ export interface Settings {
   baseURL: string | null;
   apiKey: string | null;
   timeoutMs: number;
+  /** The model's context window in tokens when the user said (--context, config), else null: ask the server. */
+  contextTokens: number | null;
   /** True when nothing said which provider to use and we fell back to offline. */
   defaultedOffline: boolean;
   /**
@@ -49,7 +72,7 @@ const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export type Env = Record<string, string | undefined>;
 
 export interface SettingsInput {
-  flags: { provider?: string | undefined; model?: string | undefined; baseUrl?: string | undefined };
+  flags: { provider?: string | undefined; model?: string | undefined; baseUrl?: string | undefined; context?: number | undefined };
   env: Env;
   config: ConfigValues;
   /** What a save recorded, for `continue` (below flags and environment). */
@@ -78,6 +101,7 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
     baseURL: base.url,
     apiKey: base.fromSaveOnly ? null : userKey,
     timeoutMs: (config.timeout ?? 120) * 1000,
+    contextTokens: flags.context ?? config.context ?? null,
     defaultedOffline: chosen === undefined && provider === 'offline',
     keyWithheldFrom: withheld ? shownURL(base.url ?? '') : null,
   };

@@ -3,11 +3,12 @@
  * in-game command, append every change to the journal as it happens.
  */
 import type { Pack, Script } from '../core/pack.js';
-import { headTurn, lineTo, mainLine, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
+import { depthOf, headTurn, memoryTo, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
+import type { PastTurn } from '../core/prompt.js';
 import type { GameState } from '../core/state.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
-import type { NarrateOptions, Narrator, SaveStore, Ui } from './ports.js';
+import type { Fold, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 
@@ -54,12 +55,14 @@ export class Game {
     const head = this.head;
     if (!head) return;
     // Already terminal-safe: append() filters every turn and the store filters what it loads.
-    this.o.ui.showTurn({ n: mainLine(this.o.timeline).length, turn: head.turn, state: head.state });
+    this.o.ui.showTurn({ n: depthOf(this.o.timeline, head.id), turn: head.turn, state: head.state });
   }
 
   async run(): Promise<GameEnd> {
     const { title, language } = this.o.pack.manifest;
     this.o.ui.begin?.({ title, language });
+    // A pack that cannot fit the model's window is refused now, with the numbers, not mid-game.
+    await this.preflight();
     // open() shows the opening it makes; a resumed game is shown here (never twice).
     if (this.head) this.show();
     else await this.open();
@@ -84,6 +87,16 @@ export class Game {
     }
   }
 
+  private async preflight(): Promise<void> {
+    const { narrator, pack } = this.o;
+    if (!narrator.preflight) return;
+    const head = this.head;
+    const state = head?.state ?? this.o.initialState;
+    // A representative request: this scene's directive and a first-choice input (nothing is played).
+    const plan = head && !head.turn.game_over ? planTurn(pack, state, '1', head.turn.choices) : null;
+    await narrator.preflight(this.request(plan ?? { input: null, said: null, state, rails: null, authored: null }, head, []));
+  }
+
   private async open(): Promise<void> {
     const { pack, initialState } = this.o;
     if (pack.script) {
@@ -104,13 +117,13 @@ export class Game {
   }
 
   private async narrateAndAppend(plan: TurnPlan, parent: TurnEvent | null): Promise<boolean> {
-    const history = parent ? this.historyTo(parent) : [];
-    const notes = parent?.notes ?? [];
+    const request = this.request(plan, parent, parent?.notes ?? []);
     this.inFlight = new AbortController();
-    this.o.ui.beginTurn?.(history.length + 1);
+    this.o.ui.beginTurn?.(depthOf(this.o.timeline, parent?.id ?? null) + 1);
     try {
-      const result = await narrateTurn(this.o.narrator, this.o.pack, plan, history, notes, {
+      const result = await narrateTurn(this.o.narrator, request, plan, {
         signal: this.inFlight.signal,
+        onFold: (fold) => this.recordFold(fold),
         ...this.streaming(),
       });
       await this.append(plan.input, plan.said, result, parent);
@@ -140,8 +153,24 @@ export class Game {
     };
   }
 
-  private historyTo(parent: TurnEvent) {
-    return lineTo(this.o.timeline, parent.id).map((e) => ({ said: e.said, turn: e.turn }));
+  /**
+   * What the narrator is asked: the plan, and for a narrator that remembers, the summary on
+   * this line and the turns after it (a bounded walk: the rest is in the summary).
+   */
+  request(plan: TurnPlan, parent: TurnEvent | null, notes: string[]): NarrationRequest {
+    const { pack, narrator } = this.o;
+    const base = { pack, state: plan.state, said: plan.said, rails: plan.rails, authored: plan.authored, notes };
+    if (!parent || !narrator.remembers) return { ...base, summary: null, history: [] };
+    const t = this.o.timeline;
+    const memory = memoryTo(t, parent.id);
+    const history = memory.turns.map((e): PastTurn => ({ id: e.id, n: depthOf(t, e.id), said: e.said, turn: e.turn, state: e.state }));
+    const through = memory.summary ? t.turns.get(memory.summary.through) : undefined;
+    const summary = memory.summary && through ? { summary: memory.summary.summary, turns: memory.summary.turns, state: through.state } : null;
+    return { ...base, summary, history };
+  }
+
+  private async recordFold(fold: Fold): Promise<void> {
+    await this.record(sanitizeDeep({ type: 'summary', ...fold, at: new Date().toISOString() }));
   }
 
   private async append(input: string | null, said: string | null, r: TurnResult, parent: TurnEvent | null) {

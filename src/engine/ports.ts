@@ -3,15 +3,20 @@
  * interface so tests and the offline narrator plug in like any other adapter.
  */
 import type { Pack } from '../core/pack.js';
-import type { PastTurn, Rails } from '../core/prompt.js';
+import type { MemoryReport, PastTurn, Rails } from '../core/prompt.js';
+import type { ContextWindow } from '../core/context-window.js';
+import type { StorySummary } from '../core/summary.js';
 import type { Reply, Turn } from '../core/reply.js';
 import type { GameState } from '../core/state.js';
-import type { Header, JournalEvent, Usage } from '../core/journal.js';
+import type { Header, JournalEvent, SummaryEvent, Usage } from '../core/journal.js';
 
 export interface NarrationRequest {
   pack: Pack;
   /** State after the engine has resolved the input (rails) or before the turn (free play). */
   state: GameState;
+  /** The rolling summary of the turns before `history` (with the state at its last turn). */
+  summary: { summary: StorySummary; turns: number; state: GameState } | null;
+  /** The turns after the summary, oldest first (empty for narrators that do not remember). */
   history: PastTurn[];
   said: string | null;
   rails: Rails | null;
@@ -21,11 +26,24 @@ export interface NarrationRequest {
 }
 
 export type Narration =
-  | { kind: 'reply'; reply: Reply | Turn; raw: string | null; usage: Usage | null; calls: number }
+  | { kind: 'reply'; reply: Reply | Turn; raw: string | null; usage: Usage | null; calls: number; memory?: MemoryView }
   | { kind: 'refusal'; text: string; calls: number };
+
+/** A fold of older turns into the summary, for the journal (the engine adds type and time). */
+export type Fold = Omit<SummaryEvent, 'type' | 'at'>;
+
+/** What a model was (or would be) sent, block by block, and the window it had to fit. */
+export interface MemoryView {
+  window: ContextWindow;
+  replyTokens: number;
+  margin: number;
+  report: MemoryReport;
+}
 
 export interface NarrateOptions {
   signal?: AbortSignal;
+  /** Older turns were folded into the summary: record it before the turn (it stays valid if the turn fails). */
+  onFold?: (fold: Fold) => Promise<void>;
   /** Narration text as it arrives, for narrators that stream. */
   onText?: (delta: string) => void;
   /** The reply is being asked for again from scratch: text shown so far is void. */
@@ -35,7 +53,13 @@ export interface NarrateOptions {
 export interface Narrator {
   readonly provider: 'offline' | 'openai';
   readonly model: string | null;
+  /** Whether requests carry the story so far (a model's do; the authored script needs none). */
+  readonly remembers: boolean;
   narrate(request: NarrationRequest, options?: NarrateOptions): Promise<Narration>;
+  /** Before the first turn: refuse a pack that cannot fit the model's window, with the numbers. */
+  preflight?(request: NarrationRequest): Promise<void>;
+  /** What the next request would hold (for /memory), without sending it. */
+  describeMemory?(request: NarrationRequest): Promise<MemoryView>;
 }
 
 export interface TurnView {

@@ -14,8 +14,7 @@ import { currentScene, resolveInput, sceneEnding, sceneText, visibleChoices, typ
 import { sanitizeDeep, sanitizeText } from '../core/sanitize.js';
 import type { GameState } from '../core/state.js';
 import type { TurnEvent } from '../core/journal.js';
-import type { PastTurn } from '../core/prompt.js';
-import type { NarrateOptions, Narrator } from './ports.js';
+import type { MemoryView, NarrateOptions, NarrationRequest, Narrator } from './ports.js';
 
 export class RefusalError extends Error {}
 
@@ -123,22 +122,17 @@ export interface TurnResult {
   usage: TurnEvent['usage'];
   calls: number;
   notes: string[];
+  /** What the request held (a model narrator's), for /memory. */
+  memory?: MemoryView | null;
 }
 
 /** Ask the narrator, then make its reply obey the engine: rails fix choices and endings. */
-export async function narrateTurn(
-  narrator: Narrator,
-  pack: Pack,
-  plan: TurnPlan,
-  history: PastTurn[],
-  notes: string[],
-  options: NarrateOptions,
-): Promise<TurnResult> {
-  const request = { pack, state: plan.state, history, said: plan.said, rails: plan.rails, authored: plan.authored, notes };
+export async function narrateTurn(narrator: Narrator, request: NarrationRequest, plan: TurnPlan, options: NarrateOptions): Promise<TurnResult> {
+  const { pack } = request;
   const result = await narrator.narrate(request, options);
   if (result.kind === 'refusal') throw new RefusalError(sanitizeText(result.text)); // model text, like any reply
   const reply = cleanReply(result.reply);
-  const base = { raw: result.raw, usage: result.usage, calls: result.calls };
+  const base = { raw: result.raw, usage: result.usage, calls: result.calls, memory: result.memory ?? null };
   if (plan.rails) {
     const turn: Turn = { ...reply, choices: plan.rails.choices, game_over: plan.rails.ending, state_changes: NO_CHANGES };
     return { ...base, turn, state: plan.state, notes: [] };

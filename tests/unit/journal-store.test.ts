@@ -54,8 +54,8 @@ describe('format 1 -> 2 migration', () => {
     copyFileSync(FIXTURE, store.describe('old'));
     const loaded = await store.load('old');
     expect(loaded.format).toBe(1);
-    expect(loaded.applied).toHaveLength(1);
-    expect(loaded.header.format).toBe(2);
+    expect(loaded.applied).toHaveLength(2); // 1 -> 2 -> 3
+    expect(loaded.header.format).toBe(FORMAT_VERSION);
     // The install path of another machine is gone: the bundled pack is found by id.
     expect(loaded.header.pack).toEqual({ id: 'lighthouse', version: '1.0.0', hash: '1effc9c3056fe0d9', dir: null });
     expect(loaded.header.forked_from).toBeNull();
@@ -76,10 +76,10 @@ describe('format 1 -> 2 migration', () => {
     await store.append('old', next);
     expect(readFileSync(store.backupOf('old')).equals(readFileSync(FIXTURE))).toBe(true);
     const lines = read(store, 'old').toString('utf8').trimEnd().split('\n');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ format: 2, pack: { dir: null } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ format: FORMAT_VERSION, pack: { dir: null } });
     expect(lines).toHaveLength(7);
     const reloaded = await store.load('old');
-    expect(reloaded.format).toBe(2);
+    expect(reloaded.format).toBe(FORMAT_VERSION);
     expect(reloaded.events).toEqual([...loaded.events, next]);
 
     const before = read(store, 'old');
@@ -96,7 +96,7 @@ describe('format 1 -> 2 migration', () => {
     expect(of('/home/ada/my-packs/lighthouse').pack.dir).toBe('/home/ada/my-packs/lighthouse');
     expect(of('/opt/promptquest/prompts/other', 'lighthouse').pack.dir).toBe('/opt/promptquest/prompts/other');
     expect(of('/x/prompts/lighthouse').forked_from).toBeNull();
-    expect(of('/x/prompts/lighthouse').format).toBe(2);
+    expect(of('/x/prompts/lighthouse').format).toBe(FORMAT_VERSION);
   });
 });
 
@@ -166,8 +166,8 @@ describe('damage', () => {
     lines[0] = JSON.stringify({ ...header('future'), format: 99, shiny: true });
     writeFileSync(store.describe('future'), lines.join('\n'));
     const before = read(store, 'future');
-    await expectRefused(store.load('future'), /format 99.*up to 2/);
-    await expectRefused(store.append('future', turn(2, 1)), /format 99.*up to 2/);
+    await expectRefused(store.load('future'), /format 99.*up to 3/);
+    await expectRefused(store.append('future', turn(2, 1)), /format 99.*up to 3/);
     expect(read(store, 'future').equals(before)).toBe(true);
   });
 

@@ -21,6 +21,7 @@ const pack = loadPack('lighthouse', '/nonexistent-home');
 const request: NarrationRequest = {
   pack,
   state: initialState(pack.manifest, {}, null),
+  summary: null,
   history: [],
   said: 'look around',
   rails: null,
@@ -47,6 +48,7 @@ function narrator(extra: Partial<OpenAINarratorOptions> = {}, on: FakeServer = s
     apiKey: null,
     timeoutMs: 10_000,
     cache: memoryCache(),
+    contextCache: { get: () => undefined, set: () => undefined },
     log: (l) => lines.push(l),
     ...extra,
   });
@@ -273,7 +275,7 @@ describe('network trouble', () => {
   it('an unreachable server fails after the SDK retries alone (not once per call)', async () => {
     let attempts = 0;
     const counting: typeof fetch = (input, init) => {
-      attempts++;
+      if (String(input instanceof Request ? input.url : input).endsWith('/chat/completions')) attempts++;
       return fetch(input, init);
     };
     const closed = await startOpenAIServer();
@@ -297,7 +299,7 @@ describe('network trouble', () => {
     let first = true;
     const stallingOnce: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
-      if (!first || !res.body) return res;
+      if (!first || !res.body || !String(input instanceof Request ? input.url : input).endsWith('/chat/completions')) return res;
       first = false;
       const reader = res.body.getReader();
       const head = await reader.read();
@@ -319,9 +321,10 @@ describe('network trouble', () => {
     for (const fault of [{ kind: 'hang' as const }, { kind: 'status' as const, status: 429, retryAfter: 25 }]) {
       server.enqueue(fault);
       const controller = new AbortController();
-      const before = server.requests.length;
+      const chatsSoFar = () => server.requests.filter((q) => q.path === '/v1/chat/completions').length;
+      const before = chatsSoFar();
       const pending = narrator().n.narrate(request, { signal: controller.signal }).catch((e: unknown) => e);
-      while (server.requests.length === before) await new Promise((r) => setTimeout(r, 10));
+      while (chatsSoFar() === before) await new Promise((r) => setTimeout(r, 10));
       controller.abort();
       const err = await pending; // the test's own timeout (20 s) is shorter than the 25 s wait
       expect(err instanceof OpenAI.APIUserAbortError || (err as Error).name === 'AbortError').toBe(true);

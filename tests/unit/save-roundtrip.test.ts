@@ -71,6 +71,7 @@ class QuietUi implements Ui {
 class ModelReplies implements Narrator {
   readonly provider = 'openai' as const;
   readonly model = 'scripted';
+  readonly remembers = true;
   private n = 0;
   constructor(private readonly replies: readonly Reply[], private readonly usages: readonly (Usage | null)[]) {}
   narrate(): Promise<Narration> {
@@ -266,6 +267,7 @@ describe('usage from a server', () => {
   const narrator = () => new OpenAINarrator({
     model: 'fake-model', baseURL: server.baseURL, apiKey: null, timeoutMs: 10_000,
     cache: { get: () => undefined, set: () => undefined },
+    contextCache: { get: () => undefined, set: () => undefined },
   });
 
   it('usage {} is stored as null, and the save loads', async () => {
@@ -279,7 +281,7 @@ describe('usage from a server', () => {
 
   it('partial or non-numeric usage becomes null; complete usage is kept', async () => {
     const lighthouse = loadPack('lighthouse', HOME);
-    const request = { pack: lighthouse, state: initialState(lighthouse.manifest, {}, null), history: [], said: 'look', rails: null, authored: null, notes: [] };
+    const request = { pack: lighthouse, state: initialState(lighthouse.manifest, {}, null), summary: null, history: [], said: 'look', rails: null, authored: null, notes: [] };
     const full = { prompt_tokens: 12, completion_tokens: 34, total_tokens: 46 };
     for (const [sent, kept] of [[{ prompt_tokens: 12 }, null], [{ ...full, total_tokens: 'many' }, null], [full, full]] as const) {
       server.enqueue({ kind: 'ok', reply: validReply(), usage: sent });

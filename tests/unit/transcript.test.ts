@@ -56,6 +56,7 @@ class ScriptedUi implements Ui {
 class ScriptedNarrator implements Narrator {
   readonly provider = 'openai' as const;
   readonly model = 'scripted';
+  readonly remembers = true;
   readonly requests: NarrationRequest[] = [];
   constructor(private readonly replies: Reply[]) {}
   narrate(request: NarrationRequest): Promise<Narration> {
@@ -244,6 +245,7 @@ describe('an opening the narrator declines', () => {
     const refusing: Narrator = {
       provider: 'openai',
       model: 'refuser',
+      remembers: true,
       narrate: () => Promise.resolve({ kind: 'refusal', text: 'I cannot start this story.', calls: 2 }),
     };
     await expect(play(pack, refusing, ['1', 'look'])).rejects.toThrow(/could not begin/);

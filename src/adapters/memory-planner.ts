@@ -1,0 +1,84 @@
+/**
+ * Fitting one turn's request to the model's window: folding older turns into the summary
+ * when a chunk is due (or when the window cannot hold them verbatim), then building the
+ * messages under the budget. The narrator asks it once per call.
+ */
+import { buildMessages, ContextTooSmall, type ChatMessage, type MemoryReport } from '../core/prompt.js';
+import { replyRoom } from '../core/context-window.js';
+import { foldCount, type FoldInput } from '../core/summary.js';
+import { SUMMARY_REPLY_TOKENS } from '../core/summary-request.js';
+import { RuntimeFailure } from '../core/errors.js';
+import type { Fold, MemoryView, NarrateOptions, NarrationRequest } from '../engine/ports.js';
+import type { ContextKeeper } from './context-keeper.js';
+import type { Folded } from './model-summary.js';
+
+export type Summarize = (f: FoldInput, promptBudget: number, count: (t: string) => number, signal: AbortSignal | undefined) => Promise<Folded>;
+
+export interface Planned {
+  messages: ChatMessage[];
+  report: MemoryReport;
+  maxTokens: number;
+  view: MemoryView;
+}
+
+export interface PlanInput {
+  /** max_tokens this call would like (the pack's, or doubled after a cut-off reply). */
+  maxTokens: number;
+  /** True after a cut-off reply: the reply may then take up to half the window. */
+  grown: boolean;
+  /** Tokens sent besides the messages: the schema in the prompt, a repair exchange. */
+  extraTokens: number;
+}
+
+export class MemoryPlanner {
+  constructor(private readonly keeper: ContextKeeper, private readonly summarize: Summarize) {}
+
+  /** Fold whatever is due: a whole chunk normally, all but the last turns under pressure. */
+  async fold(request: NarrationRequest, pressure: boolean, options: NarrateOptions): Promise<NarrationRequest> {
+    const n = foldCount(request.history.length, pressure);
+    if (n === 0) return request;
+    const folded = request.history.slice(0, n);
+    const last = folded.at(-1)!;
+    const window = await this.keeper.window();
+    const input: FoldInput = { previous: request.summary?.summary ?? null, before: request.summary?.state ?? null, turns: folded, language: request.pack.manifest.language };
+    const budget = window.tokens - SUMMARY_REPLY_TOKENS - replyRoom(window.tokens, 0).margin;
+    const done = await this.summarize(input, budget, this.keeper.counter(), options.signal);
+    const fold: Fold = { through: last.id, turns: last.n, source: done.source, summary: done.summary, usage: done.usage };
+    await options.onFold?.(fold);
+    return { ...request, summary: { summary: done.summary, turns: last.n, state: last.state }, history: request.history.slice(n) };
+  }
+
+  /** The messages under the budget; a pack that cannot fit at all is one clear failure. */
+  async plan(request: NarrationRequest, want: PlanInput): Promise<Planned> {
+    const window = await this.keeper.window();
+    const room = replyRoom(window.tokens, want.maxTokens);
+    // A small window lowers the reply budget (and the schema fitted to it) to leave the story room.
+    const maxTokens = want.grown ? Math.min(want.maxTokens, Math.max(room.replyTokens, Math.floor(window.tokens / 2))) : room.replyTokens;
+    const budget = window.tokens - maxTokens - room.margin - want.extraTokens;
+    try {
+      const { messages, report } = buildMessages(request, { tokens: budget, count: this.keeper.counter() });
+      return { messages, report, maxTokens, view: { window, replyTokens: maxTokens, margin: room.margin, report } };
+    } catch (err) {
+      if (!(err instanceof ContextTooSmall)) throw err;
+      throw tooSmall(request, err.needed + maxTokens + room.margin + want.extraTokens, window);
+    }
+  }
+
+  /** Plan, and when recent turns had to be left out, fold them first so nothing is forgotten. */
+  async fitted(request: NarrationRequest, want: PlanInput, options: NarrateOptions): Promise<{ request: NarrationRequest; planned: Planned }> {
+    let planned = await this.plan(request, want);
+    if (planned.report.droppedTurns > 0) {
+      request = await this.fold(request, true, options);
+      planned = await this.plan(request, want);
+    }
+    return { request, planned };
+  }
+}
+
+function tooSmall(request: NarrationRequest, needed: number, window: { tokens: number; source: string }): RuntimeFailure {
+  const from = window.source === 'config' ? 'as configured' : window.source === 'default' ? 'assumed' : `from ${window.source}`;
+  return new RuntimeFailure(
+    `pack "${request.pack.manifest.id}" needs about ${needed} tokens per request (system prompt, state and one turn, with the reply) but the model's context window is ${window.tokens} tokens (${from})`,
+    'give the server a larger window (llama.cpp: -c 8192; Ollama: OLLAMA_CONTEXT_LENGTH=8192; LM Studio: raise the context length), or pass --context N if it really has more',
+  );
+}
