@@ -8,6 +8,9 @@
  *
  * Routes: `POST /v1/chat/completions` (JSON or SSE when `stream: true`), `GET /v1/models`;
  * anything else is a 404 with an OpenAI-style error body. Every request is recorded, in order.
+ *
+ * Servers that imitate a particular backend (tests/helpers/window-servers.ts) add routes with
+ * `routes`, answer chat requests before the queue with `chat`, and count tokens with `usage`.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -66,10 +69,26 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-interface StartOptions {
-  fallback?: FakeServer['setFallback'] extends (f: infer F) => void ? F : never;
+/** An answer to a non-chat route; a string body is sent as text/plain. */
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+  headers?: http.OutgoingHttpHeaders;
+}
+
+export interface StartOptions {
+  fallback?: FallbackSpec;
   /** answer 400 (like LM Studio) to these `response_format.type`s, without consuming a fault */
   rejectResponseFormats?: Array<'json_schema' | 'json_object'>;
+  /** tried first for every request (after recording it); `undefined` falls through to the built-in
+   * routes, so this both adds routes and replaces `GET /v1/models` */
+  routes?: (req: RecordedRequest, method: string) => RouteAnswer | undefined;
+  /** answers a well-formed chat request: `next()` takes the next fault (queue, then fallback);
+   * return a fault without calling it (e.g. a 400) to leave the queue untouched */
+  chat?: (req: RecordedRequest, index: number, next: () => Fault) => Fault;
+  /** the `usage` object of a reply, instead of the chars/4 estimate; `text` is the content (or
+   * refusal) sent. A fault's own `usage` still wins. */
+  usage?: (req: RecordedRequest, text: string) => unknown;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -119,8 +138,9 @@ function defaultStatusBody(status: number) {
   return errorBody(`Request failed with status ${status}.`, 'invalid_request_error');
 }
 
-/** The content string a fault produces, and its finish_reason. */
-function contentOf(fault: Fault): { content: string; finish: 'stop' | 'length' } | null {
+/** The content string a fault produces, and its finish_reason; `null` for faults without content
+ * (refusal, status, hang). */
+export function contentOf(fault: Fault): { content: string; finish: 'stop' | 'length' } | null {
   switch (fault.kind) {
     case 'ok':
     case 'slow':
@@ -230,13 +250,17 @@ export async function startOpenAIServer(opts: StartOptions = {}): Promise<FakeSe
     const produced = contentOf(fault);
     const content = produced?.content ?? null;
     const finish = produced?.finish ?? 'stop';
-    const usage = {
-      prompt_tokens: estimateTokens(JSON.stringify(body.messages ?? [])),
-      completion_tokens: estimateTokens(content ?? refusal ?? ''),
-      total_tokens: 0,
-      prompt_tokens_details: { cached_tokens: 0 },
+    const estimated = () => {
+      const prompt = estimateTokens(JSON.stringify(body.messages ?? []));
+      const completion = estimateTokens(content ?? refusal ?? '');
+      return {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+        prompt_tokens_details: { cached_tokens: 0 },
+      };
     };
-    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const usage: unknown = opts.usage ? opts.usage(req, content ?? refusal ?? '') : estimated();
     const sentUsage: unknown = fault.kind === 'ok' && 'usage' in fault ? fault.usage : usage;
 
     if (!stream) {
@@ -317,6 +341,11 @@ export async function startOpenAIServer(opts: StartOptions = {}): Promise<FakeSe
     const index = requests.push(recorded) - 1;
     const requestId = `req_fake_${index}`;
 
+    const routed = opts.routes?.(recorded, req.method ?? 'GET');
+    if (routed) {
+      sendJson(res, routed.status, routed.body, routed.headers);
+      return;
+    }
     if (req.method === 'GET' && path === '/v1/models') {
       const created = Math.floor(Date.now() / 1000);
       sendJson(res, 200, {
@@ -347,7 +376,8 @@ export async function startOpenAIServer(opts: StartOptions = {}): Promise<FakeSe
       sendJson(res, 400, REJECTED_FORMAT_ERROR, { 'x-request-id': requestId });
       return;
     }
-    const fault = queue.shift() ?? (typeof fallback === 'function' ? fallback(recorded, index) : fallback);
+    const next = (): Fault => queue.shift() ?? (typeof fallback === 'function' ? fallback(recorded, index) : fallback);
+    const fault = opts.chat ? opts.chat(recorded, index, next) : next();
     answerChat(recorded, res, fault, requestId);
   };
 
