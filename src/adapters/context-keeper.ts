@@ -77,9 +77,10 @@ export class ContextKeeper {
   }
 
   /** llama.cpp can count exactly: once per session, the request text calibrates the estimate. */
-  async calibrateExactly(text: string): Promise<void> {
+  async calibrateExactly(sample: () => string): Promise<void> {
     if (this.exactDone || !this.tokenizeURL || !this.o.probe) return;
     this.exactDone = true;
+    const text = sample();
     const exact = await this.o.probe.tokenize(this.tokenizeURL, text);
     if (exact) this.learnCount(estimateTokens(text), exact, 'tokenize');
   }

@@ -55,6 +55,8 @@ export class MemoryPlanner {
     // A small window lowers the reply budget (and the schema fitted to it) to leave the story room.
     const maxTokens = want.grown ? Math.min(want.maxTokens, Math.max(room.replyTokens, Math.floor(window.tokens / 2))) : room.replyTokens;
     const budget = window.tokens - maxTokens - room.margin - want.extraTokens;
+    // Where the server can count exactly, the first plan of a session is measured before it is fitted.
+    await this.keeper.calibrateExactly(() => buildMessages(request).messages.map((m) => m.content).join('\n'));
     try {
       const { messages, report } = buildMessages(request, { tokens: budget, count: this.keeper.counter() });
       return { messages, report, maxTokens, view: { window, replyTokens: maxTokens, margin: room.margin, report } };

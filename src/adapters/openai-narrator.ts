@@ -232,7 +232,6 @@ export class OpenAINarrator implements Narrator {
       if (planned.report.trimmed.length) this.log(`to fit the window, left out: ${planned.report.trimmed.join('; ')}`);
       this.log(`call ${calls}/${maxCalls}: response_format ${turn.cap}, max_tokens ${turn.maxTokens}, prompt ~${planned.report.tokens} of ${planned.view.window.tokens} tokens`);
       const body = this.body([...planned.messages, ...turn.repair], turn.cap, turn.maxTokens, turn.boundsTokens, request);
-      await this.keeper.calibrateExactly(body.messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n'));
       turn.sent = { estimate: messagesTokens(body.messages as ChatMessage[], estimateTokens), tokens: planned.report.tokens };
       let got: Streamed;
       try {

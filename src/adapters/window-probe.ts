@@ -86,7 +86,9 @@ export class WindowProbe {
     const version = (await this.json(`${root}/api/version`)) as Json | null;
     if (typeof version?.version !== 'string') return null;
     const ps = (await this.json(`${root}/api/ps`)) as Json | null;
-    const loaded = (Array.isArray(ps?.models) ? (ps.models as Json[]) : []).find((m) => m.name === this.model || m.model === this.model);
+    // Ollama lists "llama3.1:latest" for a model asked for as "llama3.1".
+    const names = [this.model, `${this.model}:latest`];
+    const loaded = (Array.isArray(ps?.models) ? (ps.models as Json[]) : []).find((m) => names.includes(String(m.name)) || names.includes(String(m.model)));
     const running = positive(loaded?.context_length);
     if (running) return { tokens: running, source: 'ollama', tokenizeURL: null, notice: running <= OLLAMA_DEFAULT_CTX ? raiseOllama(running) : null };
     const show = (await this.json(`${root}/api/show`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: this.model }) })) as Json | null;

@@ -101,7 +101,7 @@ async function goOn(env: Environment, source: string, loaded: LoadedSave, ui: Ui
     ui.notice(`Forked "${source}" at turn ${header.forked_from?.turn ?? 0} into "${target}".`);
   }
   const state = initialState(pack.manifest, header.vars, pack.script?.start ?? null);
-  const end = await runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state });
+  const end = await runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state, prices: env.config.prices });
   // A new game of the same pack, set up as a plain `play` would be: never trusting the save's server.
   const { fromTurn: _fork, ...own } = flags;
   return end === 'new' ? playAgain(pack, own, ui) : 0;

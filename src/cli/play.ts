@@ -6,7 +6,7 @@ import { recordableBaseURL, type ImagesMode, type Settings } from '../core/setti
 import { initialState } from '../core/state.js';
 import { emptyTimeline, FORMAT_VERSION, type Header } from '../core/journal.js';
 import type { Ui } from '../engine/ports.js';
-import type { GameEnd } from '../engine/game.js';
+import { preflight, type GameEnd } from '../engine/game.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
 import { withSessionOptions } from './options.js';
@@ -46,6 +46,8 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
   sessionNotices(ui, settings, images);
   const vars = await askVars(pack, given, flags);
   const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
+  // A pack too large for the model's window is refused now, before a save exists.
+  await preflight(narrator, pack, state);
   const header: Header = {
     type: 'header',
     format: FORMAT_VERSION,
@@ -59,7 +61,7 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
     forked_from: null,
   };
   await env.store.create(header);
-  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state });
+  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices });
 }
 
 export function playCommand() {

@@ -23,7 +23,7 @@ interface ReplayFlags {
   json?: boolean | undefined;
 }
 
-const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, state: e.state });
+const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, state: e.state, usage: e.usage });
 const write = (text: string) => process.stdout.write(text);
 
 function printJson(line: TurnEvent[]): void {

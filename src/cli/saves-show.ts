@@ -3,6 +3,18 @@ import { Command } from '@commander-js/extra-typings';
 import { mainLine, fold, summarize, type Header } from '../core/journal.js';
 import type { ParsedJournal } from '../adapters/file-store.js';
 import { action } from './run.js';
+import { journalTokens, costOf, tokensLine } from '../core/usage.js';
+import type { Prices } from '../core/settings.js';
+
+/** Prices from the config, only when the file has them: reading it must not stop `saves show`. */
+async function configuredPrices(): Promise<Prices | undefined> {
+  try {
+    const { openConfig, readConfigValues } = await import('../adapters/config.js');
+    return readConfigValues(await openConfig()).values.prices;
+  } catch {
+    return undefined;
+  }
+}
 import { clip, findSave, lineWidth, shortTime } from './saved-games.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -12,7 +24,7 @@ function narratorLine(h: Header): string {
   return `openai-compatible, model ${h.model ?? '?'}${h.base_url ? ` at ${h.base_url}` : ''}`;
 }
 
-function details(slot: string, file: string, sample: boolean, save: ParsedJournal): [string, string][] {
+function details(slot: string, file: string, sample: boolean, save: ParsedJournal, prices: Prices | undefined): [string, string][] {
   const h = save.header;
   const s = summarize(h, save.events);
   const rows: [string, string][] = [
@@ -29,27 +41,34 @@ function details(slot: string, file: string, sample: boolean, save: ParsedJourna
   if (save.format !== h.format) rows.push(['format', `${save.format} (read as ${h.format}; rewritten, with a .bak backup, at the next turn played)`]);
   rows.push(['turns', `${s.turns} on the main line${s.offLine ? `, ${s.offLine} more kept off it (undone, branches, retries)` : ''}`]);
   rows.push(['ending', s.ending ? `${s.ending.outcome}: ${s.ending.reason}` : '— (not finished)']);
+  const tokens = journalTokens(save.events);
+  if (tokens.reported) rows.push(['tokens', `${tokensLine(tokens, costOf(tokens, h.model, prices))} in ${tokens.reported} model calls`]);
+  const folds = save.events.filter((e) => e.type === 'summary').length;
+  if (folds) rows.push(['memory', `${folds} summary fold${folds === 1 ? '' : 's'} of older turns`]);
   return rows;
 }
 
 export async function showSave(slotArg: string, opts: { json?: boolean | undefined }): Promise<number> {
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
+  const prices = await configuredPrices();
   for (const w of save.warnings) process.stderr.write(`${w}\n`);
   const line = mainLine(fold(save.events));
   if (opts.json) {
-    const turns = line.map((e, i) => ({ turn: i + 1, said: e.said, narration: e.turn.narration, game_over: e.turn.game_over, at: e.at }));
-    out(JSON.stringify({ type: 'save', slot, sample, file: store.describe(slot), format: save.format, header: save.header, turns }));
+    const turns = line.map((e, i) => ({ turn: i + 1, said: e.said, narration: e.turn.narration, game_over: e.turn.game_over, usage: e.usage, at: e.at }));
+    const tokens = journalTokens(save.events);
+    out(JSON.stringify({ type: 'save', slot, sample, file: store.describe(slot), format: save.format, header: save.header, turns, tokens: { ...tokens, cost: costOf(tokens, save.header.model, prices) } }));
     return 0;
   }
-  const rows = details(slot, store.describe(slot), sample, save);
+  const rows = details(slot, store.describe(slot), sample, save, prices);
   for (const [k, v] of rows) out(`${`${k}:`.padEnd(13)}${clip(v, lineWidth() - 13)}`);
   out();
   out('Main line:');
   const width = lineWidth() - 6;
   line.forEach((e, i) => {
     const n = String(i + 1).padStart(4);
-    if (e.said !== null) out(`${n}  > ${clip(e.said, width - 2)}`);
+    const used = e.usage ? `  [${(e.usage.prompt_tokens + e.usage.completion_tokens).toLocaleString('en-US')} tokens]` : '';
+    if (e.said !== null) out(`${n}  > ${clip(e.said, width - 2 - used.length)}${used}`);
     out(`${e.said !== null ? '    ' : n}  ${clip(e.turn.narration, width)}`);
   });
   return 0;

@@ -9,6 +9,7 @@ import { newSlotName } from '../core/slot.js';
 import { resolveSettings, type ImagesMode, type Settings } from '../core/settings.js';
 import { sanitizeText } from '../core/sanitize.js';
 import type { Header } from '../core/journal.js';
+import { costOf, journalTokens, tokensLine } from '../core/usage.js';
 import { homeDir, savesDir } from '../adapters/paths.js';
 import { capabilityCache, contextCache, openConfig, readConfigValues } from '../adapters/config.js';
 import { FileSaveStore } from '../adapters/file-store.js';
@@ -162,6 +163,9 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
   try {
     const end = await game.run();
     const slot = quoteArg(options.slot);
+    const t = options.timeline;
+    const tokens = journalTokens([...t.turns.values(), ...t.summaries.values()]);
+    if (tokens.reported > 0) ui.notice(`Tokens this game: ${tokensLine(tokens, costOf(tokens, options.narrator.model, options.prices))}.`);
     ui.notice(
       game.head?.turn.game_over
         ? `Saved as "${options.slot}" (finished). Watch it again with: promptquest replay ${slot}`

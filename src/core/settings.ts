@@ -90,6 +90,7 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
   const userKey = env.OPENAI_API_KEY?.trim() || config.api_key || null;
   const base = chooseBaseURL(flags.baseUrl ?? envBaseURL, saved?.base_url ?? null, config.base_url ?? null);
   const model = flags.model ?? (env.PROMPTQUEST_MODEL?.trim() || saved?.model || config.model || DEFAULT_MODEL);
+  const context = flags.context ?? contextFromEnv(env.PROMPTQUEST_CONTEXT) ?? config.context ?? null;
   // A base URL from a flag or the environment is a choice of server, so it outranks a provider
   // from the save or the config file; only --provider outranks it.
   const chosen = providerFlag?.data ?? (flags.baseUrl !== undefined || envBaseURL ? 'openai' : undefined) ?? saved?.provider ?? config.provider;
@@ -101,10 +102,18 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
     baseURL: base.url,
     apiKey: base.fromSaveOnly ? null : userKey,
     timeoutMs: (config.timeout ?? 120) * 1000,
-    contextTokens: flags.context ?? config.context ?? null,
+    contextTokens: context,
     defaultedOffline: chosen === undefined && provider === 'offline',
     keyWithheldFrom: withheld ? shownURL(base.url ?? '') : null,
   };
+}
+
+/** PROMPTQUEST_CONTEXT, checked like the config key: a bad value is one clear line, not a silent default. */
+function contextFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = ConfigValues.shape.context.safeParse(value.trim());
+  if (!parsed.success) throw new UsageError(`PROMPTQUEST_CONTEXT "${value}" is not a context window: expected a whole number of tokens, at least 256`);
+  return parsed.data;
 }
 
 function checkHttpUrl(value: string | undefined, source: '--base-url' | 'OPENAI_BASE_URL'): void {

@@ -1,6 +1,8 @@
 /** In-game slash commands. Every move (undo, redo, alternative) is a journal event. */
 import { alternatives, mainLine } from '../core/journal.js';
 import type { Game } from './game.js';
+import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
+import { memoryText } from './memory-text.js';
 
 export type CommandOutcome = 'continue' | 'quit' | 'new';
 
@@ -12,6 +14,8 @@ export const HELP = [
   '  /alt [N]       list the alternatives of this turn, or switch to number N',
   '  /state         show stats, inventory and flags',
   '  /image         show the image prompt of this scene (English, for Midjourney)',
+  '  /memory        what the model is sent now, block by block, with token counts',
+  '  /usage         tokens used this turn and in the whole game (and the cost, with prices in config)',
   '  /save          tell where the game is saved (every turn is saved as it happens)',
   '  /help          this help',
   '  /new           leave this game (it stays saved) and start a new one of the same pack',
@@ -79,6 +83,24 @@ function showState(game: Game): void {
   game.o.ui.event('state', { state: s });
 }
 
+async function showMemory(game: Game): Promise<void> {
+  const view = await game.memoryView();
+  if (!view) return game.o.ui.info('Offline, the authored script tells the story: no model is sent anything.');
+  game.o.ui.info(memoryText(view));
+  game.o.ui.event('memory', { window: view.window, reply_tokens: view.replyTokens, margin: view.margin, ...view.report });
+}
+
+function showUsage(game: Game): void {
+  const t = game.o.timeline;
+  const events = [...t.turns.values(), ...t.summaries.values()];
+  const total = journalTokens(events);
+  const last = addUsage(NO_TOKENS, game.head?.usage ?? null);
+  const model = game.o.narrator.model;
+  if (total.reported === 0) return game.o.ui.info(game.o.narrator.provider === 'offline' ? 'Offline: no tokens are used.' : 'The server has not reported any token usage yet.');
+  game.o.ui.info(`This turn: ${tokensLine(last, costOf(last, model, game.o.prices))}\nThis game: ${tokensLine(total, costOf(total, model, game.o.prices))} over ${total.reported} model calls`);
+  game.o.ui.event('usage', { turn: last, game: total, cost: costOf(total, model, game.o.prices) });
+}
+
 export async function runCommand(game: Game, line: string): Promise<CommandOutcome> {
   const [name, arg] = line.slice(1).trim().split(/\s+/);
   switch (name?.toLowerCase()) {
@@ -91,6 +113,8 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
       break;
     case 'state': showState(game); break;
     case 'image': game.o.ui.info(game.head?.turn.image_prompt ?? 'No image prompt for this scene.'); break;
+    case 'memory': await showMemory(game); break;
+    case 'usage': showUsage(game); break;
     case 'undo': await undo(game); break;
     case 'redo': await redo(game); break;
     case 'retry': await retry(game); break;

@@ -6,9 +6,11 @@ import type { Pack, Script } from '../core/pack.js';
 import { depthOf, headTurn, memoryTo, step, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
 import type { PastTurn } from '../core/prompt.js';
 import type { GameState } from '../core/state.js';
+import type { Turn } from '../core/reply.js';
+import type { Prices } from '../core/settings.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
-import type { Fold, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
+import type { Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 
@@ -23,6 +25,23 @@ export interface GameOptions {
   slot: string;
   timeline: Timeline;
   initialState: GameState;
+  /** Prices per model from the config, for /usage. */
+  prices?: Prices | undefined;
+}
+
+/**
+ * A plan like the next turn's, for checking that requests fit before anything is played: the
+ * scene's directive and a first-choice input (the opening's, for a new scripted game).
+ */
+export function representativePlan(pack: Pack, state: GameState, head: Turn | null): TurnPlan {
+  const shown = head ?? (pack.script ? openingTurn(pack as Pack & { script: Script }, state) : null);
+  if (!shown || shown.game_over) return { input: null, said: null, state, rails: null, authored: null };
+  return planTurn(pack, state, '1', shown.choices);
+}
+
+/** Refuse, before a save is made, a pack that cannot fit the narrator's window. */
+export async function preflight(narrator: Narrator, pack: Pack, state: GameState): Promise<void> {
+  await narrator.preflight?.({ ...representativePlan(pack, state, null), pack, summary: null, history: [], notes: [] });
 }
 
 export class Game {
@@ -55,7 +74,7 @@ export class Game {
     const head = this.head;
     if (!head) return;
     // Already terminal-safe: append() filters every turn and the store filters what it loads.
-    this.o.ui.showTurn({ n: depthOf(this.o.timeline, head.id), turn: head.turn, state: head.state });
+    this.o.ui.showTurn({ n: depthOf(this.o.timeline, head.id), turn: head.turn, state: head.state, usage: head.usage });
   }
 
   async run(): Promise<GameEnd> {
@@ -88,13 +107,10 @@ export class Game {
   }
 
   private async preflight(): Promise<void> {
-    const { narrator, pack } = this.o;
-    if (!narrator.preflight) return;
+    if (!this.o.narrator.preflight) return;
     const head = this.head;
-    const state = head?.state ?? this.o.initialState;
-    // A representative request: this scene's directive and a first-choice input (nothing is played).
-    const plan = head && !head.turn.game_over ? planTurn(pack, state, '1', head.turn.choices) : null;
-    await narrator.preflight(this.request(plan ?? { input: null, said: null, state, rails: null, authored: null }, head, []));
+    const plan = representativePlan(this.o.pack, head?.state ?? this.o.initialState, head?.turn ?? null);
+    await this.o.narrator.preflight(this.request(plan, head, []));
   }
 
   private async open(): Promise<void> {
@@ -167,6 +183,15 @@ export class Game {
     const through = memory.summary ? t.turns.get(memory.summary.through) : undefined;
     const summary = memory.summary && through ? { summary: memory.summary.summary, turns: memory.summary.turns, state: through.state } : null;
     return { ...base, summary, history };
+  }
+
+  /** What the next request would hold (a placeholder stands for the input); null offline. */
+  async memoryView(): Promise<MemoryView | null> {
+    const { narrator, pack } = this.o;
+    if (!narrator.describeMemory) return null;
+    const head = this.head;
+    const plan = representativePlan(pack, head?.state ?? this.o.initialState, head?.turn ?? null);
+    return narrator.describeMemory(this.request({ ...plan, said: '(your next input)' }, head, head?.notes ?? []));
   }
 
   private async recordFold(fold: Fold): Promise<void> {

@@ -66,6 +66,8 @@ export interface TurnView {
   n: number;
   turn: Turn;
   state: GameState;
+  /** Tokens the turn's model calls took, where the server said (null offline). */
+  usage?: Usage | null;
 }
 
 export interface Ui {

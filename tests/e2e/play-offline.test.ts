@@ -99,7 +99,7 @@ describe('playing offline through a pipe', () => {
     const turns = events.filter((e) => e.type === 'turn');
     expect(turns).toHaveLength(13);
     turns.forEach((t, i) => {
-      expect(Object.keys(t).sort()).toEqual(['choices', 'game_over', 'image_prompt', 'narration', 'state', 'turn', 'type']);
+      expect(Object.keys(t).sort()).toEqual(['choices', 'game_over', 'image_prompt', 'narration', 'state', 'turn', 'type', 'usage']);
       expect(t.turn).toBe(i + 1);
       expect(typeof t.narration).toBe('string');
       expect(t.state).toEqual({ stats: expect.any(Object), inventory: expect.any(Array), flags: expect.any(Object) });

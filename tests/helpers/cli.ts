@@ -42,7 +42,8 @@ export function tempHome(prefix = 'pq-home-'): string {
 
 /** Environment with nothing inherited that could point the CLI at a real model. */
 export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PROMPTQUEST_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0' };
+  // A known window: the fake server says nothing about its own, and the CLI would say so on stderr.
+  const env: NodeJS.ProcessEnv = { ...process.env, PROMPTQUEST_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0', PROMPTQUEST_CONTEXT: '32768' };
   for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PROMPTQUEST_MODEL', 'DEBUG']) delete env[k];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];

@@ -4,7 +4,7 @@ import { LineReader } from './line-reader.js';
 import { sanitizeDeep, sanitizeText } from '../../core/sanitize.js';
 
 /** The fields of a `turn` event, shared by play and replay so both print the same thing. */
-export function turnEventData({ n, turn, state }: TurnView): Record<string, unknown> {
+export function turnEventData({ n, turn, state, usage }: TurnView): Record<string, unknown> {
   return {
     turn: n,
     narration: turn.narration,
@@ -12,6 +12,7 @@ export function turnEventData({ n, turn, state }: TurnView): Record<string, unkn
     image_prompt: turn.image_prompt,
     state: { stats: state.stats, inventory: state.inventory, flags: state.flags },
     game_over: turn.game_over,
+    usage: usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens, cached_tokens: usage.cached_tokens ?? null } : null,
   };
 }
 

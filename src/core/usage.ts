@@ -1,0 +1,44 @@
+/**
+ * Tokens a game has used, and what they cost where the config has a price for the model.
+ * Everything sent counts: every turn kept in the journal (undone ones and /retry alternatives
+ * too, they were paid for) and every summary the model wrote. Pure.
+ */
+import type { JournalEvent, Usage } from './journal.js';
+import type { Prices } from './settings.js';
+
+export interface TokenTotals {
+  prompt: number;
+  completion: number;
+  cached: number;
+  /** Model calls whose usage the server reported (turns and summaries). */
+  reported: number;
+}
+
+export const NO_TOKENS: TokenTotals = { prompt: 0, completion: 0, cached: 0, reported: 0 };
+
+export function addUsage(t: TokenTotals, u: Usage | null): TokenTotals {
+  if (!u) return t;
+  return { prompt: t.prompt + u.prompt_tokens, completion: t.completion + u.completion_tokens, cached: t.cached + (u.cached_tokens ?? 0), reported: t.reported + 1 };
+}
+
+export function journalTokens(events: readonly JournalEvent[]): TokenTotals {
+  return events.reduce((t, e) => (e.type === 'turn' || e.type === 'summary' ? addUsage(t, e.usage) : t), NO_TOKENS);
+}
+
+/** Dollars for these tokens at the model's price (cached prompt tokens at the cached price, if given); null without a price. */
+export function costOf(t: TokenTotals, model: string | null, prices: Prices | undefined): number | null {
+  const price = model && prices && Object.hasOwn(prices, model) ? prices[model] : undefined;
+  if (!price) return null;
+  const cachedPrice = price.cached ?? price.input;
+  const fresh = t.prompt - t.cached;
+  return (fresh * price.input + t.cached * cachedPrice + t.completion * price.output) / 1_000_000;
+}
+
+const thousands = (n: number): string => n.toLocaleString('en-US');
+
+/** "12,345 prompt (8,000 cached) + 2,100 reply = 14,445 tokens, $0.0031" */
+export function tokensLine(t: TokenTotals, cost: number | null): string {
+  const cached = t.cached ? ` (${thousands(t.cached)} cached)` : '';
+  const money = cost === null ? '' : `, $${cost < 0.01 ? cost.toFixed(4) : cost.toFixed(2)}`;
+  return `${thousands(t.prompt)} prompt${cached} + ${thousands(t.completion)} reply = ${thousands(t.prompt + t.completion)} tokens${money}`;
+}

@@ -1,0 +1,86 @@
+/**
+ * Whole games in process: the real Game and the real OpenAI narrator (the real SDK over real
+ * HTTP) against a local test server, a scripted ui and an in-memory save store. For tests
+ * about what reaches the model over many turns, without spawning the CLI for each.
+ */
+import { Game } from '../../src/engine/game.js';
+import type { TurnView, Ui } from '../../src/engine/ports.js';
+import { OpenAINarrator } from '../../src/adapters/openai-narrator.js';
+import { MemorySaveStore } from '../../src/adapters/memory-store.js';
+import type { ContextMemo } from '../../src/adapters/context-keeper.js';
+import { emptyTimeline, fold, FORMAT_VERSION, type Header, type Timeline } from '../../src/core/journal.js';
+import { initialState } from '../../src/core/state.js';
+import type { Pack } from '../../src/core/pack.js';
+import type { Capability } from '../../src/core/request.js';
+
+export class RecordingUi implements Ui {
+  readonly shown: TurnView[] = [];
+  readonly notices: string[] = [];
+  readonly infos: string[] = [];
+  readonly events: { type: string; data: Record<string, unknown> }[] = [];
+  constructor(private readonly inputs: string[]) {}
+  showTurn(view: TurnView): void {
+    this.shown.push(view);
+  }
+  ask(): Promise<string | null> {
+    return Promise.resolve(this.inputs.shift() ?? null);
+  }
+  notice(text: string): void {
+    this.notices.push(text);
+  }
+  info(text: string): void {
+    this.infos.push(text);
+  }
+  event(type: string, data: Record<string, unknown>): void {
+    this.events.push({ type, data });
+  }
+  close(): void {}
+}
+
+export interface ModelGameOptions {
+  pack: Pack;
+  baseURL: string;
+  inputs: string[];
+  context?: number | null;
+  model?: string;
+  /** Shared between games to see what is remembered between runs. */
+  contexts?: Map<string, ContextMemo>;
+  store?: MemorySaveStore;
+  slot?: string;
+  /** Resume this timeline instead of starting a new game. */
+  timeline?: Timeline;
+}
+
+export async function playModelGame(o: ModelGameOptions) {
+  const store = o.store ?? new MemorySaveStore();
+  const slot = o.slot ?? 'model-game';
+  const state = initialState(o.pack.manifest, {}, o.pack.script?.start ?? null);
+  if (!o.timeline) {
+    const header: Header = {
+      type: 'header', format: FORMAT_VERSION, slot,
+      pack: { id: o.pack.manifest.id, version: o.pack.manifest.version, hash: o.pack.hash, dir: null },
+      provider: 'openai', model: o.model ?? 'fake-model', base_url: o.baseURL, vars: state.vars,
+      created: new Date().toISOString(), forked_from: null,
+    };
+    await store.create(header);
+  }
+  const contexts = o.contexts ?? new Map<string, ContextMemo>();
+  const capabilities = new Map<string, Capability>();
+  const log: string[] = [];
+  const ui = new RecordingUi([...o.inputs]);
+  const narrator = new OpenAINarrator({
+    model: o.model ?? 'fake-model',
+    baseURL: o.baseURL,
+    apiKey: null,
+    timeoutMs: 15_000,
+    cache: { get: (k) => capabilities.get(k), set: (k, v) => void capabilities.set(k, v) },
+    contextCache: { get: (k) => contexts.get(k), set: (k, v) => void contexts.set(k, v) },
+    contextOverride: o.context ?? null,
+    notice: (l) => ui.notice(l),
+    log: (l) => log.push(l),
+  });
+  const game = new Game({ pack: o.pack, narrator, ui, store, slot, timeline: o.timeline ?? emptyTimeline(), initialState: state });
+  const outcome = await game.run().then((end) => ({ end, error: null }), (error: unknown) => ({ end: null, error: error as Error }));
+  const loaded = await store.load(slot);
+  return { ...outcome, game, ui, store, slot, log, contexts, events: loaded.events, timeline: fold(loaded.events) };
+}
