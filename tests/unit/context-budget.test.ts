@@ -64,3 +64,98 @@ describe('every request fits the window', () => {
     }
   }
 });
+
+describe('learning the window', () => {
+  it('at 4096 tokens a bundled pack plays or is refused before a save exists, with the numbers', async () => {
+    for (const pack of [lighthouse, ruins]) {
+      const s = await server('llamacpp', 4096);
+      const r = await playModelGame({ pack, baseURL: s.baseURL, inputs: wandering(12, pack.manifest.language === 'zh' ? 'zh' : 'en') });
+      expect(s.overflows).toBe(0);
+      if (r.error) {
+        expect(r.error.message).toMatch(new RegExp(`pack "${pack.manifest.id}" needs about \\d+ tokens .* window is 4096 tokens \\(from llama.cpp\\)`));
+        expect(r.ui.shown).toHaveLength(0);
+      } else {
+        expect(r.ui.shown.length).toBe(13);
+      }
+    }
+  });
+
+  it('a server that says nothing and has a smaller window: the 400 teaches it, the turn is rebuilt once, and it is remembered', async () => {
+    const s = await server('openai', 6000);
+    const contexts = new Map();
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(25, 'en'), contexts });
+    expect(r.error).toBeNull();
+    expect(r.ui.shown).toHaveLength(26);
+    expect(s.overflows).toBe(1);
+    expect([...contexts.values()][0]).toMatchObject({ window: 6000 });
+    expect(r.ui.notices.filter((n) => n.includes('assuming 8192'))).toHaveLength(1);
+    // The next session starts from what was learned: no overflow, no notice.
+    const again = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(3, 'en'), contexts });
+    expect(again.error).toBeNull();
+    expect(s.overflows).toBe(1);
+    expect(again.ui.notices.filter((n) => n.includes('assuming'))).toHaveLength(0);
+  });
+
+  it('Ollama with the model not loaded yet: the trained window capped at Ollama\'s 4096, and a hint to raise it', async () => {
+    const s = await startWindowServer({ flavour: 'ollama', window: 4096, loaded: false, modelContext: 131072, fallback: storyteller });
+    servers.push(s);
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(15, 'en') });
+    expect(s.truncated).toBe(0);
+    expect(r.ui.notices.join('\n')).toMatch(/OLLAMA_CONTEXT_LENGTH/);
+    if (r.error) expect(r.error.message).toMatch(/window is 4096 tokens \(from ollama\)/);
+  });
+
+  it('--context outranks what the server says', async () => {
+    const s = await server('llamacpp', 32768);
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(3, 'en'), context: 9000 });
+    expect(r.error).toBeNull();
+    const view = await r.game.memoryView();
+    expect(view?.window).toEqual({ tokens: 9000, source: 'config' });
+  });
+});
+
+describe('memory over a long game', () => {
+  it('summaries are journaled as they are written, and a resumed game sends them as written', async () => {
+    const s = await server('llamacpp', 8192);
+    const r = await playModelGame({ pack: ruins, baseURL: s.baseURL, inputs: wandering(32, 'zh') });
+    expect(r.error).toBeNull();
+    const summaries = r.events.flatMap((e) => (e.type === 'summary' ? [e] : []));
+    // Folds come a chunk at a time, or sooner when the window cannot hold the recent turns verbatim.
+    expect(summaries.length).toBeGreaterThanOrEqual(2);
+    summaries.forEach((e, i) => expect(e.turns - (summaries[i - 1]?.turns ?? 0)).toBeGreaterThanOrEqual(8));
+    expect(summaries.every((e) => e.source === 'model')).toBe(true);
+    expect(s.requests.filter(isSummaryCall)).toHaveLength(summaries.length);
+    // The last turn request holds the newest summary and only the turns after it verbatim.
+    const newest = summaries.at(-1)!;
+    const last = chatBodies(s).filter((q) => !isSummaryCall(q)).at(-1)!;
+    const messages = last.body.messages as { role: string; content: string }[];
+    expect(messages.filter((m) => m.content.startsWith(`## 前情提要（第1–${newest.turns}回合`))).toHaveLength(1);
+    const verbatim = messages.filter((m) => m.role === 'assistant' && m.content.includes('Turn reply')).length;
+    expect(verbatim).toBeLessThanOrEqual(33 - newest.turns);
+    expect(verbatim).toBeGreaterThanOrEqual(2);
+    // Resuming the saved game reuses the journaled summary as written (the model's own words).
+    const before = chatBodies(s).length;
+    const resumed = await playModelGame({ pack: ruins, baseURL: s.baseURL, inputs: wandering(1, 'zh'), store: r.store, slot: r.slot, timeline: r.timeline });
+    expect(resumed.error).toBeNull();
+    const next = chatBodies(s)[before]!;
+    expect(JSON.stringify(next.body.messages)).toContain(newest.summary.text);
+  });
+
+  it('a summary call that fails falls back to the engine\'s digest and the turn goes on', async () => {
+    const s = await startWindowServer({ flavour: 'vllm', window: 8192, fallback: (req, i) => (isSummaryCall(req) ? { kind: 'status', status: 500 } : storyteller(req, i)) });
+    servers.push(s);
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(21, 'en') });
+    expect(r.error).toBeNull();
+    const summary = r.events.find((e) => e.type === 'summary');
+    expect(summary).toMatchObject({ source: 'digest' });
+    expect(summary?.type === 'summary' && summary.summary.text).toMatch(/^Turns 1–\d+: Salt in your mouth/);
+  });
+
+  it('usage per turn carries the cached prefix tokens the server reported', async () => {
+    const s = await server('llamacpp', 8192);
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(4, 'en') });
+    const usages = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
+    expect(usages.length).toBe(4);
+    expect(usages.at(-1)!.cached_tokens).toBeGreaterThan(usages.at(-1)!.prompt_tokens * 0.5);
+  });
+});
