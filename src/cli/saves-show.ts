@@ -1,8 +1,6 @@
 /** `promptquest saves show <slot>`: what a save holds, and its main line in short. */
-import { Command } from '@commander-js/extra-typings';
 import { mainLine, fold, summarize, type Header } from '../core/journal.js';
 import type { ParsedJournal } from '../adapters/file-store.js';
-import { action } from './run.js';
 import { clip, findSave, lineWidth, shortTime } from './saved-games.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -53,12 +51,4 @@ export async function showSave(slotArg: string, opts: { json?: boolean | undefin
     out(`${e.said !== null ? '    ' : n}  ${clip(e.turn.narration, width)}`);
   });
   return 0;
-}
-
-export function savesShowCommand() {
-  return new Command('show')
-    .description('show a saved game: pack, narrator, dates, ending, and its main line in short')
-    .argument('<slot>', 'save slot (yours, or a bundled sample)')
-    .option('--json', 'print it as one JSON object')
-    .action(action((slot, opts) => showSave(slot, opts)));
 }
