@@ -1,4 +1,7 @@
-/** Options shared by play and continue, declared once. */
+/**
+ * Options shared by play and continue, declared once, and the option parsers. Command
+ * definitions load this at start-up, so it imports commander only (no zod, no engine).
+ */
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 
@@ -11,6 +14,12 @@ function integer(value: string): number {
   return n;
 }
 
+function positiveInteger(value: string): number {
+  const n = integer(value);
+  if (n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
+  return n;
+}
+
 /** `newGame: false` (continue) keeps --var out of the help: a saved game's variables are fixed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's own Args bound
 export function withSessionOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>, o: { newGame: boolean } = { newGame: true }) {
@@ -18,6 +27,7 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .addOption(new Option('--provider <name>', 'narrator: offline (authored script, no network) or openai (any OpenAI-compatible server)').choices(['offline', 'openai'] as const))
     .option('--model <name>', 'model name (env PROMPTQUEST_MODEL; default gpt-4o-mini)')
     .option('--base-url <url>', 'OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama) (env OPENAI_BASE_URL)')
+    .option('--context <n>', "tokens in the model's context window, when the server cannot say", positiveInteger)
     .option('--slot <name>', 'save slot name (new games: must not exist yet)')
     .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt; the default), generate (not built yet: shows the prompt)').choices(['off', 'prompt', 'generate'] as const))
     .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
@@ -26,4 +36,4 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .option('--verbose', 'show each raw model reply and each repair step on stderr');
 }
 
-export { integer };
+export { integer, positiveInteger };

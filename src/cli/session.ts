@@ -28,6 +28,8 @@ export interface SessionFlags {
   slot?: string | undefined;
   images?: 'off' | 'prompt' | 'generate' | undefined;
   seed?: number | undefined;
+  /** --context: the model's context window in tokens, for servers that cannot say. */
+  context?: number | undefined;
   var?: string[] | undefined;
   json?: boolean | undefined;
   verbose?: boolean | undefined;
