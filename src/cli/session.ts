@@ -10,7 +10,7 @@ import { resolveSettings, type ImagesMode, type Settings } from '../core/setting
 import { sanitizeText } from '../core/sanitize.js';
 import type { Header } from '../core/journal.js';
 import { homeDir, savesDir } from '../adapters/paths.js';
-import { capabilityCache, openConfig, readConfigValues } from '../adapters/config.js';
+import { capabilityCache, openConfig, readConfigFile, readConfigValues } from '../adapters/config.js';
 import { FileSaveStore } from '../adapters/file-store.js';
 import { OfflineNarrator } from '../adapters/offline-narrator.js';
 import { LineReader } from '../adapters/ui/line-reader.js';
@@ -37,13 +37,15 @@ export interface SessionFlags {
 
 export const DEFAULT_PACK = 'lighthouse';
 
-/** Home, config and saves; config values that are ignored are reported once, here, on stderr. */
+/**
+ * Home, config and saves; config values that are ignored are reported once, here, on stderr.
+ * The config file is only read here (conf itself loads when a model's capabilities are cached).
+ */
 export async function environment() {
   const home = homeDir();
-  const conf = await openConfig();
-  const { values, problems } = readConfigValues(conf);
+  const { values, problems } = readConfigValues(readConfigFile());
   for (const p of problems) process.stderr.write(`${sanitizeText(p)}\n`);
-  return { home, conf, config: values, store: new FileSaveStore(savesDir(home)) };
+  return { home, config: values, store: new FileSaveStore(savesDir(home)) };
 }
 export type Environment = Awaited<ReturnType<typeof environment>>;
 
@@ -71,7 +73,7 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     apiKey: settings.apiKey,
     timeoutMs: settings.timeoutMs,
     seed: flags.seed ?? null,
-    cache: capabilityCache(env.conf),
+    cache: capabilityCache(await openConfig()),
     ...(flags.verbose || debugging() ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
   });
 }

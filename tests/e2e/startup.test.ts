@@ -51,12 +51,12 @@ describe('start-up', () => {
     });
   }
 
-  it('offline play loads neither the openai SDK nor inquirer', async () => {
+  it('offline play loads no openai SDK, no inquirer and no conf (it only reads the config file)', async () => {
     const { code, urls } = await modulesLoadedBy(['play'], []);
     expect(code).toBe(0);
     const packages = packagesOf(urls);
     expect(packages).toContain('yaml'); // the hook sees what a game needs: the pack is YAML
     expect(ownModules(urls)).toContain('engine/game.js');
-    expect(packages.filter((p) => p === 'openai' || p.startsWith('@inquirer/'))).toEqual([]);
+    expect(packages.filter((p) => p === 'openai' || p === 'conf' || p.startsWith('@inquirer/'))).toEqual([]);
   });
 });
