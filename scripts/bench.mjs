@@ -3,6 +3,7 @@
  * Save performance, measured on the built code (npm run bench builds first):
  * - appending a turn through the real FileSaveStore path (fsync included), early and at 1,000 turns;
  * - loading + folding a 1,000-turn save;
+ * - `promptquest --help` against a bare `node -e 0` (start-up: at most 2x);
  * - `promptquest replay <slot> --instant` of it through the built CLI (a child process).
  * Turns are copied from the bundled lighthouse sample, with a raw model reply like an online game keeps.
  */
@@ -98,6 +99,18 @@ try {
   }
   if (line.length !== TURNS) throw new Error(`expected ${TURNS} turns on the main line, got ${line.length}`);
 
+  // --help against a bare `node -e 0`, interleaved (after one warm-up each) so both see the same machine.
+  const bareTimes = [];
+  const helpTimes = [];
+  for (let i = 0; i < 12; i++) {
+    const b = timed(() => spawnSync(process.execPath, ['-e', '0'])).ms;
+    const h = timed(() => cli(home, ['--help'])).ms;
+    if (i === 0) continue;
+    bareTimes.push(b);
+    helpTimes.push(h);
+  }
+  const bare = median(bareTimes);
+  const help = median(helpTimes);
   const startup = cliRuns(home, ['--version']);
   const replay = cliRuns(home, ['replay', SLOT, '--instant']);
   const replayJson = cliRuns(home, ['replay', SLOT, '--json']);
@@ -117,6 +130,8 @@ try {
     ['append, all 1000', `median ${ms(median(appendTimes))}, p95 ${ms(p95(appendTimes))}, total ${ms(appendTimes.reduce((a, b) => a + b, 0))}`],
     ['append one turn at 1000', `median ${ms(median(oneMore))}, p95 ${ms(p95(oneMore))} (20 runs; fsync included)`],
     ['load + fold 1000 turns', `median ${ms(median(loads))} (7 runs, in process)`],
+    ['bare node (node -e 0)', `median ${ms(bare)}`],
+    ['CLI --help', `median ${ms(help)}, ${(help / bare).toFixed(2)}x bare node (target: at most 2x)`],
     ['CLI startup (--version)', `median ${ms(startup.median)}`],
     ['replay --instant (CLI)', `median ${ms(replay.median)} wall, ${(replay.bytes / 1024).toFixed(0)} KiB printed; minus startup ${ms(replay.median - startup.median)}`],
     ['replay --json (CLI)', `median ${ms(replayJson.median)} wall, ${(replayJson.bytes / 1024).toFixed(0)} KiB printed`],

@@ -1,4 +1,5 @@
 /** The config file (conf), kept in PROMPTQUEST_HOME when set, else the platform's config folder. */
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type Conf from 'conf';
 import envPaths from 'env-paths';
@@ -55,8 +56,32 @@ export async function openConfig(env: Env = process.env): Promise<Conf<Stored>> 
   }));
 }
 
+/** What reading settings needs of a config: an open conf, or the file read by readConfigFile. */
+export interface ConfigSource {
+  readonly path: string;
+  readonly store: object;
+}
+
+/**
+ * The config file read as conf reads it (JSON; a missing file is empty), without loading conf
+ * and the validator it brings (~150 module files): `play` only reads settings. Writing (config
+ * set, the capability cache) still goes through openConfig.
+ */
+export function readConfigFile(env: Env = process.env): ConfigSource {
+  const path = configPath(env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, store: {} };
+    throw unreadable(path, err);
+  }
+  const store: object = guarded(path, () => Object.assign(Object.create(null) as object, JSON.parse(text)));
+  return { path, store };
+}
+
 /** Everything in the file, for `config list`; a broken file is a UsageError. */
-export const storedValues = (conf: Conf<Stored>): Record<string, unknown> => guarded(conf.path, () => ({ ...conf.store }));
+export const storedValues = (conf: ConfigSource): Record<string, unknown> => guarded(conf.path, () => ({ ...conf.store }));
 
 export interface ConfigRead {
   values: ConfigValues;
@@ -65,7 +90,7 @@ export interface ConfigRead {
 }
 
 /** The user-settable values, each checked on its own: a bad one is ignored (and reported), the rest still count. */
-export function readConfigValues(conf: Conf<Stored>): ConfigRead {
+export function readConfigValues(conf: ConfigSource): ConfigRead {
   const valid: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(storedValues(conf))) {

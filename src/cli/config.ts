@@ -1,10 +1,8 @@
-/** `promptquest config list | get | set | unset | path`: the settings file. */
-import { Command } from '@commander-js/extra-typings';
+/** `promptquest config list | get | set | unset | path`: the settings file (the commands: commands/config.ts). */
 import { UsageError } from '../core/errors.js';
 import { CONFIG_KEYS, ConfigValues, shownURL } from '../core/settings.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { configPath, openConfig, readConfigValues, storedValues } from '../adapters/config.js';
-import { action } from './run.js';
 
 type Key = (typeof CONFIG_KEYS)[number];
 
@@ -21,35 +19,36 @@ function shown(key: Key, value: unknown): string {
   return value;
 }
 
-export function configCommand() {
-  const cmd = new Command('config').description(`read or change settings (${CONFIG_KEYS.join(', ')})`);
-  cmd.command('list').description('show every setting that is set (and, on stderr, any that are ignored)').action(action(async () => {
-    const conf = await openConfig();
-    const stored = storedValues(conf);
-    const set = CONFIG_KEYS.filter((key) => stored[key] !== undefined);
-    for (const key of set) process.stdout.write(`${sanitizeText(`${key}=${shown(key, stored[key])}`)}\n`);
-    // Said on stderr, so stdout stays the plain key=value list scripts read.
-    if (set.length === 0) process.stderr.write(`Nothing is set (${conf.path}); defaults apply. Keys: ${CONFIG_KEYS.join(', ')}\n`);
-    for (const p of readConfigValues(conf).problems) process.stderr.write(`${sanitizeText(p)}\n`);
-  }));
-  cmd.command('get').argument('<key>').description('print one setting').action(action(async (key) => {
-    const k = checkKey(key);
-    const value = storedValues(await openConfig())[k];
-    if (value === undefined) return 1;
-    process.stdout.write(`${sanitizeText(shown(k, value))}\n`);
-  }));
-  cmd.command('set').argument('<key>').argument('<value>').description('change a setting').action(action(async (key, value) => {
-    const k = checkKey(key);
-    const parsed = ConfigValues.shape[k].safeParse(value);
-    if (!parsed.success) throw new UsageError(`invalid value for ${k}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    (await openConfig()).set(k, parsed.data);
-  }));
-  cmd.command('unset').argument('<key>').description('remove a setting').action(action(async (key) => {
-    (await openConfig()).delete(checkKey(key));
-  }));
-  // Works on a broken file too: it is how a user finds the file to fix.
-  cmd.command('path').description('print where the config file is').action(action(async () => {
-    process.stdout.write(`${configPath()}\n`);
-  }));
-  return cmd;
+export async function listConfig(): Promise<void> {
+  const conf = await openConfig();
+  const stored = storedValues(conf);
+  const set = CONFIG_KEYS.filter((key) => stored[key] !== undefined);
+  for (const key of set) process.stdout.write(`${sanitizeText(`${key}=${shown(key, stored[key])}`)}\n`);
+  // Said on stderr, so stdout stays the plain key=value list scripts read.
+  if (set.length === 0) process.stderr.write(`Nothing is set (${conf.path}); defaults apply. Keys: ${CONFIG_KEYS.join(', ')}\n`);
+  for (const p of readConfigValues(conf).problems) process.stderr.write(`${sanitizeText(p)}\n`);
+}
+
+/** Exit 1, printing nothing, when the key is not set. */
+export async function getConfig(key: string): Promise<number> {
+  const k = checkKey(key);
+  const value = storedValues(await openConfig())[k];
+  if (value === undefined) return 1;
+  process.stdout.write(`${sanitizeText(shown(k, value))}\n`);
+  return 0;
+}
+
+export async function setConfig(key: string, value: string): Promise<void> {
+  const k = checkKey(key);
+  const parsed = ConfigValues.shape[k].safeParse(value);
+  if (!parsed.success) throw new UsageError(`invalid value for ${k}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  (await openConfig()).set(k, parsed.data);
+}
+
+export async function unsetConfig(key: string): Promise<void> {
+  (await openConfig()).delete(checkKey(key));
+}
+
+export function printConfigPath(): void {
+  process.stdout.write(`${configPath()}\n`);
 }

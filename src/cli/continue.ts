@@ -1,5 +1,4 @@
 /** `promptquest continue [slot]`: resume a saved game, or fork it into a new slot. */
-import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import type { Pack } from '../core/pack.js';
 import { checkSlot } from '../core/slot.js';
@@ -8,8 +7,6 @@ import { fold, mainLine, type Header, type JournalEvent, type Timeline, type Tur
 import { initialState } from '../core/state.js';
 import type { LoadedSave, Ui } from '../engine/ports.js';
 import { loadPack } from '../adapters/pack-loader.js';
-import { integer, withSessionOptions } from './options.js';
-import { action } from './run.js';
 import { quoteArg } from './quote.js';
 import { checkNewSlot, sampleStore } from './saved-games.js';
 import { playAgain } from './play.js';
@@ -105,14 +102,4 @@ async function goOn(env: Environment, source: string, loaded: LoadedSave, ui: Ui
   // A new game of the same pack, set up as a plain `play` would be: never trusting the save's server.
   const { fromTurn: _fork, ...own } = flags;
   return end === 'new' ? playAgain(pack, own, ui) : 0;
-}
-
-export function continueCommand() {
-  return withSessionOptions(
-    new Command('continue')
-      .description('resume a saved game (the latest when no slot is given); with --from-turn N --slot NEW, fork it')
-      .argument('[slot]', 'save slot')
-      .option('--from-turn <n>', 'fork: keep turns 1..N in the new --slot', integer),
-    { newGame: false },
-  ).action(action((slot, opts) => resume(slot, opts)));
 }

@@ -1,11 +1,16 @@
-/** The commander program: one file per command, errors mapped to exit codes in run.ts. */
+/**
+ * The commander program: one file per command in commands/ (name, arguments, options, help),
+ * each loading its implementation (a module of the same name here) only when it runs, so
+ * --help and --version start without zod, yaml, conf, the openai SDK or the engine.
+ * Errors are mapped to exit codes in run.ts.
+ */
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { playCommand } from './play.js';
-import { continueCommand } from './continue.js';
-import { savesCommand } from './saves.js';
-import { replayCommand } from './replay.js';
-import { configCommand } from './config.js';
-import { packCommand } from './pack.js';
+import { playCommand } from './commands/play.js';
+import { continueCommand } from './commands/continue.js';
+import { savesCommand } from './commands/saves.js';
+import { replayCommand } from './commands/replay.js';
+import { configCommand } from './commands/config.js';
+import { packCommand } from './commands/pack.js';
 import { VERSION } from './version.js';
 import { UsageError } from '../core/errors.js';
 import { endQuietlyOnClosedPipe, reportFailure } from './run.js';

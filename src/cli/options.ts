@@ -1,4 +1,7 @@
-/** Options shared by play and continue, declared once. */
+/**
+ * Options shared by play and continue, declared once, and the option parsers. Command
+ * definitions load this at start-up, so it imports commander only (no zod, no engine).
+ */
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 
@@ -11,8 +14,14 @@ function integer(value: string): number {
   return n;
 }
 
-function contextTokens(value: string): number {
+function positiveInteger(value: string): number {
   const n = integer(value);
+  if (n < 1) throw new InvalidArgumentError(`"${value}" is not a positive whole number`);
+  return n;
+}
+
+function contextTokens(value: string): number {
+  const n = positiveInteger(value);
   if (n < 256) throw new InvalidArgumentError(`"${value}" is too small for a context window (at least 256 tokens)`);
   return n;
 }
@@ -24,13 +33,13 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .addOption(new Option('--provider <name>', 'narrator: offline (authored script, no network) or openai (any OpenAI-compatible server)').choices(['offline', 'openai'] as const))
     .option('--model <name>', 'model name (env PROMPTQUEST_MODEL; default gpt-4o-mini)')
     .option('--base-url <url>', 'OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama) (env OPENAI_BASE_URL)')
+    .option('--context <n>', "tokens in the model's context window, when the server cannot say (env PROMPTQUEST_CONTEXT; outranks what the server says)", contextTokens)
     .option('--slot <name>', 'save slot name (new games: must not exist yet)')
     .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt; the default), generate (not built yet: shows the prompt)').choices(['off', 'prompt', 'generate'] as const))
     .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
-    .option('--context <n>', "tokens in the model's context window, when the server cannot say (outranks what it says)", contextTokens)
     .addOption(new Option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)').argParser(collect).hideHelp(!o.newGame))
     .option('--json', 'print only JSON Lines events on stdout')
     .option('--verbose', 'show each raw model reply and each repair step on stderr');
 }
 
-export { integer };
+export { integer, positiveInteger };

@@ -1,12 +1,10 @@
 /** `promptquest pack list`: bundled packs and the user's own (PROMPTQUEST_HOME/packs). */
-import { Command } from '@commander-js/extra-typings';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { sanitizeText } from '../core/sanitize.js';
 import { formatProblem, inspectPack } from '../adapters/pack-loader.js';
 import { BUNDLED_PACKS_DIR, homeDir } from '../adapters/paths.js';
 import { displayWidth, padEnd } from '../adapters/ui/width.js';
-import { action } from './run.js';
 
 export interface PackRow {
   /** What `play` takes: the folder name. */
@@ -66,21 +64,15 @@ export function formatTable(rows: PackRow[]): string {
   return out.join('\n');
 }
 
-export function packListCommand() {
-  return new Command('list')
-    .description('list bundled packs and your own (in PROMPTQUEST_HOME/packs)')
-    .option('--json', 'one JSON object per pack')
-    .action(
-      action((opts) => {
-        const home = homeDir();
-        const rows = listPacks(home);
-        if (opts.json) {
-          for (const r of rows) process.stdout.write(`${JSON.stringify({ type: 'pack', ...r })}\n`);
-        } else {
-          process.stdout.write(`${formatTable(rows)}\n`);
-          process.stdout.write(`\nYour packs go in ${join(home, 'packs')}/<id>; play one with: promptquest play <id>\n`);
-        }
-        return Promise.resolve(0);
-      }),
-    );
+/** The table (or, with --json, one object per pack), and where the user's own packs go. */
+export function printPacks(opts: { json?: boolean | undefined }): number {
+  const home = homeDir();
+  const rows = listPacks(home);
+  if (opts.json) {
+    for (const r of rows) process.stdout.write(`${JSON.stringify({ type: 'pack', ...r })}\n`);
+  } else {
+    process.stdout.write(`${formatTable(rows)}\n`);
+    process.stdout.write(`\nYour packs go in ${join(home, 'packs')}/<id>; play one with: promptquest play <id>\n`);
+  }
+  return 0;
 }

@@ -1,10 +1,8 @@
 /** `promptquest pack new <dir>`: a starter pack that validates, previews, tests and plays at once. */
 import { quoteArg } from './quote.js';
-import { Command } from '@commander-js/extra-typings';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { InterruptedError, isPromptInterrupt, UsageError } from '../core/errors.js';
-import { action } from './run.js';
 import { scaffoldFiles, type ScaffoldAnswers } from './pack-scaffold.js';
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -75,16 +73,4 @@ export async function newPack(dirArg: string, flags: NewFlags): Promise<number> 
   const shown = quoteArg(isAbsolute(dirArg) || dirArg.startsWith('.') ? dirArg : `./${dirArg}`);
   for (const cmd of ['pack validate', 'pack preview', 'pack test', 'play']) out(`  promptquest ${cmd} ${shown}`);
   return 0;
-}
-
-export function packNewCommand() {
-  return new Command('new')
-    .description('create a starter pack in a new folder (asks a few questions on a terminal)')
-    .argument('<dir>', 'folder to create (must be missing or empty)')
-    .option('-y, --yes', 'do not ask: use the defaults and the flags below')
-    .option('--id <id>', 'pack id (default: from the folder name)')
-    .option('--title <title>', 'title')
-    .option('--language <tag>', 'language tag, e.g. en or zh-CN (default: en)')
-    .option('--author <name>', 'author')
-    .action(action((dir, opts) => newPack(dir, opts)));
 }

@@ -3,7 +3,6 @@
  * exactly as it would be sent, with the reply schema, the lore it triggered or
  * dropped, and a rough token count. Built by the same code the game uses.
  */
-import { Command } from '@commander-js/extra-typings';
 import type { Pack, Script } from '../core/pack.js';
 import { buildMessages, type ChatMessage, type PromptInput } from '../core/prompt.js';
 import { initialState } from '../core/state.js';
@@ -11,8 +10,6 @@ import { sanitizeText } from '../core/sanitize.js';
 import { openingTurn, planTurn, styledTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
 import { chatRequest } from '../core/request.js';
-import { action } from './run.js';
-import { collect } from './options.js';
 import { environment, makeSettings, parseVars } from './session.js';
 
 
@@ -86,22 +83,9 @@ export function formatPreview(p: Preview): string {
   return out.join('\n');
 }
 
-export function packPreviewCommand() {
-  return new Command('preview')
-    .description('show the first request a model would get: system prompt, examples, last message, JSON schema, token estimate, lore')
-    .argument('<dir>', 'pack folder (or a pack id)')
-    .option('--input <text>', 'the first player input, for scripted packs (default: 1)')
-    .option('--var <name=value>', 'set a pack variable (repeatable)', collect)
-    .option('--model <name>', 'model name shown in the request')
-    .option('--base-url <url>', 'server the request is for (local servers get a schema with length bounds)')
-    .option('--json', 'one JSON object: the request body and the report')
-    .action(
-      action(async (ref, opts) => {
-        const preview = await buildPreview(ref, opts);
-        if (opts.json) process.stdout.write(`${JSON.stringify(preview)}\n`);
-        else process.stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
-        return 0;
-      }),
-    );
+export async function printPreview(ref: string, flags: PreviewFlags): Promise<number> {
+  const preview = await buildPreview(ref, flags);
+  if (flags.json) process.stdout.write(`${JSON.stringify(preview)}\n`);
+  else process.stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
+  return 0;
 }
-

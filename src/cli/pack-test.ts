@@ -4,7 +4,6 @@
  * Offline by default; with --provider openai the same inputs go to a model, and the
  * script's rails keep the outcome, so the expectations still hold.
  */
-import { Command, Option } from '@commander-js/extra-typings';
 import type { Pack, PackTest } from '../core/pack.js';
 import { initialState } from '../core/state.js';
 import { emptyTimeline, FORMAT_VERSION, type Header } from '../core/journal.js';
@@ -15,7 +14,6 @@ import { Game } from '../engine/game.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
 import { MemorySaveStore } from '../adapters/memory-store.js';
 import { OfflineNarrator } from '../adapters/offline-narrator.js';
-import { action } from './run.js';
 import { environment, makeNarrator, makeSettings, type Environment } from './session.js';
 import { recordableBaseURL, shownURL, type Settings } from '../core/settings.js';
 
@@ -127,15 +125,4 @@ export async function packTest(ref: string, flags: TestFlags): Promise<number> {
   else if (tests.length === 0) write(`No tests: add a tests file to ${pack.dir} (manifest key "tests"; see docs/packs.md).`);
   else write(`${passed} passed, ${failed} failed (${tests.length} tests, ${who})`);
   return failed > 0 ? 1 : 0;
-}
-
-export function packTestCommand() {
-  return new Command('test')
-    .description("play the pack's own test playthroughs and check their expectations; exit 1 on any failure")
-    .argument('<dir>', 'pack folder (or a pack id)')
-    .addOption(new Option('--provider <name>', 'offline (default: the authored script) or openai (the same playthroughs narrated by a model)').choices(['offline', 'openai'] as const))
-    .option('--model <name>', 'model name (with --provider openai)')
-    .option('--base-url <url>', 'OpenAI-compatible server (with --provider openai)')
-    .option('--json', 'one JSON object per test, then a summary')
-    .action(action((ref, opts) => packTest(ref, opts)));
 }

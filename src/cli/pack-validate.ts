@@ -1,10 +1,8 @@
 /** `promptquest pack validate <dir>`: every problem of a pack, each with file, line, key and what is expected. */
-import { Command } from '@commander-js/extra-typings';
 import type { Pack } from '../core/pack.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { formatProblem, inspectPack, locatePack } from '../adapters/pack-loader.js';
 import { homeDir } from '../adapters/paths.js';
-import { action } from './run.js';
 
 export interface PackSummary {
   id: string;
@@ -62,12 +60,4 @@ export function validate(refs: string[], json: boolean): number {
   const dirs = refs.map((ref) => locatePack(ref, home).dir);
   const results = dirs.map((dir) => validateOne(dir, json));
   return results.every(Boolean) ? 0 : 2;
-}
-
-export function packValidateCommand() {
-  return new Command('validate')
-    .description('check packs: every problem with file, line and key; exit 2 if any error')
-    .argument('<dir...>', 'pack folders (or pack ids)')
-    .option('--json', 'one JSON object per pack with every problem')
-    .action(action((refs, opts) => Promise.resolve(validate(refs, opts.json ?? false))));
 }

@@ -1,5 +1,4 @@
 /** `promptquest play [pack]`: a new game. */
-import { Command } from '@commander-js/extra-typings';
 import type { Pack } from '../core/pack.js';
 import { checkSlot } from '../core/slot.js';
 import { recordableBaseURL, type ImagesMode, type Settings } from '../core/settings.js';
@@ -9,8 +8,6 @@ import type { Ui } from '../engine/ports.js';
 import { preflight, type GameEnd } from '../engine/game.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
-import { withSessionOptions } from './options.js';
-import { action } from './run.js';
 import { quoteArg } from './quote.js';
 import { checkNewSlot } from './saved-games.js';
 import {
@@ -62,12 +59,4 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
   };
   await env.store.create(header);
   return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices });
-}
-
-export function playCommand() {
-  return withSessionOptions(
-    new Command('play')
-      .description('start a new game (pack: a bundled id, a user pack id, or a folder; default: the config key pack, else lighthouse)')
-      .argument('[pack]', 'pack id or folder'),
-  ).action(action((packRef, opts) => play(packRef, opts)));
 }

@@ -3,7 +3,6 @@
  * Never calls a model. A gentle typewriter on a terminal (any key shows the rest at
  * once), instant into a pipe or with --instant; --json prints play's turn events.
  */
-import { Command } from '@commander-js/extra-typings';
 import chalk from 'chalk';
 import { fold, mainLine, type Header, type TurnEvent } from '../core/journal.js';
 import { loadPack } from '../adapters/pack-loader.js';
@@ -14,7 +13,6 @@ import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions
 import { wrapText } from '../adapters/ui/width.js';
 import { Typewriter } from '../adapters/ui/typewriter.js';
 import type { TurnView } from '../engine/ports.js';
-import { action } from './run.js';
 import { findSave } from './saved-games.js';
 import { quoteArg } from './quote.js';
 
@@ -118,13 +116,4 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   const next = sample ? `Play it yourself: promptquest play ${pack.id}` : `Play on: promptquest continue ${quoteArg(slot)}`;
   process.stderr.write(`End of the replay. ${next}\n`);
   return 0;
-}
-
-export function replayCommand() {
-  return new Command('replay')
-    .description('re-show a saved game (yours or a bundled sample) without calling any model')
-    .argument('<slot>', 'save slot (see: promptquest saves list)')
-    .option('--instant', 'no typewriter: print everything at once (the default when not on a terminal)')
-    .option('--json', 'print the turn events as JSON Lines, like play --json')
-    .action(action((slot, opts) => replay(slot, opts)));
 }

@@ -1,10 +1,8 @@
 /** `promptquest saves delete <slot>`: asks first on a terminal; elsewhere only with --yes. */
-import { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../core/errors.js';
 import { summarize } from '../core/journal.js';
 import { InterruptedError, isPromptInterrupt } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
-import { action } from './run.js';
 import { findSave } from './saved-games.js';
 
 /** "lighthouse, 12 turns, win" — or why it cannot be read (a damaged save may still be deleted). */
@@ -42,12 +40,4 @@ export async function deleteSave(slotArg: string, opts: { yes?: boolean | undefi
   await store.remove(slot);
   process.stdout.write(`Deleted the saved game "${slot}".\n`);
   return 0;
-}
-
-export function savesDeleteCommand() {
-  return new Command('delete')
-    .description('delete a saved game (asks first on a terminal; --yes to skip the question, required without a terminal)')
-    .argument('<slot>', 'save slot')
-    .option('-y, --yes', 'delete without asking')
-    .action(action((slot, opts) => deleteSave(slot, opts)));
 }

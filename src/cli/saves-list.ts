@@ -1,8 +1,5 @@
 /** `promptquest saves list`: every saved game, damaged ones included (with their problem), then the samples. */
-import { Command } from '@commander-js/extra-typings';
-import { UsageError } from '../core/errors.js';
 import type { DamagedSlot, SaveEntry } from '../adapters/file-store.js';
-import { action } from './run.js';
 import { displayWidth, padEnd, padStart } from '../adapters/ui/width.js';
 import { clip, lineWidth, sampleStore, shortTime, userStore } from './saved-games.js';
 
@@ -50,19 +47,4 @@ export async function listSaves(opts: { json?: boolean | undefined }): Promise<n
     table(samples.saves, samples.damaged);
   }
   return 0;
-}
-
-export function savesListCommand() {
-  return new Command('list')
-    .description('list saved games: slot, pack, turns, last played, ending (damaged saves too, and the bundled samples)')
-    // `saves` runs list by default, so `saves bogus` arrives here as a stray word.
-    .argument('[stray]')
-    .usage('[options]')
-    .option('--json', 'one JSON object per line: {"type":"save"|"damaged", ...}')
-    .action(
-      action(async (stray, opts) => {
-        if (stray !== undefined) throw new UsageError(`unknown saves command "${stray}" (use: list, show <slot>, delete <slot>)`);
-        return listSaves(opts);
-      }),
-    );
 }

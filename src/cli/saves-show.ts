@@ -1,16 +1,14 @@
 /** `promptquest saves show <slot>`: what a save holds, and its main line in short. */
-import { Command } from '@commander-js/extra-typings';
 import { mainLine, fold, summarize, type Header } from '../core/journal.js';
 import type { ParsedJournal } from '../adapters/file-store.js';
-import { action } from './run.js';
 import { journalTokens, costOf, tokensLine } from '../core/usage.js';
 import type { Prices } from '../core/settings.js';
 
 /** Prices from the config, only when the file has them: reading it must not stop `saves show`. */
 async function configuredPrices(): Promise<Prices | undefined> {
   try {
-    const { openConfig, readConfigValues } = await import('../adapters/config.js');
-    return readConfigValues(await openConfig()).values.prices;
+    const { readConfigFile, readConfigValues } = await import('../adapters/config.js');
+    return readConfigValues(readConfigFile()).values.prices;
   } catch {
     return undefined;
   }
@@ -72,12 +70,4 @@ export async function showSave(slotArg: string, opts: { json?: boolean | undefin
     out(`${e.said !== null ? '    ' : n}  ${clip(e.turn.narration, width)}`);
   });
   return 0;
-}
-
-export function savesShowCommand() {
-  return new Command('show')
-    .description('show a saved game: pack, narrator, dates, ending, and its main line in short')
-    .argument('<slot>', 'save slot (yours, or a bundled sample)')
-    .option('--json', 'print it as one JSON object')
-    .action(action((slot, opts) => showSave(slot, opts)));
 }

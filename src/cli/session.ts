@@ -11,7 +11,7 @@ import { sanitizeText } from '../core/sanitize.js';
 import type { Header } from '../core/journal.js';
 import { costOf, journalTokens, tokensLine } from '../core/usage.js';
 import { homeDir, savesDir } from '../adapters/paths.js';
-import { capabilityCache, contextCache, openConfig, readConfigValues } from '../adapters/config.js';
+import { capabilityCache, contextCache, openConfig, readConfigFile, readConfigValues } from '../adapters/config.js';
 import { FileSaveStore } from '../adapters/file-store.js';
 import { OfflineNarrator } from '../adapters/offline-narrator.js';
 import { LineReader } from '../adapters/ui/line-reader.js';
@@ -29,6 +29,7 @@ export interface SessionFlags {
   slot?: string | undefined;
   images?: 'off' | 'prompt' | 'generate' | undefined;
   seed?: number | undefined;
+  /** --context: the model's context window in tokens, for servers that cannot say. */
   context?: number | undefined;
   var?: string[] | undefined;
   json?: boolean | undefined;
@@ -37,13 +38,15 @@ export interface SessionFlags {
 
 export const DEFAULT_PACK = 'lighthouse';
 
-/** Home, config and saves; config values that are ignored are reported once, here, on stderr. */
+/**
+ * Home, config and saves; config values that are ignored are reported once, here, on stderr.
+ * The config file is only read here (conf itself loads when a model's capabilities are cached).
+ */
 export async function environment() {
   const home = homeDir();
-  const conf = await openConfig();
-  const { values, problems } = readConfigValues(conf);
+  const { values, problems } = readConfigValues(readConfigFile());
   for (const p of problems) process.stderr.write(`${sanitizeText(p)}\n`);
-  return { home, conf, config: values, store: new FileSaveStore(savesDir(home)) };
+  return { home, config: values, store: new FileSaveStore(savesDir(home)) };
 }
 export type Environment = Awaited<ReturnType<typeof environment>>;
 
@@ -65,14 +68,15 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     return new OfflineNarrator();
   }
   const { OpenAINarrator } = await import('../adapters/openai-narrator.js');
+  const conf = await openConfig();
   return new OpenAINarrator({
     model: settings.model,
     baseURL: settings.baseURL,
     apiKey: settings.apiKey,
     timeoutMs: settings.timeoutMs,
     seed: flags.seed ?? null,
-    cache: capabilityCache(env.conf),
-    contextCache: contextCache(env.conf),
+    cache: capabilityCache(conf),
+    contextCache: contextCache(conf),
     contextOverride: settings.contextTokens,
     notice: (line: string) => ui.notice(line),
     ...(flags.verbose || debugging() ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),

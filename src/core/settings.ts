@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from './errors.js';
+import { CONFIG_KEYS, type ConfigKey } from './config-keys.js';
 
 export const Provider = z.enum(['offline', 'openai']);
 /** http(s) only: "localhost:11434" parses as a URL with the scheme "localhost:". */
@@ -45,7 +46,11 @@ export const ConfigValues = z
   })
   .partial();
 export type ConfigValues = z.infer<typeof ConfigValues>;
-export const CONFIG_KEYS = Object.keys(ConfigValues.shape) as (keyof ConfigValues)[];
+export { CONFIG_KEYS };
+/** CONFIG_KEYS (plain data, for --help) and the schema name the same keys: a compile error otherwise. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type ConfigKeysMatch = Assert<Same<ConfigKey, keyof ConfigValues>>;
 
 export interface Settings {
   provider: 'offline' | 'openai';

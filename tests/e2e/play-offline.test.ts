@@ -137,6 +137,19 @@ describe.concurrent('bad usage: one line on stderr, exit 2', () => {
     expect(r.stderr).toContain('--no-such-flag');
   });
 
+  it('--context takes a positive whole number of tokens; anything else is one line, exit 2', async () => {
+    for (const bad of ['0', '-5', '4k', '1.5']) {
+      const home = tempHome();
+      const r = await runCli(['play', `--context=${bad}`], { home, input: ['1'] });
+      expectNoStack(r);
+      expect(r.code).toBe(2);
+      expect(stderrLines(r)).toEqual([`promptquest: option '--context <n>' argument '${bad}' is invalid. "${bad}" is not a ${bad === '0' || bad === '-5' ? 'positive ' : ''}whole number`]);
+      expect(saveFiles(home)).toEqual([]);
+    }
+    const ok = await runCli(['play', '--context', '4096'], { home: tempHome(), input: ones(30) });
+    expect(ok.code).toBe(0);
+  });
+
   it('--slot of an existing slot says to use continue and leaves the save alone', async () => {
     const home = tempHome();
     const store = new FileSaveStore(join(home, 'saves'));

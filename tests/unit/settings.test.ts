@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { recordableBaseURL, redactURLs, resolveSettings } from '../../src/core/settings.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONFIG_KEYS, ConfigValues, recordableBaseURL, redactURLs, resolveSettings } from '../../src/core/settings.js';
+import { configPath, openConfig, readConfigFile, storedValues } from '../../src/adapters/config.js';
 import { UsageError } from '../../src/core/errors.js';
 import { describeApiError } from '../../src/adapters/openai-errors.js';
 
@@ -135,5 +139,40 @@ describe('recordableBaseURL', () => {
     const line = describeApiError(new Error(`fetch ${baseURL}/chat/completions?token=sk-in-path failed`), { baseURL, model: 'm' }).message;
     expect(line).not.toMatch(/sk-in/);
     expect(line).toContain('https://h.example/v1?api-version=3');
+  });
+});
+
+describe('the config file read without conf', () => {
+  const files = ['{"provider":"offline","model":"m","bogus":1}', '', '{"model": ', '[1]', 'null', '{"__proto__":{"x":1},"pack":"ruins"}'];
+  it.each(files)('reads %j as conf does (values, and errors word for word)', async (text) => {
+    const home = mkdtempSync(join(tmpdir(), 'pq-conf-'));
+    try {
+      const env = { PROMPTQUEST_HOME: home };
+      writeFileSync(configPath(env), text);
+      const viaConf = await openConfig(env).then((c) => ({ ok: storedValues(c) }), (err: Error) => ({ error: err.message }));
+      const plain = (() => {
+        try {
+          return { ok: storedValues(readConfigFile(env)) };
+        } catch (err) {
+          return { error: (err as Error).message };
+        }
+      })();
+      expect(plain).toEqual(viaConf);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing file is empty', () => {
+    const home = mkdtempSync(join(tmpdir(), 'pq-conf-'));
+    try {
+      expect(storedValues(readConfigFile({ PROMPTQUEST_HOME: home }))).toEqual({});
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('CONFIG_KEYS (plain data, for config --help) are the schema keys, in order', () => {
+    expect(CONFIG_KEYS).toEqual(Object.keys(ConfigValues.shape));
   });
 });
