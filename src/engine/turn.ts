@@ -10,7 +10,8 @@ import { composeImagePrompt } from '../core/image.js';
 import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
-import { currentScene, resolveInput, sceneEnding, sceneText, visibleChoices, type ScriptOutcome } from '../core/script.js';
+import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, type ScriptOutcome } from '../core/script.js';
+import { redactAnswers } from '../core/answer.js';
 import { sanitizeDeep, sanitizeText } from '../core/sanitize.js';
 import type { GameState } from '../core/state.js';
 import type { TurnEvent } from '../core/journal.js';
@@ -43,6 +44,17 @@ export function expandInput(input: string, choices: readonly string[]): string {
   const n = choiceNumber(input);
   const text = n !== null ? choices[n - 1] : undefined;
   return text ? `${n}. ${text}` : input;
+}
+
+/**
+ * What the player said, as the model will read it. A right answer is not repeated: the
+ * secret stays in the engine; a wrong one has any riddle answer of the pack blanked out,
+ * so another riddle's answer or a near-miss ("not wind") never reaches the model.
+ */
+function saidToModel(script: Script, outcome: ScriptOutcome, input: string, offered: readonly string[]): string {
+  if (outcome.kind === 'right') return '(answers the riddle correctly)';
+  if (outcome.kind === 'wrong' || outcome.kind === 'give-up') return redactAnswers(input, scriptAnswers(script));
+  return expandInput(input, offered);
 }
 
 /** Authored text with the player's variables filled in ("Welcome, {{var.name}}"). */
@@ -89,12 +101,11 @@ export function openingTurn(pack: Pack & { script: Script }, state: GameState): 
 
 export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[]): TurnPlan {
   if (!pack.script) return { input, said: expandInput(input, offered), state, rails: null, authored: null };
-  const outcome = resolveInput(pack.script, pack.manifest.state, state, input);
+  const outcome = resolveInput(pack.script, pack.manifest.state, state, input, pack.manifest.language);
   const scene = currentScene(pack.script, outcome.state);
   const narration = authoredNarration(pack, outcome, scene);
   const fill = filler(pack, outcome.state);
-  // A right answer is not repeated to the model: the secret stays in the engine.
-  const said = outcome.kind === 'right' ? '(answers the riddle correctly)' : expandInput(input, offered);
+  const said = saidToModel(pack.script, outcome, input, offered);
   return {
     input,
     said,
