@@ -192,6 +192,7 @@ export const PackTest = z
         inventory_has: z.array(z.string()).optional(),
         inventory_lacks: z.array(z.string()).optional(),
         flags: z.record(z.string(), z.boolean()).optional(),
+        stats: z.record(z.string(), z.number()).optional().describe('stats that have exactly these values at the end'),
         says: z.string().optional().describe('text that appears in some narration of the playthrough'),
       })
       .strict(),
