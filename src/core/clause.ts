@@ -39,7 +39,9 @@ const EN_REQUEST = /\b(?:can you|could you|will you|would you|can i|could i|may 
 const ZH_QUESTION = /什么|为什么|怎么|怎样|哪里|哪儿|哪个|谁|多少|是否|有没有|是不是|吗$|呢$|么$/u;
 const ZH_REQUEST = /能不能|可不可以|可以|能否|你能|您能|好吗|好不好|行吗|行不行|要不要|要不|愿意|肯不肯|让我|带我|请(?!问)/u;
 
-const LEAD = /^(?:(?:i|ill|i will|i want to|i wanna|let me|lets|now|first|carefully|closely|quickly|then|我|我要|我想|我先|先|让我|仔细|仔细地|再|认真)\s*)+/u;
+// Who and how before the verb: "I carefully examine", "让我仔细看看". English words need their space.
+const EN_LEAD = /^(?:(?:i|ill|i will|i want to|i wanna|let me|lets|now|first|carefully|closely|quickly|then)\s+)+/u;
+const ZH_LEAD = /^(?:我要|我想|我先|我|先|让我|仔细地|仔细|再|认真)+/u;
 const EN_LOOK = /^(?:examine|inspect|study|observe|check|look|peer|watch|survey|scrutini[sz]e)\b/u;
 const ZH_LOOK = /^(?:看看|看一看|看一下|看下|观察|检查|查看|打量|端详|瞧瞧|瞧一瞧|研究|审视|看)/u;
 
@@ -69,13 +71,13 @@ function analyse(raw: string, terminator: string): Clause {
   const words = normalise(raw);
   const tight = words.replace(/ /g, '');
   const asked = /[?？]/u.test(terminator) || EN_WH.test(words) || (EN_AUX_Q.test(words) && /[?？]/u.test(terminator)) || ZH_QUESTION.test(tight);
-  const lead = words.replace(LEAD, '');
+  const lead = words.replace(EN_LEAD, '');
   return {
     words,
     tight,
     question: asked,
     request: asked && (EN_REQUEST.test(words) || ZH_REQUEST.test(tight)),
-    look: EN_LOOK.test(lead) || ZH_LOOK.test(tight.replace(LEAD, '')),
+    look: EN_LOOK.test(lead) || ZH_LOOK.test(tight.replace(ZH_LEAD, '')),
     hostile: EN_THREAT.test(words) || ZH_THREAT.test(tight),
     dismissive: EN_DISMISS.test(words) || ZH_DISMISS.test(tight),
   };
