@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { ExampleTurn, LoreEntry, Manifest, PackTests, Script, type Pack, type PackTest } from '../core/pack.js';
 import { Reply } from '../core/reply.js';
 import { checkNames, checkScript, checkSecrets, checkTests, type Problem } from '../core/pack-check.js';
+import { checkLeaks } from '../core/pack-leaks.js';
 import { renderTemplate, stringsIn } from '../core/template.js';
 import { UsageError } from '../core/errors.js';
 import { BUNDLED_PACKS_DIR } from './paths.js';
@@ -47,9 +48,9 @@ class Collector {
     return r && !r.startsWith('..') ? r : file;
   }
 
-  add(parsed: Parsed | string, path: (string | number)[], message: string, warning = false): void {
+  add(parsed: Parsed | string, path: (string | number)[], message: string, warning = false, at?: number): void {
     const file = typeof parsed === 'string' ? parsed : parsed.file;
-    const line = typeof parsed === 'string' ? null : lineOf(parsed, path);
+    const line = at ?? (typeof parsed === 'string' ? null : lineOf(parsed, path));
     this.problems.push({ file: this.rel(file), line, key: path.join('.'), message, warning });
   }
 
@@ -207,7 +208,8 @@ export function inspectPack(dir: string): PackReport {
   const semantic: Problem[] = script.value ? [...checkScript(script.value, manifest), ...checkSecrets(script.value), ...checkNames(script.value, manifest)] : [];
   // Tests are checked against the script only when the script itself loaded.
   if (tests.value && (script.value || !manifest.script)) semantic.push(...checkTests(tests.value, script.value ?? null, manifest));
-  for (const p of semantic) c.add(located(p.part), p.path, p.message, p.warning);
+  semantic.push(...checkLeaks({ manifest, systemTemplate, examples: examples.value ?? [], lore: lore.value ?? [], script: script.value ?? null }));
+  for (const p of semantic) c.add(located(p.part), p.path, p.message, p.warning, p.line);
   const pack: Pack = {
     manifest,
     dir,

@@ -14,6 +14,8 @@ export interface Problem {
   message: string;
   /** Warnings do not fail validation. */
   warning?: boolean;
+  /** For a part that is plain text (the system prompt): the line, as the path cannot say it. */
+  line?: number;
 }
 
 function steps(scene: Scene): { path: (string | number)[]; goto?: string | undefined; stats: string[] }[] {
@@ -155,6 +157,7 @@ export function checkTests(tests: readonly PackTest[], script: Script | null, ma
     const { scene, outcome } = t.expect;
     if (scene !== undefined && !Object.hasOwn(script.scenes, scene)) p(['scene'], `scene "${scene}" does not exist in the script`);
     if (outcome && !Object.values(script.scenes).some((s) => s.ending?.outcome === outcome)) p(['outcome'], `no ending of the script has outcome "${outcome}"`);
+    for (const s of Object.keys(t.expect.stats ?? {})) if (!Object.hasOwn(manifest.state.stats, s)) p(['stats', s], `stat "${s}" is not declared in pack.yaml state.stats`);
     for (const f of Object.keys(t.expect.flags ?? {})) if (!flags.has(f)) p(['flags', f], `flag "${f}" is never declared nor set by the script`, true);
     for (const item of [...(t.expect.inventory_has ?? []), ...(t.expect.inventory_lacks ?? [])]) {
       if (!items.has(item)) p([], `item "${item}" is never held at the start nor added by the script`, true);

@@ -33,6 +33,10 @@ export function unmetExpectations(expect: PackTest['expect'], p: Playthrough): s
     const actual = ownValue(p.state.flags, flag) ?? false;
     if (actual !== value) failures.push(`flag "${flag}" is ${actual}, expected ${value}`);
   }
+  for (const [stat, value] of Object.entries(expect.stats ?? {})) {
+    const actual = ownValue(p.state.stats, stat);
+    if (actual !== value) failures.push(`stat "${stat}" is ${actual ?? 'not kept'}, expected ${value}`);
+  }
   // Compared loosely (case, width, punctuation, line breaks), as authors quote from YAML.
   if (expect.says !== undefined && !p.narrations.some((n) => normalise(n).includes(normalise(expect.says ?? '')))) {
     failures.push(`no narration says "${expect.says}"`);

@@ -46,6 +46,12 @@ export type ScriptChoice = z.infer<typeof ScriptChoice>;
 export const Intent = z
   .object({
     keywords: z.array(z.string().min(1)).min(1).describe('any one of these in the input triggers the intent'),
+    /**
+     * An argument put to someone. `supportive`: counts only when the input argues for it, not
+     * when it threatens or dismisses ("我要烧了村子", "村子关我什么事"); `hostile`: counts only
+     * when it does, so a pack can move an NPC the other way.
+     */
+    stance: z.enum(['supportive', 'hostile']).optional(),
     ...Step,
   })
   .strict();
@@ -186,6 +192,7 @@ export const PackTest = z
         inventory_has: z.array(z.string()).optional(),
         inventory_lacks: z.array(z.string()).optional(),
         flags: z.record(z.string(), z.boolean()).optional(),
+        stats: z.record(z.string(), z.number()).optional().describe('stats that have exactly these values at the end'),
         says: z.string().optional().describe('text that appears in some narration of the playthrough'),
       })
       .strict(),

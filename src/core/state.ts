@@ -10,6 +10,8 @@ export const GameState = z.object({
   vars: z.record(z.string(), z.string()),
   /** Wrong answers given to the current scene's riddle. */
   misses: z.number().int().nonnegative(),
+  /** Scenes whose riddle was answered right: a riddle pays out once (optional: older saves lack it). */
+  solved: z.array(z.string()).optional(),
 });
 export type GameState = z.infer<typeof GameState>;
 

@@ -10,7 +10,9 @@ import { composeImagePrompt } from '../core/image.js';
 import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
-import { currentScene, resolveInput, sceneEnding, sceneText, visibleChoices, type ScriptOutcome } from '../core/script.js';
+import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, type ScriptOutcome } from '../core/script.js';
+import { redactAnswers } from '../core/answer.js';
+import { classifyInput } from '../core/input.js';
 import { sanitizeDeep, sanitizeText } from '../core/sanitize.js';
 import type { GameState } from '../core/state.js';
 import type { TurnEvent } from '../core/journal.js';
@@ -37,11 +39,23 @@ function nothingHappens(pack: Pack): string {
   return NOTHING_HAPPENS[pack.manifest.language.slice(0, 2)] ?? NOTHING_HAPPENS.en!;
 }
 
-/** "2" means the second choice offered: tell the model (and the journal) what it meant. */
-export function expandInput(input: string, choices: readonly string[]): string {
-  const n = choiceNumber(input);
+/** "2" (or "第二个", "选2") means the second choice offered: tell the model (and the journal) what it meant. */
+export function expandInput(input: string, choices: readonly string[], language = 'en'): string {
+  const c = classifyInput(input, choices, language);
+  const n = c.kind === 'choice' ? c.n : choiceNumber(input);
   const text = n !== null ? choices[n - 1] : undefined;
   return text ? `${n}. ${text}` : input;
+}
+
+/**
+ * What the player said, as the model will read it. A right answer is not repeated: the
+ * secret stays in the engine; a wrong one has any riddle answer of the pack blanked out,
+ * so another riddle's answer or a near-miss ("not wind") never reaches the model.
+ */
+function saidToModel(pack: Pack & { script: Script }, outcome: ScriptOutcome, input: string, offered: readonly string[]): string {
+  if (outcome.kind === 'right') return '(answers the riddle correctly)';
+  if (outcome.kind === 'wrong' || outcome.kind === 'give-up') return redactAnswers(input, scriptAnswers(pack.script));
+  return expandInput(input, offered, pack.manifest.language);
 }
 
 /** Authored text with the player's variables filled in ("Welcome, {{var.name}}"). */
@@ -86,14 +100,28 @@ export function openingTurn(pack: Pack & { script: Script }, state: GameState): 
   };
 }
 
+/**
+ * A command word or a number that picks nothing, reaching planTurn because the loop did
+ * not stop it first (Game should call classifyInput and ask again): nothing happens, and
+ * the hint is what the player reads.
+ */
+function hintOutcome(state: GameState, hint: string): ScriptOutcome {
+  return { kind: 'fallback', state, say: hint, moved: false, event: 'The player typed something that is not a move; nothing happens.', notes: [] };
+}
+
 export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[]): TurnPlan {
-  if (!pack.script) return { input, said: expandInput(input, offered), state, rails: null, authored: null };
-  const outcome = resolveInput(pack.script, pack.manifest.state, state, input);
+  const { language } = pack.manifest;
+  if (!pack.script) return { input, said: expandInput(input, offered, language), state, rails: null, authored: null };
+  const c = classifyInput(input, offered, language);
+  const outcome =
+    c.kind === 'command' ? hintOutcome(state, c.hint)
+    : c.kind === 'hint' ? hintOutcome(state, c.text)
+    // An ordinal ("第二个") is the number it names.
+    : resolveInput(pack.script, pack.manifest.state, state, c.kind === 'choice' ? String(c.n) : input, language);
   const scene = currentScene(pack.script, outcome.state);
   const narration = authoredNarration(pack, outcome, scene);
   const fill = filler(pack, outcome.state);
-  // A right answer is not repeated to the model: the secret stays in the engine.
-  const said = outcome.kind === 'right' ? '(answers the riddle correctly)' : expandInput(input, offered);
+  const said = saidToModel({ ...pack, script: pack.script }, outcome, input, offered);
   return {
     input,
     said,

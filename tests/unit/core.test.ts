@@ -240,9 +240,11 @@ describe('script: resolveInput', () => {
     expect(resolve('１')).toMatchObject({ kind: 'choice', state: { scene: 'typed' } });
   });
 
-  it('an intent beats the typed text of a choice', () => {
-    const r = resolve('open the door');
-    expect(r).toMatchObject({ kind: 'intent', state: { scene: 'intent_door', flags: { door_open: true } } });
+  // Was "an intent beats the typed text of a choice": a choice typed out in full is now the most
+  // specific match there is, so it wins over a keyword inside it (issue 9).
+  it('the typed text of a choice beats an intent keyword inside it', () => {
+    expect(resolve('open the door')).toMatchObject({ kind: 'choice', state: { scene: 'chosen' } });
+    expect(resolve('kick the door')).toMatchObject({ kind: 'intent', state: { scene: 'intent_door', flags: { door_open: true } } });
   });
 
   it('the typed text of a choice beats a riddle answer', () => {
