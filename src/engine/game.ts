@@ -13,6 +13,7 @@ import { RuntimeFailure } from '../core/errors.js';
 import type { Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
+import { classifyInput } from '../core/input.js';
 
 /** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
 export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
@@ -102,6 +103,12 @@ export class Game {
         continue;
       }
       if (ended) return 'ending';
+      // A command word without its slash, or a number that picks nothing, costs no turn.
+      const c = classifyInput(text, head?.turn.choices ?? [], this.o.pack.manifest.language);
+      if (c.kind === 'command' || c.kind === 'hint') {
+        this.o.ui.notice(c.kind === 'command' ? c.hint : c.text);
+        continue;
+      }
       await this.play(text);
     }
   }
@@ -129,6 +136,10 @@ export class Game {
   async play(input: string, parent: TurnEvent | null = this.head): Promise<boolean> {
     if (!parent) return false;
     const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices);
+    if (plan.clarify) {
+      this.o.ui.notice(plan.clarify);
+      return false;
+    }
     return this.narrateAndAppend(plan, parent);
   }
 

@@ -31,6 +31,8 @@ export interface TurnPlan {
   state: GameState;
   rails: Rails | null;
   authored: { narration: string; image: string | null } | null;
+  /** The input could mean several of the scene's options: ask which (no turn is played). */
+  clarify?: string;
 }
 
 const NOTHING_HAPPENS: Record<string, string> = { zh: '什么也没有发生。', en: 'Nothing comes of that.' };
@@ -123,6 +125,7 @@ export function planTurn(pack: Pack, state: GameState, input: string, offered: r
   const fill = filler(pack, outcome.state);
   const said = saidToModel({ ...pack, script: pack.script }, outcome, input, offered);
   return {
+    ...(outcome.kind === 'clarify' && outcome.say ? { clarify: fill(outcome.say) } : {}),
     input,
     said,
     state: outcome.state,
