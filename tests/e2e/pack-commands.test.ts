@@ -128,11 +128,11 @@ describe('bundled packs', () => {
       expect(r!.code).toBe(0);
       expect(r!.stderr).toBe('');
     }
-    expect(valid!.stdout).toMatch(/^OK: lighthouse 1\.0\.0: \d+ scenes, \d+ endings, 2 riddles, 14 tests$/m);
-    expect(valid!.stdout).toMatch(/^OK: ruins 1\.0\.0: \d+ scenes, \d+ endings, 3 riddles, 30 tests$/m);
-    expect(tl!.stdout).toContain('14 passed, 0 failed');
-    expect(tr!.stdout).toContain('30 passed, 0 failed');
-    expect(tl!.stdout.match(/^✓ /gm)).toHaveLength(14);
+    expect(valid!.stdout).toMatch(/^OK: lighthouse 1\.0\.0: \d+ scenes, \d+ endings, 2 riddles, 20 tests$/m);
+    expect(valid!.stdout).toMatch(/^OK: ruins 1\.0\.0: \d+ scenes, \d+ endings, 3 riddles, 42 tests$/m);
+    expect(tl!.stdout).toContain('20 passed, 0 failed');
+    expect(tr!.stdout).toContain('42 passed, 0 failed');
+    expect(tl!.stdout.match(/^✓ /gm)).toHaveLength(20);
   });
 });
 
@@ -236,7 +236,7 @@ describe('pack list and user packs', () => {
     expectClean(list);
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/^lighthouse\s+Last Light on Gullscar\s+en\s+1\.0\.0\s+bundled$/m);
-    expect(list.stdout).toMatch(/^ruins\s+风之遗迹\s+zh-CN\s+1\.0\.0\s+bundled$/m);
+    expect(list.stdout).toMatch(/^ruins\s+雾谷遗迹\s+zh-CN\s+1\.0\.0\s+bundled$/m);
     expect(list.stdout).toMatch(/^garden\s+The Clockwork Garden\s+en\s+0\.1\.0\s+user$/m);
     expect(list.stdout).toMatch(/^broken\s+—.*user$/m);
     expect(list.stdout).toMatch(/invalid: .*pack\.yaml:2: title: missing/);

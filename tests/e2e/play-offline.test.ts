@@ -63,12 +63,12 @@ describe('playing offline through a pipe', () => {
     expect(r.stdout).toContain('不对'); // 火 was refused
     expect(r.stdout).toContain('终于有人叫出了我的名字'); // 风 opened the door
     expect(r.stdout).toContain('差点都忘了自己是什么做的'); // 稻草 answered the guard
-    expect(r.stdout).toContain('★ 胜利: 你唤醒了风之祭坛'); // the interface speaks the pack's language
-    expect(r.stdout.split('\n')[0]).toBe('风之遗迹'); // the title opens the game
+    expect(r.stdout).toContain('★ 胜利: 你唤醒了山巅祭坛'); // the interface speaks the pack's language
+    expect(r.stdout.split('\n')[0]).toBe('雾谷遗迹'); // the title opens the game
     expect(r.stdout).toContain('── 第 1 回合 ──');
     const turns = turnLines(home, '遗迹存档');
     expect(turns).toHaveLength(10);
-    expect(turns[3]).toMatchObject({ input: '火', state: { scene: 'wind_door', flags: { wind_open: false } } });
+    expect(turns[3]).toMatchObject({ input: '火', state: { scene: 'stone_door', flags: { door_open: false } } });
   });
 
   it('end of input mid-game saves and exits 0; `continue` resumes from that turn', async () => {

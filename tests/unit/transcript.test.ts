@@ -127,12 +127,12 @@ describe('offline narrator plays the bundled packs', () => {
     const inputs = ['我要直接进入遗迹！', '1', '火', '风', '1', '稻草', '1', '1', '1'];
     const r = await play(ruins, new OfflineNarrator(), inputs);
     const scenes = r.ui.shown.map((v) => v.state.scene);
-    expect(scenes).toEqual(['start', 'hall', 'wind_door', 'wind_door', 'wind_hall', 'granary', 'seal_room', 'seal_room', 'altar', 'ending_win']);
+    expect(scenes).toEqual(['start', 'hall', 'stone_door', 'stone_door', 'echo_hall', 'granary', 'seal_room', 'seal_room', 'altar', 'ending_win']);
     const [, sneaked, , wrong] = r.ui.shown;
     expect(sneaked?.state.flags.sneaked_in).toBe(true);
     expect(sneaked?.turn.narration).toContain('墙缝');
     expect(wrong?.turn.narration).toContain('不对');
-    expect(wrong?.state.flags.wind_open).toBe(false);
+    expect(wrong?.state.flags.door_open).toBe(false);
     expect(wrong?.state.misses).toBe(1);
     expect(r.ui.last.turn.game_over?.outcome).toBe('win');
     expect(r.ui.last.state.inventory).toContain('古老的印章');
