@@ -5,7 +5,7 @@
  */
 import { buildMessages, ContextTooSmall, type ChatMessage, type MemoryReport } from '../core/prompt.js';
 import { replyRoom } from '../core/context-window.js';
-import { foldCount, type FoldInput } from '../core/summary.js';
+import { digestSummary, FOLD_CHUNK, foldCount, MIN_RECENT, type FoldInput } from '../core/summary.js';
 import { SUMMARY_REPLY_TOKENS } from '../core/summary-request.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { Fold, MemoryView, NarrateOptions, NarrationRequest } from '../engine/ports.js';
@@ -31,6 +31,9 @@ export interface PlanInput {
 }
 
 export class MemoryPlanner {
+  /** The turn number the model last summarised up to, this session (0: not yet). */
+  private modelFoldAt = 0;
+
   constructor(private readonly keeper: ContextKeeper, private readonly summarize: Summarize) {}
 
   /** Fold whatever is due: a whole chunk normally, all but the last turns under pressure. */
@@ -42,7 +45,11 @@ export class MemoryPlanner {
     const window = await this.keeper.window();
     const input: FoldInput = { previous: request.summary?.summary ?? null, before: request.summary?.state ?? null, turns: folded, language: request.pack.manifest.language };
     const budget = window.tokens - SUMMARY_REPLY_TOKENS - replyRoom(window.tokens, 0).margin;
-    const done = await this.summarize(input, budget, this.keeper.counter(), options.signal);
+    // A small window folds every few turns: the model rewrites the summary once per chunk of
+    // turns, and the folds in between are the engine's digest (no call, same bounds).
+    const byModel = last.n - this.modelFoldAt >= FOLD_CHUNK;
+    const done = byModel ? await this.summarize(input, budget, this.keeper.counter(), options.signal) : { summary: digestSummary(input), source: 'digest' as const, usage: null };
+    if (done.source === 'model') this.modelFoldAt = last.n;
     const fold: Fold = { through: last.id, turns: last.n, source: done.source, summary: done.summary, usage: done.usage };
     await options.onFold?.(fold);
     return { ...request, summary: { summary: done.summary, turns: last.n, state: last.state }, history: request.history.slice(n) };
@@ -66,16 +73,29 @@ export class MemoryPlanner {
     }
   }
 
-  /** Plan, and when recent turns had to be left out, fold them first so nothing is forgotten. */
+  /** Examples were cut now, but a request with only the last turns verbatim would keep them. */
+  private async foldWouldKeepExamples(request: NarrationRequest, want: PlanInput, planned: Planned): Promise<boolean> {
+    if (!examplesCut(planned, request) || request.history.length <= MIN_RECENT) return false;
+    const folded = await this.plan({ ...request, history: request.history.slice(-MIN_RECENT) }, want);
+    return !examplesCut(folded, request);
+  }
+
+  /**
+   * Plan, and when recent turns or examples had to be left out, fold the turns first: nothing is
+   * forgotten, and the request's prefix changes once, at the fold, instead of turn after turn.
+   */
   async fitted(request: NarrationRequest, want: PlanInput, options: NarrateOptions): Promise<{ request: NarrationRequest; planned: Planned }> {
     let planned = await this.plan(request, want);
-    if (planned.report.droppedTurns > 0) {
+    if (planned.report.droppedTurns > 0 || (await this.foldWouldKeepExamples(request, want, planned))) {
       request = await this.fold(request, true, options);
       planned = await this.plan(request, want);
     }
     return { request, planned };
   }
 }
+
+const examplesCut = (p: Planned, request: NarrationRequest): boolean =>
+  p.report.blocks.find((b) => b.name === 'examples')?.detail !== `${request.pack.examples.length} of ${request.pack.examples.length}`;
 
 function tooSmall(request: NarrationRequest, needed: number, window: { tokens: number; source: string }): RuntimeFailure {
   const from = window.source === 'config' ? 'as configured' : window.source === 'default' ? 'assumed' : `from ${window.source}`;

@@ -139,7 +139,8 @@ export function foldFacts(f: FoldInput): Pick<StorySummary, 'events' | 'places'>
   const zh = f.language.startsWith('zh');
   const events = [...(f.previous?.events ?? [])];
   const places = [...(f.previous?.places ?? [])];
-  let before = f.before;
+  // The first fold starts at the opening, whose state is where the game began: no events of its own.
+  let before = f.before ?? f.turns[0]?.state ?? null;
   for (const t of f.turns) {
     events.push(...stateEvents(t.n, before, t.state, zh));
     if (t.state.scene && t.state.scene !== before?.scene) places.push(human(t.state.scene));

@@ -59,7 +59,22 @@ describe('every request fits the window', () => {
           const max = Number(req.body.max_tokens ?? req.body.max_completion_tokens);
           expect(s.promptTokens[i]! + max, `request ${i}`).toBeLessThanOrEqual(8192);
         });
-        console.log(flavour, pack.manifest.id, 'max prompt', Math.max(...s.promptTokens), 'summaries', r.events.filter((e) => e.type === 'summary').length, 'requests', chats.length, r.ui.notices);
+        // The cacheable prefix: between two folds, a request repeats all of the previous one but its last message.
+        let stable = 0;
+        let folds = 0;
+        for (let i = 1; i < chats.length; i++) {
+          if (isSummaryCall(chats[i]!) || isSummaryCall(chats[i - 1]!)) continue;
+          const prev = chats[i - 1]!.body.messages as unknown[];
+          const next = chats[i]!.body.messages as unknown[];
+          const same = JSON.stringify(next.slice(0, prev.length - 1)) === JSON.stringify(prev.slice(0, -1));
+          if (same) stable++;
+          else folds++;
+        }
+        const summaries = r.events.filter((e) => e.type === 'summary').length;
+        expect(summaries).toBeGreaterThanOrEqual(2);
+        // A prefix changes only where a fold happened (at most once per fold).
+        expect(folds).toBeLessThanOrEqual(summaries);
+        expect(stable).toBeGreaterThanOrEqual(chats.length - 2 * summaries - 2);
       });
     }
   }
@@ -123,8 +138,11 @@ describe('memory over a long game', () => {
     // Folds come a chunk at a time, or sooner when the window cannot hold the recent turns verbatim.
     expect(summaries.length).toBeGreaterThanOrEqual(2);
     summaries.forEach((e, i) => expect(e.turns - (summaries[i - 1]?.turns ?? 0)).toBeGreaterThanOrEqual(8));
-    expect(summaries.every((e) => e.source === 'model')).toBe(true);
-    expect(s.requests.filter(isSummaryCall)).toHaveLength(summaries.length);
+    // The model rewrites the summary once per chunk of turns; quicker folds in between are the engine's digest.
+    const byModel = summaries.filter((e) => e.source === 'model');
+    expect(byModel.length).toBeGreaterThanOrEqual(1);
+    expect(s.requests.filter(isSummaryCall)).toHaveLength(byModel.length);
+    byModel.forEach((e, i) => expect(e.turns - (byModel[i - 1]?.turns ?? 0)).toBeGreaterThanOrEqual(10));
     // The last turn request holds the newest summary and only the turns after it verbatim.
     const newest = summaries.at(-1)!;
     const last = chatBodies(s).filter((q) => !isSummaryCall(q)).at(-1)!;
@@ -138,7 +156,8 @@ describe('memory over a long game', () => {
     const resumed = await playModelGame({ pack: ruins, baseURL: s.baseURL, inputs: wandering(1, 'zh'), store: r.store, slot: r.slot, timeline: r.timeline });
     expect(resumed.error).toBeNull();
     const next = chatBodies(s)[before]!;
-    expect(JSON.stringify(next.body.messages)).toContain(newest.summary.text);
+    const sent = (next.body.messages as { content: string }[]).map((m) => m.content).join('\n');
+    expect(sent).toContain(newest.summary.text);
   });
 
   it('a summary call that fails falls back to the engine\'s digest and the turn goes on', async () => {
