@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { FileSaveStore } from '../dist/adapters/file-store.js';
 import { FORMAT_VERSION, fold, mainLine } from '../dist/core/journal.js';
+import { cliLongGame, freePlayPack, playLong } from './bench-context.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'promptquest.js');
@@ -75,6 +76,54 @@ function cliRuns(home, args, runs = 5) {
     out = t.value;
   }
   return { median: median(times), bytes: Buffer.byteLength(out) };
+}
+
+const CONTEXT_TURNS = Number(process.env.BENCH_TURNS ?? 1000);
+const WINDOWS = [4096, 8192, 32768];
+const f0 = (n) => (n === null || n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
+const pct = (x) => `${(x * 100).toFixed(1)}%`;
+const mark = (ok) => (ok ? 'ok ' : 'MISS');
+
+/** Issue 8: long games against a window-enforcing instant server, with the targets checked. */
+async function contextReport(home, { help, bare }) {
+  const packDir = freePlayPack(ROOT);
+  const games = [];
+  for (const window of WINDOWS) games.push(await playLong(packDir, window, CONTEXT_TURNS));
+  const cli = await cliLongGame(BIN, packDir, home, 8192, CONTEXT_TURNS);
+  const g8 = games.find((g) => g.window === 8192);
+  console.log(`\nPromptQuest context benchmark: ${CONTEXT_TURNS}-turn free-play games (every turn a model turn), server-side token counts`);
+  const head = ['', ...WINDOWS.map((w) => `window ${w}`)];
+  const table = [
+    head,
+    ['request tokens, turn 10', ...games.map((g) => `${f0(g.tokensAt[10]?.sent)} (all: ${f0(g.tokensAt[10]?.baseline)})`)],
+    ['request tokens, turn 20', ...games.map((g) => `${f0(g.tokensAt[20]?.sent)} (all: ${f0(g.tokensAt[20]?.baseline)})`)],
+    ['request tokens, turn 200', ...games.map((g) => `${f0(g.tokensAt[200]?.sent)} (all: ${f0(g.tokensAt[200]?.baseline)})`)],
+    ['request tokens, turn 1000', ...games.map((g) => `${f0(g.tokensAt[1000]?.sent)} (all: ${f0(g.tokensAt[1000]?.baseline)})`)],
+    ['total tokens, 200 turns', ...games.map((g) => `${f0(g.total200.sent)} = ${pct(g.total200.sent / g.total200.baseline)} of ${f0(g.total200.baseline)}`)],
+    ['total tokens, whole game', ...games.map((g) => `${f0(g.total.sent)} = ${pct(g.total.sent / g.total.baseline)}`)],
+    ['largest prompt + reply', ...games.map((g) => `${f0(g.maxPromptPlusReply)} (${g.overflows} overflows)`)],
+    ['summary calls', ...games.map((g) => String(g.summaryCalls))],
+    ['mean shared prefix', ...games.map((g) => pct(g.meanPrefixShare))],
+    ['engine ms/turn 10, 100, 1000', ...games.map((g) => [10, 100, 1000].map((n) => g.engineMs[n]?.toFixed(2) ?? '—').join(', '))],
+    ['turn-3 item reaches the end', ...games.map((g) => (g.rememberedAtEnd ? 'yes' : 'NO'))],
+  ];
+  const widths = head.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  for (const r of table) console.log(`  ${r.map((c, i) => c.padEnd(widths[i])).join('  ')}`);
+  console.log(`  (all: the same request resending every turn verbatim, computed in the same run)`);
+  console.log(`  CLI, ${CONTEXT_TURNS} turns at 8192: ${(cli.playMs / 1000).toFixed(1)} s, peak RSS ${cli.peakRssMB.toFixed(0)} MB; continue ${f0(cli.continueMs)} ms, replay --instant ${f0(cli.replayMs)} ms`);
+  const targets = [
+    ['every request fits (4096, 8192, 32768)', games.every((g) => g.fits && g.overflows === 0)],
+    ['turn 200 <= 1.5x turn 20', games.every((g) => g.tokensAt[200].sent <= 1.5 * g.tokensAt[20].sent)],
+    ['200-turn total <= 1/4 of resend-everything', games.every((g) => g.total200.sent <= g.total200.baseline / 4)],
+    ['mean shared prefix >= 85% (8192, 32768)', games.filter((g) => g.window >= 8192).every((g) => g.meanPrefixShare >= 0.85)],
+    ['engine ms at the last mark <= 1.2x turn 10 (8192)', (g8.engineMs[1000] ?? g8.engineMs[100]) <= 1.2 * g8.engineMs[10]],
+    ['--help <= 2x bare node', help <= 2 * bare],
+    ['peak RSS over 1000 turns <= 150 MB (CLI)', cli.peakRssMB <= 150],
+    ['a turn-3 item still reaches the model at the end', games.every((g) => g.rememberedAtEnd)],
+  ];
+  console.log('  Targets:');
+  for (const [name, ok] of targets) console.log(`    ${mark(ok)} ${name}`);
+  return { turns: CONTEXT_TURNS, games, cli, targets: Object.fromEntries(targets) };
 }
 
 const home = mkdtempSync(join(tmpdir(), 'pq-bench-'));
@@ -140,6 +189,9 @@ try {
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(`PromptQuest save benchmark (node ${process.version}, ${process.platform})`);
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+
+  const context = await contextReport(home, { help, bare });
+  console.log(JSON.stringify({ type: 'bench', saves: { turns: TURNS, appendMedianMs: median(appendTimes), loadFoldMs: median(loads), replayMs: replay.median, helpOverBare: help / bare }, context }));
 } finally {
   rmSync(home, { recursive: true, force: true });
 }
