@@ -42,4 +42,4 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .option('--verbose', 'show each raw model reply and each repair step on stderr');
 }
 
-export { integer, positiveInteger };
+export { contextTokens, integer, positiveInteger };

@@ -4,7 +4,10 @@
  * dropped, and a rough token count. Built by the same code the game uses.
  */
 import type { Pack, Script } from '../core/pack.js';
-import { buildMessages, type ChatMessage, type PromptInput } from '../core/prompt.js';
+import { buildMessages, ContextTooSmall, type ChatMessage, type PromptInput } from '../core/prompt.js';
+import { DEFAULT_WINDOW, replyRoom } from '../core/context-window.js';
+import { estimateTokens } from '../core/tokens.js';
+import { memoryText } from '../engine/memory-text.js';
 import { initialState } from '../core/state.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { openingTurn, planTurn, styledTurn } from '../engine/turn.js';
@@ -18,6 +21,7 @@ export interface PreviewFlags {
   var?: string[] | undefined;
   model?: string | undefined;
   baseUrl?: string | undefined;
+  context?: number | undefined;
   json?: boolean | undefined;
 }
 
@@ -37,10 +41,17 @@ export async function buildPreview(ref: string, flags: PreviewFlags) {
   const { pack } = loadPackReport(ref, env.home);
   const settings = makeSettings(env, { provider: 'openai', model: flags.model, baseUrl: flags.baseUrl });
   const { prompt, input } = firstRequest(pack, parseVars(pack, flags.var), flags.input ?? '1');
-  const { messages, lore } = buildMessages(prompt);
   const { temperature, max_tokens } = pack.manifest.model;
-  const request = chatRequest({ model: settings.model, baseURL: settings.baseURL, messages, capability: 'json_schema', maxTokens: max_tokens ?? 1024, temperature });
+  // Fitted to a window as the game would fit it (the estimate, uncalibrated: no server is asked).
+  const window = flags.context ?? settings.contextTokens ?? DEFAULT_WINDOW;
+  const room = replyRoom(window, max_tokens ?? 1024);
+  const fitted = fit(prompt, room.promptBudget);
+  const whole = fitted ?? buildMessages(prompt, { tokens: Infinity, count: estimateTokens });
+  const { messages, lore } = whole;
+  const report = { ...whole.report, budget: room.promptBudget };
+  const request = chatRequest({ model: settings.model, baseURL: settings.baseURL, messages, capability: 'json_schema', maxTokens: room.replyTokens, temperature });
   const chars = messages.reduce((n, m) => n + m.content.length, 0) + JSON.stringify(request.response_format).length;
+  const memory = { window: { tokens: window, source: flags.context ? 'config' as const : settings.contextTokens ? 'config' as const : 'default' as const }, replyTokens: room.replyTokens, margin: room.margin, report };
   const entry = (e: { id: string; text: string; priority: number }) => ({ id: e.id, chars: e.text.length, priority: e.priority });
   return {
     type: 'preview',
@@ -49,8 +60,20 @@ export async function buildPreview(ref: string, flags: PreviewFlags) {
     input,
     request,
     lore: { budget: pack.manifest.lore_budget, included: lore.included.map(entry), dropped: lore.dropped.map(entry) },
-    estimate: { chars, tokens: Math.ceil(chars / 4), method: 'characters / 4 (an estimate; real tokenizers differ)' },
+    estimate: { chars, tokens: report.tokens, method: 'script-aware estimate (a CJK character ~1 token, English ~3.5 characters); the game calibrates it against the server' },
+    memory,
+    fits: fitted !== null,
   };
+}
+
+/** The request fitted to `budget` tokens, or null when even its required part does not fit. */
+function fit(prompt: PromptInput, budget: number): ReturnType<typeof buildMessages> | null {
+  try {
+    return buildMessages(prompt, { tokens: budget, count: estimateTokens });
+  } catch (err) {
+    if (err instanceof ContextTooSmall) return null;
+    throw err;
+  }
 }
 
 type Preview = Awaited<ReturnType<typeof buildPreview>>;
@@ -79,7 +102,9 @@ export function formatPreview(p: Preview): string {
   const used = p.lore.included.reduce((n, e) => n + e.chars, 0);
   out.push(`\nLore: ${p.lore.included.length ? `included ${names(p.lore.included)}` : 'none triggered'}; ${used} of ${p.lore.budget} characters of budget used.`);
   if (p.lore.dropped.length) out.push(`Lore dropped (triggered but over lore_budget): ${names(p.lore.dropped)}.`);
-  out.push(`Size: ${p.estimate.chars} characters, about ${p.estimate.tokens} tokens (estimated as characters / 4; real tokenizers differ).`);
+  out.push(`Size: ${p.estimate.chars} characters, about ${p.estimate.tokens} tokens (${p.estimate.method}).`);
+  out.push('', memoryText(p.memory));
+  if (!p.fits) out.push(`It does not fit a ${p.memory.window.tokens}-token window even with everything optional left out: the game would refuse to start there (--context N to try another window).`);
   return out.join('\n');
 }
 

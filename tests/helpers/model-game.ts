@@ -12,6 +12,7 @@ import { emptyTimeline, fold, FORMAT_VERSION, type Header, type Timeline } from 
 import { initialState } from '../../src/core/state.js';
 import type { Pack } from '../../src/core/pack.js';
 import type { Capability } from '../../src/core/request.js';
+import type { Prices } from '../../src/core/settings.js';
 
 export class RecordingUi implements Ui {
   readonly shown: TurnView[] = [];
@@ -49,6 +50,7 @@ export interface ModelGameOptions {
   slot?: string;
   /** Resume this timeline instead of starting a new game. */
   timeline?: Timeline;
+  prices?: Prices;
 }
 
 export async function playModelGame(o: ModelGameOptions) {
@@ -79,7 +81,7 @@ export async function playModelGame(o: ModelGameOptions) {
     notice: (l) => ui.notice(l),
     log: (l) => log.push(l),
   });
-  const game = new Game({ pack: o.pack, narrator, ui, store, slot, timeline: o.timeline ?? emptyTimeline(), initialState: state });
+  const game = new Game({ pack: o.pack, narrator, ui, store, slot, timeline: o.timeline ?? emptyTimeline(), initialState: state, prices: o.prices });
   const outcome = await game.run().then((end) => ({ end, error: null }), (error: unknown) => ({ end: null, error: error as Error }));
   const loaded = await store.load(slot);
   return { ...outcome, game, ui, store, slot, log, contexts, events: loaded.events, timeline: fold(loaded.events) };

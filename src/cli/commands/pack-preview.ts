@@ -1,6 +1,6 @@
 /** `promptquest pack preview <dir>`: the definition; ../pack-preview.ts loads when it runs. */
 import { Command } from '@commander-js/extra-typings';
-import { collect } from '../options.js';
+import { collect, contextTokens } from '../options.js';
 import { action } from '../run.js';
 
 export function packPreviewCommand() {
@@ -11,6 +11,7 @@ export function packPreviewCommand() {
     .option('--var <name=value>', 'set a pack variable (repeatable)', collect)
     .option('--model <name>', 'model name shown in the request')
     .option('--base-url <url>', 'server the request is for (local servers get a schema with length bounds)')
+    .option('--context <n>', "the model's context window in tokens to fit the request to (default: the configured one, else 8192)", contextTokens)
     .option('--json', 'one JSON object: the request body and the report')
     .action(action(async (ref, opts) => (await import('../pack-preview.js')).printPreview(ref, opts)));
 }

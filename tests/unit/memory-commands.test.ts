@@ -1,0 +1,103 @@
+/** Issue 8, what the player and the author see: /memory, /usage, pack preview fitted to a window, saves show tokens. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { loadPack } from '../../src/adapters/pack-loader.js';
+import { FileSaveStore } from '../../src/adapters/file-store.js';
+import { buildPreview } from '../../src/cli/pack-preview.js';
+import { showSave } from '../../src/cli/saves-show.js';
+import { startWindowServer } from '../helpers/window-servers.js';
+import { playModelGame } from '../helpers/model-game.js';
+
+const lighthouse = loadPack('lighthouse', '/nonexistent-home');
+const HOME = mkdtempSync(join(tmpdir(), 'pq-memory-cmd-'));
+afterAll(() => rmSync(HOME, { recursive: true, force: true }));
+
+describe('/memory and /usage', () => {
+  it('show the blocks the model is sent, the window it came from, and the tokens with their cost', async () => {
+    const s = await startWindowServer({ flavour: 'llamacpp', window: 8192 });
+    try {
+      const prices = { 'fake-model': { input: 1, output: 2, cached: 0.5 } };
+      const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: ['I look around', 'I listen', '/memory', '/usage'], prices });
+      expect(r.error).toBeNull();
+      const [memory, usage] = r.ui.infos;
+      expect(memory).toMatch(/the window is 8,192, from llama\.cpp/);
+      for (const block of ['system prompt', 'examples', 'summary', 'recent turns', 'lore', 'state \\+ input']) expect(memory).toMatch(new RegExp(`^  ${block} +\\d[\\d,]* `, 'm'));
+      expect(memory).toMatch(/total +[\d,]+  of [\d,]+ for the prompt \(900 kept for the reply/);
+      expect(r.ui.events.find((e) => e.type === 'memory')?.data).toMatchObject({ window: { tokens: 8192, source: 'llama.cpp' }, reply_tokens: 900 });
+      // Two model turns: every prompt token the server counted, the cached share, and dollars at the configured price.
+      const turns = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
+      const prompt = turns.reduce((n, u) => n + u.prompt_tokens, 0);
+      expect(usage).toContain(`This game: ${prompt.toLocaleString('en-US')} prompt (`);
+      expect(usage).toMatch(/cached\) \+ [\d,]+ reply = [\d,]+ tokens, \$0\.\d{4} over 2 model calls/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('offline, /memory and /usage say that no model is sent anything', async () => {
+    const { Game } = await import('../../src/engine/game.js');
+    const { OfflineNarrator } = await import('../../src/adapters/offline-narrator.js');
+    const { MemorySaveStore } = await import('../../src/adapters/memory-store.js');
+    const { RecordingUi } = await import('../helpers/model-game.js');
+    const { initialState } = await import('../../src/core/state.js');
+    const { emptyTimeline } = await import('../../src/core/journal.js');
+    const store = new MemorySaveStore();
+    const ui = new RecordingUi(['/memory', '/usage']);
+    const state = initialState(lighthouse.manifest, {}, lighthouse.script!.start);
+    await store.create({ type: 'header', format: 3, slot: 'o', pack: { id: 'lighthouse', version: '1', hash: lighthouse.hash, dir: null }, provider: 'offline', model: null, base_url: null, vars: {}, created: 'now', forked_from: null });
+    await new Game({ pack: lighthouse, narrator: new OfflineNarrator(), ui, store, slot: 'o', timeline: emptyTimeline(), initialState: state }).run();
+    expect(ui.infos).toEqual(['Offline, the authored script tells the story: no model is sent anything.', 'Offline: no tokens are used.']);
+  });
+});
+
+describe('pack preview', () => {
+  it('fits the first request to a window, and says when a pack cannot fit one at all', async () => {
+    vi.stubEnv('PROMPTQUEST_HOME', HOME);
+    vi.stubEnv('PROMPTQUEST_CONTEXT', '');
+    try {
+      const roomy = await buildPreview('lighthouse', {});
+      expect(roomy.fits).toBe(true);
+      expect(roomy.memory.window).toEqual({ tokens: 8192, source: 'default' });
+      expect(roomy.memory.report.trimmed).toEqual([]);
+      const tight = await buildPreview('lighthouse', { context: 3000 });
+      expect(tight.fits).toBe(true);
+      expect(tight.memory.report.trimmed.join('; ')).toMatch(/few-shot examples/);
+      expect(tight.estimate.tokens).toBeLessThanOrEqual(tight.memory.report.budget!);
+      const tiny = await buildPreview('ruins', { context: 1024 });
+      expect(tiny.fits).toBe(false);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('saves show', () => {
+  it('gives tokens per turn and in total', async () => {
+    const s = await startWindowServer({ flavour: 'vllm', window: 8192 });
+    const saves = new FileSaveStore(join(HOME, 'saves'));
+    try {
+      const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: ['I look around', 'I wait'], slot: 'tokens', store: undefined });
+      // Copy the in-memory journal into a file save, as the CLI would have written it.
+      const loaded = await r.store.load('tokens');
+      await saves.create({ ...loaded.header, slot: 'tokens' }, loaded.events);
+      vi.stubEnv('PROMPTQUEST_HOME', HOME);
+      const out: string[] = [];
+      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+      try {
+        await showSave('tokens', {});
+      } finally {
+        spy.mockRestore();
+        vi.unstubAllEnvs();
+      }
+      const text = out.join('');
+      const turns = loaded.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
+      const total = turns.reduce((n, u) => n + u.prompt_tokens + u.completion_tokens, 0);
+      expect(text).toMatch(new RegExp(`tokens: +[\\d,]+ prompt.* = ${total.toLocaleString('en-US')} tokens in 2 model calls`));
+      for (const u of turns) expect(text).toContain(`[${(u.prompt_tokens + u.completion_tokens).toLocaleString('en-US')} tokens]`);
+    } finally {
+      await s.close();
+    }
+  });
+});
