@@ -24,7 +24,7 @@ describe('/memory and /usage', () => {
       const [memory, usage] = r.ui.infos;
       expect(memory).toMatch(/the window is 8,192, from llama\.cpp/);
       for (const block of ['system prompt', 'examples', 'summary', 'recent turns', 'lore', 'state \\+ input']) expect(memory).toMatch(new RegExp(`^  ${block} +\\d[\\d,]* `, 'm'));
-      expect(memory).toMatch(/total +[\d,]+  of [\d,]+ for the prompt \(900 kept for the reply/);
+      expect(memory).toMatch(/total +[\d,]+ {2}of [\d,]+ for the prompt \(900 kept for the reply/);
       expect(r.ui.events.find((e) => e.type === 'memory')?.data).toMatchObject({ window: { tokens: 8192, source: 'llama.cpp' }, reply_tokens: 900 });
       // Two model turns: every prompt token the server counted, the cached share, and dollars at the configured price.
       const turns = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
