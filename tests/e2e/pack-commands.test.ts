@@ -162,7 +162,7 @@ describe('pack new --yes', () => {
     expect(preview!.stdout).toContain('few-shot example 1');
     expect(preview!.stdout).toContain('## Engine directive');
     expect(preview!.stdout).toContain('"additionalProperties": false');
-    expect(preview!.stdout).toMatch(/about \d+ tokens \(estimated/);
+    expect(preview!.stdout).toMatch(/about \d+ tokens \(script-aware estimate/);
     expect(preview!.stdout).toMatch(/Lore: included gardener/);
     expect(preview!.stdout.toLowerCase()).not.toContain('mountain');
 

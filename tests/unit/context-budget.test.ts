@@ -44,39 +44,40 @@ const wandering = (n: number, lang: 'en' | 'zh'): string[] =>
 
 const chatBodies = (s: WindowServer) => s.requests.filter((r) => r.path === '/v1/chat/completions');
 
+// Both packs against llama.cpp; each other kind of server with one of them (the suite's time is counted).
+const GAMES: [Flavour, typeof lighthouse][] = [['llamacpp', lighthouse], ['llamacpp', ruins], ['vllm', ruins], ['ollama', lighthouse], ['openai', ruins]];
+
 describe('every request fits the window', () => {
-  for (const flavour of ['llamacpp', 'vllm', 'ollama', 'openai'] as const) {
-    for (const pack of [lighthouse, ruins]) {
-      it(`${pack.manifest.id}: 40 model turns against ${flavour} at 8192 tokens, no overflow`, async () => {
-        const s = await server(flavour, 8192);
-        const r = await playModelGame({ pack, baseURL: s.baseURL, inputs: wandering(40, pack.manifest.language === 'zh' ? 'zh' : 'en') });
-        expect(r.error).toBeNull();
-        expect(r.ui.shown.length).toBeGreaterThanOrEqual(41);
-        expect(s.overflows).toBe(0);
-        expect(s.truncated).toBe(0);
-        const chats = chatBodies(s);
-        chats.forEach((req, i) => {
-          const max = Number(req.body.max_tokens ?? req.body.max_completion_tokens);
-          expect(s.promptTokens[i]! + max, `request ${i}`).toBeLessThanOrEqual(8192);
-        });
-        // The cacheable prefix: between two folds, a request repeats all of the previous one but its last message.
-        let stable = 0;
-        let folds = 0;
-        for (let i = 1; i < chats.length; i++) {
-          if (isSummaryCall(chats[i]!) || isSummaryCall(chats[i - 1]!)) continue;
-          const prev = chats[i - 1]!.body.messages as unknown[];
-          const next = chats[i]!.body.messages as unknown[];
-          const same = JSON.stringify(next.slice(0, prev.length - 1)) === JSON.stringify(prev.slice(0, -1));
-          if (same) stable++;
-          else folds++;
-        }
-        const summaries = r.events.filter((e) => e.type === 'summary').length;
-        expect(summaries).toBeGreaterThanOrEqual(2);
-        // A prefix changes only where a fold happened (at most once per fold).
-        expect(folds).toBeLessThanOrEqual(summaries);
-        expect(stable).toBeGreaterThanOrEqual(chats.length - 2 * summaries - 2);
+  for (const [flavour, pack] of GAMES) {
+    it(`${pack.manifest.id}: 40 model turns against ${flavour} at 8192 tokens, no overflow`, async () => {
+      const s = await server(flavour, 8192);
+      const r = await playModelGame({ pack, baseURL: s.baseURL, inputs: wandering(40, pack.manifest.language === 'zh' ? 'zh' : 'en') });
+      expect(r.error).toBeNull();
+      expect(r.ui.shown.length).toBeGreaterThanOrEqual(41);
+      expect(s.overflows).toBe(0);
+      expect(s.truncated).toBe(0);
+      const chats = chatBodies(s);
+      chats.forEach((req, i) => {
+        const max = Number(req.body.max_tokens ?? req.body.max_completion_tokens);
+        expect(s.promptTokens[i]! + max, `request ${i}`).toBeLessThanOrEqual(8192);
       });
-    }
+      // The cacheable prefix: between two folds, a request repeats all of the previous one but its last message.
+      let stable = 0;
+      let folds = 0;
+      for (let i = 1; i < chats.length; i++) {
+        if (isSummaryCall(chats[i]!) || isSummaryCall(chats[i - 1]!)) continue;
+        const prev = chats[i - 1]!.body.messages as unknown[];
+        const next = chats[i]!.body.messages as unknown[];
+        const same = JSON.stringify(next.slice(0, prev.length - 1)) === JSON.stringify(prev.slice(0, -1));
+        if (same) stable++;
+        else folds++;
+      }
+      const summaries = r.events.filter((e) => e.type === 'summary').length;
+      expect(summaries).toBeGreaterThanOrEqual(2);
+      // A prefix changes only where a fold happened (at most once per fold).
+      expect(folds).toBeLessThanOrEqual(summaries);
+      expect(stable).toBeGreaterThanOrEqual(chats.length - 2 * summaries - 2);
+    });
   }
 });
 
