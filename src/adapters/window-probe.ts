@@ -19,6 +19,28 @@ export interface ProbeResult extends ContextWindow {
 
 type Json = Record<string, unknown>;
 
+/** A discovery answer is small; a server that sends more is not answering the question. */
+const MAX_PROBE_BYTES = 1_000_000;
+
+/** The body as text, or null once it passes `max` bytes (the rest is never read). */
+async function capped(res: Response, max: number): Promise<string | null> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
 /** The server's root: the base URL without its /v1 (where llama.cpp and Ollama keep their own routes). */
 export function serverRoot(baseURL: string): string {
   const u = new URL(baseURL);
@@ -44,8 +66,8 @@ export class WindowProbe {
         await res.body?.cancel();
         return null;
       }
-      const text = await res.text();
-      return text.length > 1_000_000 ? null : (JSON.parse(text) as Json);
+      const text = await capped(res, MAX_PROBE_BYTES);
+      return text === null ? null : (JSON.parse(text) as Json);
     } catch {
       return null;
     }

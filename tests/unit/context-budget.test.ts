@@ -179,3 +179,27 @@ describe('memory over a long game', () => {
     expect(usages.at(-1)!.cached_tokens).toBeGreaterThan(usages.at(-1)!.prompt_tokens * 0.5);
   });
 });
+
+describe('asking a server for its window', () => {
+  it('LM Studio: the loaded context length of the model, else its maximum; a huge or broken answer is no answer', async () => {
+    const { WindowProbe } = await import('../../src/adapters/window-probe.js');
+    const { startOpenAIServer } = await import('../helpers/openai-server.js');
+    const answers: unknown[] = [
+      { data: [{ id: 'qwen2.5-7b', state: 'loaded', loaded_context_length: 16384, max_context_length: 32768 }] },
+      { data: [{ id: 'qwen2.5-7b', state: 'not-loaded', max_context_length: 32768 }] },
+      `{"data": [${'1,'.repeat(600_000)}1]}`,
+      '{not json',
+    ];
+    let i = 0;
+    const lm = await startOpenAIServer({ routes: (req) => (req.path === '/api/v0/models' ? { status: 200, body: answers[i++] } : undefined) });
+    try {
+      const probe = () => new WindowProbe(lm.baseURL, 'qwen2.5-7b', {}).probe();
+      expect(await probe()).toMatchObject({ tokens: 16384, source: 'lmstudio' });
+      expect(await probe()).toMatchObject({ tokens: 32768, source: 'lmstudio' });
+      expect(await probe()).toBeNull();
+      expect(await probe()).toBeNull();
+    } finally {
+      await lm.close();
+    }
+  });
+});
