@@ -14,16 +14,19 @@ import type { Pack } from '../../src/core/pack.js';
 import type { Capability } from '../../src/core/request.js';
 import type { Prices } from '../../src/core/settings.js';
 
+/** Records everything the engine shows (copies, as it was then); answers with queued inputs, then end of input. */
 export class RecordingUi implements Ui {
   readonly shown: TurnView[] = [];
   readonly notices: string[] = [];
   readonly infos: string[] = [];
   readonly events: { type: string; data: Record<string, unknown> }[] = [];
+  readonly asked: { choices: string[]; ended: boolean }[] = [];
   constructor(private readonly inputs: string[]) {}
   showTurn(view: TurnView): void {
-    this.shown.push(view);
+    this.shown.push(structuredClone(view));
   }
-  ask(): Promise<string | null> {
+  ask(choices: string[], ended: boolean): Promise<string | null> {
+    this.asked.push({ choices: [...choices], ended });
     return Promise.resolve(this.inputs.shift() ?? null);
   }
   notice(text: string): void {
@@ -33,9 +36,14 @@ export class RecordingUi implements Ui {
     this.infos.push(text);
   }
   event(type: string, data: Record<string, unknown>): void {
-    this.events.push({ type, data });
+    this.events.push({ type, data: structuredClone(data) });
   }
   close(): void {}
+  get last(): TurnView {
+    const v = this.shown.at(-1);
+    if (!v) throw new Error('no turn shown');
+    return v;
+  }
 }
 
 export interface ModelGameOptions {

@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Game, type GameEnd } from '../../src/engine/game.js';
-import type { Narration, NarrationRequest, Narrator, TurnView, Ui } from '../../src/engine/ports.js';
+import type { Narration, NarrationRequest, Narrator } from '../../src/engine/ports.js';
 import { OfflineNarrator } from '../../src/adapters/offline-narrator.js';
+import { RecordingUi } from '../helpers/model-game.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { emptyTimeline, fold, FORMAT_VERSION, mainLine, type Header } from '../../src/core/journal.js';
@@ -20,37 +21,7 @@ import type { Pack } from '../../src/core/pack.js';
 const HOME = mkdtempSync(join(tmpdir(), 'pq-transcript-'));
 afterAll(() => rmSync(HOME, { recursive: true, force: true }));
 
-/** Records everything the engine shows; answers with queued inputs, then end of input. */
-class ScriptedUi implements Ui {
-  readonly shown: TurnView[] = [];
-  readonly notices: string[] = [];
-  readonly infos: string[] = [];
-  readonly events: { type: string; data: Record<string, unknown> }[] = [];
-  readonly asked: { choices: string[]; ended: boolean }[] = [];
-  constructor(private readonly inputs: string[]) {}
-  showTurn(view: TurnView): void {
-    this.shown.push(structuredClone(view));
-  }
-  ask(choices: string[], ended: boolean): Promise<string | null> {
-    this.asked.push({ choices: [...choices], ended });
-    return Promise.resolve(this.inputs.shift() ?? null);
-  }
-  notice(text: string): void {
-    this.notices.push(text);
-  }
-  info(text: string): void {
-    this.infos.push(text);
-  }
-  event(type: string, data: Record<string, unknown>): void {
-    this.events.push({ type, data: structuredClone(data) });
-  }
-  close(): void {}
-  get last(): TurnView {
-    const v = this.shown.at(-1);
-    if (!v) throw new Error('no turn shown');
-    return v;
-  }
-}
+const ScriptedUi = RecordingUi;
 
 /** A test double of the model port: returns queued replies and records each request. */
 class ScriptedNarrator implements Narrator {
