@@ -23,6 +23,8 @@ import { schemaHint } from '../core/request.js';
 import { ContextKeeper, type ContextCache } from './context-keeper.js';
 import { MemoryPlanner, type Planned } from './memory-planner.js';
 import { foldWithModel } from './model-summary.js';
+import { classifyWithModel } from './model-classifier.js';
+import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
 import { WindowProbe } from './window-probe.js';
 import { LiveText, Watchdog } from './request-watch.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
@@ -165,6 +167,19 @@ export class OpenAINarrator implements Narrator {
 
   async preflight(request: NarrationRequest): Promise<void> {
     await this.memory.plan(request, this.want(request, null));
+  }
+
+  async classify(r: ClassifyRequest, signal?: AbortSignal): Promise<ClassifyReply | null> {
+    const reply = await classifyWithModel(r, {
+      client: this.client, model: this.model, baseURL: this.o.baseURL, capability: this.capability ?? 'json_schema',
+      steppedDown: (to) => {
+        this.capability = to;
+        this.o.cache.set(this.cacheKey, to);
+      },
+      timeoutMs: this.o.timeoutMs, signal, log: (l) => this.log(l),
+    });
+    if (reply) this.log(`intent reading: ${JSON.stringify(reply)}`);
+    return reply;
   }
 
   async describeMemory(request: NarrationRequest): Promise<MemoryView> {

@@ -11,9 +11,10 @@ import type { Prices } from '../core/settings.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import type { Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
-import { narrateTurn, openingTurn, planTurn, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
+import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
+import type { ClassifyReply } from '../core/classify.js';
 
 /** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
 export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
@@ -135,12 +136,30 @@ export class Game {
   /** Play one input from the head. Returns false when the turn did not advance. */
   async play(input: string, parent: TurnEvent | null = this.head): Promise<boolean> {
     if (!parent) return false;
-    const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices);
+    const read = await this.read(parent, input);
+    if (read === 'cancelled') {
+      this.o.ui.notice('Request cancelled; the turn was not played.');
+      return false;
+    }
+    const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices, read);
     if (plan.clarify) {
       this.o.ui.notice(plan.clarify);
       return false;
     }
     return this.narrateAndAppend(plan, parent);
+  }
+
+  /** A model's reading of free text (cancellable like a turn); never a reason for the turn to fail. */
+  private async read(parent: TurnEvent, input: string): Promise<ClassifyReply | null | 'cancelled'> {
+    this.inFlight = new AbortController();
+    try {
+      return await readInput(this.o.narrator, this.o.pack, parent.state, input, parent.turn.choices, this.inFlight.signal);
+    } catch (err) {
+      if (this.inFlight.signal.aborted) return 'cancelled';
+      throw err;
+    } finally {
+      this.inFlight = null;
+    }
   }
 
   private async narrateAndAppend(plan: TurnPlan, parent: TurnEvent | null): Promise<boolean> {

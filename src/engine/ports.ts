@@ -3,6 +3,7 @@
  * interface so tests and the offline narrator plug in like any other adapter.
  */
 import type { Pack } from '../core/pack.js';
+import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
 import type { MemoryReport, PastTurn, Rails } from '../core/prompt.js';
 import type { ContextWindow } from '../core/context-window.js';
 import type { StorySummary } from '../core/summary.js';
@@ -58,6 +59,11 @@ export interface Narrator {
   narrate(request: NarrationRequest, options?: NarrateOptions): Promise<Narration>;
   /** Before the first turn: refuse a pack that cannot fit the model's window, with the numbers. */
   preflight?(request: NarrationRequest): Promise<void>;
+  /**
+   * Which of the scene's options a free text means, by a small structured model call; null
+   * when there is no reading (an error, a timeout, a bad reply): the engine reads it offline.
+   */
+  classify?(request: ClassifyRequest, signal?: AbortSignal): Promise<ClassifyReply | null>;
   /** What the next request would hold (for /memory), without sending it. */
   describeMemory?(request: NarrationRequest): Promise<MemoryView>;
 }

@@ -10,7 +10,8 @@ import { composeImagePrompt } from '../core/image.js';
 import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
-import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, type ScriptOutcome } from '../core/script.js';
+import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, wantsReading, type ScriptOutcome } from '../core/script.js';
+import { classifyRequest, type ClassifyReply, type ClassifyRequest } from '../core/classify.js';
 import { redactAnswers } from '../core/answer.js';
 import { classifyInput } from '../core/input.js';
 import { sanitizeDeep, sanitizeText } from '../core/sanitize.js';
@@ -111,7 +112,25 @@ function hintOutcome(state: GameState, hint: string): ScriptOutcome {
   return { kind: 'fallback', state, say: hint, moved: false, event: 'The player typed something that is not a move; nothing happens.', notes: [] };
 }
 
-export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[]): TurnPlan {
+/**
+ * What a model is asked to read, or null: only a scripted pack's free text (no command, number
+ * or ordinal, not a choice typed out) in a scene with something to mean, and never a right
+ * answer to the scene's riddle: judging answers stays the engine's, and a right one is not sent.
+ */
+export function readingRequest(pack: Pack, state: GameState, input: string, offered: readonly string[]): ClassifyRequest | null {
+  if (!pack.script) return null;
+  const { language } = pack.manifest;
+  if (classifyInput(input, offered, language).kind !== 'free' || !wantsReading(pack.script, state, input)) return null;
+  return classifyRequest(currentScene(pack.script, state), state, input, scriptAnswers(pack.script), language);
+}
+
+/** A model's reading of the input where the narrator can give one; null means the engine reads it. */
+export async function readInput(narrator: Narrator, pack: Pack, state: GameState, input: string, offered: readonly string[], signal?: AbortSignal): Promise<ClassifyReply | null> {
+  const request = narrator.classify ? readingRequest(pack, state, input, offered) : null;
+  return request ? ((await narrator.classify?.(request, signal)) ?? null) : null;
+}
+
+export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[], read?: ClassifyReply | null): TurnPlan {
   const { language } = pack.manifest;
   if (!pack.script) return { input, said: expandInput(input, offered, language), state, rails: null, authored: null };
   const c = classifyInput(input, offered, language);
@@ -119,7 +138,7 @@ export function planTurn(pack: Pack, state: GameState, input: string, offered: r
     c.kind === 'command' ? hintOutcome(state, c.hint)
     : c.kind === 'hint' ? hintOutcome(state, c.text)
     // An ordinal ("第二个") is the number it names.
-    : resolveInput(pack.script, pack.manifest.state, state, c.kind === 'choice' ? String(c.n) : input, language);
+    : resolveInput(pack.script, pack.manifest.state, state, c.kind === 'choice' ? String(c.n) : input, language, read ?? undefined);
   const scene = currentScene(pack.script, outcome.state);
   const narration = authoredNarration(pack, outcome, scene);
   const fill = filler(pack, outcome.state);

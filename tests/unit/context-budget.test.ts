@@ -20,8 +20,12 @@ afterEach(async () => {
 
 const isSummaryCall = (req: RecordedRequest): boolean => String(req.body?.messages?.[0]?.content ?? '').startsWith('You keep the memory');
 
-/** A story-like model: every turn a few sentences long; summary calls answered as summaries. */
+/** The engine's small intent call (issue 9): not a turn, and no part of the cached prefix. */
+const isIntentCall = (req: RecordedRequest): boolean => req.body?.response_format?.json_schema?.name === 'intent' || String(req.body?.messages?.[0]?.content ?? '').startsWith('You read what a player typed');
+
+/** A story-like model: every turn a few sentences long; summary calls answered as summaries, intent calls with "none". */
 function storyteller(req: RecordedRequest, i: number): Fault {
+  if (isIntentCall(req)) return { kind: 'ok', reply: { option: 'none', kind: 'say', confidence: 0 } };
   if (isSummaryCall(req)) {
     return { kind: 'ok', reply: { summary: `The story so far, as of request ${i}.`, people: ['the keeper'], places: ['the tower'], promises: [], open_threads: ['the ship'] } };
   }
@@ -42,7 +46,7 @@ const wandering = (n: number, lang: 'en' | 'zh'): string[] =>
       ? (i === 2 ? '1' : `I look around slowly and think about everything that happened, step ${i}`)
       : (i === 2 ? '1' : `我慢慢地四处张望，想着发生过的一切，第${i}步`));
 
-const chatBodies = (s: WindowServer) => s.requests.filter((r) => r.path === '/v1/chat/completions');
+const chatBodies = (s: WindowServer) => s.requests.filter((r) => r.path === '/v1/chat/completions' && !isIntentCall(r));
 
 describe('every request fits the window', () => {
   for (const flavour of ['llamacpp', 'vllm', 'ollama', 'openai'] as const) {
@@ -172,7 +176,8 @@ describe('memory over a long game', () => {
 
   it('usage per turn carries the cached prefix tokens the server reported', async () => {
     const s = await server('llamacpp', 8192);
-    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(4, 'en') });
+    // Choices by number: free text would add the intent call, which a one-slot cache keeps instead.
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: ['2', '1', '1', '1'] });
     const usages = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
     expect(usages.length).toBe(4);
     expect(usages.at(-1)!.cached_tokens).toBeGreaterThan(usages.at(-1)!.prompt_tokens * 0.5);
