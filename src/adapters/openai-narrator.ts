@@ -24,6 +24,7 @@ import { ContextKeeper, type ContextCache } from './context-keeper.js';
 import { MemoryPlanner, type Planned } from './memory-planner.js';
 import { foldWithModel } from './model-summary.js';
 import { classifyWithModel } from './model-classifier.js';
+import { contradiction, verdictDirective, type VerdictOutcome } from '../core/verdict.js';
 import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
 import { WindowProbe } from './window-probe.js';
 import { LiveText, Watchdog } from './request-watch.js';
@@ -81,6 +82,8 @@ interface Attempts {
   repair: ChatMessage[];
   refusals: number;
   stalls: number;
+  /** Narration that contradicted the engine's verdict was asked for again (once). */
+  verdictAsked: boolean;
   /** For the failure line, when every call is spent. */
   lastProblem: string;
 }
@@ -206,6 +209,7 @@ export class OpenAINarrator implements Narrator {
       boundsTokens,
       temperature: request.pack.manifest.model.temperature,
       seed: this.o.seed,
+      verdict: request.rails?.verdict,
     });
   }
 
@@ -232,6 +236,7 @@ export class OpenAINarrator implements Narrator {
       repair: [],
       refusals: 0,
       stalls: 0,
+      verdictAsked: false,
       lastProblem: '',
     };
     // Older turns are folded first, so the request below holds the whole story, in summary or verbatim.
@@ -257,7 +262,7 @@ export class OpenAINarrator implements Narrator {
         continue;
       }
       this.learnUsage(got, turn);
-      const done = this.afterReply(got, turn, last, calls, planned);
+      const done = this.afterReply(got, turn, last, calls, planned, request.rails?.verdict);
       if (done) {
         if (done.kind === 'refusal') live.void();
         return done;
@@ -312,7 +317,7 @@ export class OpenAINarrator implements Narrator {
   }
 
   /** A reply that arrived: the narration, a refusal to show, or null to ask again (adjusted). */
-  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, planned: Planned): Narration | null {
+  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, planned: Planned, verdict: VerdictOutcome | undefined): Narration | null {
     if (got.refusal) {
       this.log(`refusal: ${visible(got.refusal)}`);
       if (++turn.refusals > 1 || last) return { kind: 'refusal', text: got.refusal, calls };
@@ -329,6 +334,18 @@ export class OpenAINarrator implements Narrator {
     }
     const result = extractReply(got.content);
     if (result.repairs.length) this.log(`repairs: ${result.repairs.join('; ')}`);
+    const problem = result.ok && verdict ? contradiction(result.value.narration, verdict) : null;
+    if (problem && !turn.verdictAsked && !last) {
+      // Asked once: the verdict line tells the player the truth whatever the narration says.
+      turn.verdictAsked = true;
+      this.log(`the reply contradicts the engine's verdict (${problem}); asking again`);
+      turn.repair = [
+        { role: 'assistant', content: got.content.slice(0, 4000) },
+        { role: 'user', content: `That reply contradicts the engine: ${problem}. ${verdictDirective(verdict ?? 'wrong')} Reply again with only the corrected JSON object.` },
+      ];
+      return null;
+    }
+    if (problem) this.log(`the reply still contradicts the engine's verdict (${problem}); kept, the verdict line says the truth`);
     if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: turn.usage, calls, memory: planned.view };
     turn.lastProblem = result.error;
     this.log(`invalid reply: ${result.error}; asking the model to repair it`);

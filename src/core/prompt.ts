@@ -13,6 +13,7 @@ import { renderTemplate } from './template.js';
 import type { GameOver } from './reply.js';
 import { renderSummary, SUMMARY_DETAILS, type RememberedTurn, type StorySummary, type SummaryDetail } from './summary.js';
 import { MESSAGE_OVERHEAD, REQUEST_OVERHEAD } from './tokens.js';
+import { verdictDirective, type VerdictOutcome } from './verdict.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -29,6 +30,8 @@ export interface Rails {
   beats: string[];
   choices: string[];
   ending: GameOver | null;
+  /** The engine's verdict this turn: the reply must start with it and the narration agree. */
+  verdict?: VerdictOutcome | undefined;
 }
 
 export interface PromptInput {
@@ -67,6 +70,7 @@ const pastReply = (t: Turn): string =>
 function railsText(r: Rails): string {
   const parts = [
     `## Engine directive\nWhat happened: ${r.event}`,
+    ...(r.verdict ? [verdictDirective(r.verdict)] : []),
     `Scene (authored reference, retell it in your own words):\n${r.reference}`,
   ];
   if (r.beats.length) parts.push(`Beats to convey:\n${r.beats.map((b) => `- ${b}`).join('\n')}`);

@@ -10,7 +10,8 @@ import type { Turn } from '../core/reply.js';
 import type { Prices } from '../core/settings.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
-import type { Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
+import { verdictLine, type Verdict } from '../core/verdict.js';
+import type { VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
@@ -174,6 +175,7 @@ export class Game {
       });
       await this.append(plan.input, plan.said, result, parent);
       this.show();
+      if (plan.verdict) this.showVerdict(plan.verdict);
       return true;
     } catch (err) {
       if (err instanceof RefusalError) {
@@ -188,6 +190,14 @@ export class Game {
     } finally {
       this.inFlight = null;
     }
+  }
+
+  /** The engine's own line for the turn just shown; a ui without a verdict line gets a notice. */
+  private showVerdict(v: Verdict): void {
+    const head = this.head;
+    const view: VerdictView = { n: head ? depthOf(this.o.timeline, head.id) : 0, outcome: v.outcome, triesLeft: v.triesLeft, line: verdictLine(v, this.o.pack.manifest.language) };
+    if (this.o.ui.verdict) this.o.ui.verdict(view);
+    else this.o.ui.notice(view.line);
   }
 
   /** The ui's live-narration hooks, when it has them. */

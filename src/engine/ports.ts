@@ -4,6 +4,7 @@
  */
 import type { Pack } from '../core/pack.js';
 import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
+import type { VerdictOutcome } from '../core/verdict.js';
 import type { MemoryReport, PastTurn, Rails } from '../core/prompt.js';
 import type { ContextWindow } from '../core/context-window.js';
 import type { StorySummary } from '../core/summary.js';
@@ -76,6 +77,15 @@ export interface TurnView {
   usage?: Usage | null;
 }
 
+export interface VerdictView {
+  /** The turn the verdict belongs to. */
+  n: number;
+  outcome: VerdictOutcome;
+  triesLeft: number | null;
+  /** "✗ Not the answer — 2 tries left", "✓ 正确": in the pack's language. */
+  line: string;
+}
+
 export interface Ui {
   showTurn(view: TurnView): void;
   /** Resolves with one line of input, or null at end of input. */
@@ -91,6 +101,11 @@ export interface Ui {
   onText?(delta: string): void;
   /** The reply is asked for again from scratch: what onText showed is void. */
   onRestart?(): void;
+  /**
+   * The engine's verdict on a riddle answer or an argument, as its own line after the turn it
+   * belongs to: apart from the narration, and true whatever the narration says.
+   */
+  verdict?(v: VerdictView): void;
   /** A machine-readable event (only the JSON ui prints these). */
   event(type: string, data: Record<string, unknown>): void;
   close(): void;

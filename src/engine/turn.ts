@@ -11,6 +11,7 @@ import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
 import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, wantsReading, type ScriptOutcome } from '../core/script.js';
+import type { Verdict } from '../core/verdict.js';
 import { classifyRequest, type ClassifyReply, type ClassifyRequest } from '../core/classify.js';
 import { redactAnswers } from '../core/answer.js';
 import { classifyInput } from '../core/input.js';
@@ -32,6 +33,8 @@ export interface TurnPlan {
   state: GameState;
   rails: Rails | null;
   authored: { narration: string; image: string | null } | null;
+  /** The engine's verdict on a riddle answer or an argument, shown as its own line. */
+  verdict?: Verdict | undefined;
   /** The input could mean several of the scene's options: ask which (no turn is played). */
   clarify?: string;
 }
@@ -130,6 +133,22 @@ export async function readInput(narrator: Narrator, pack: Pack, state: GameState
   return request ? ((await narrator.classify?.(request, signal)) ?? null) : null;
 }
 
+/** A riddle's outcome, or an argument's (an intent with a stance): right or wrong, as the engine decided. */
+export function verdictFor(script: Script, before: GameState, outcome: ScriptOutcome): Verdict | undefined {
+  const scene = currentScene(script, before);
+  const riddle = scene.riddle;
+  if (outcome.kind === 'right' || outcome.kind === 'give-up') return { outcome: outcome.kind, triesLeft: null };
+  if (outcome.kind === 'wrong') {
+    const limited = riddle?.give_up && riddle.attempts !== undefined;
+    return { outcome: 'wrong', triesLeft: limited ? Math.max(0, (riddle.attempts ?? 0) - outcome.state.misses) : null };
+  }
+  const id = outcome.kind === 'intent' ? outcome.intent?.option : null;
+  const intent = id?.startsWith('intents.') ? scene.intents?.[Number(id.slice(8))] : undefined;
+  if (!intent?.stance) return undefined;
+  const wins = intent.stance === 'supportive' && (intent.goto !== undefined || Boolean(intent.effects?.add_items?.length));
+  return { outcome: wins ? 'persuaded' : 'not-persuaded', triesLeft: null };
+}
+
 export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[], read?: ClassifyReply | null): TurnPlan {
   const { language } = pack.manifest;
   if (!pack.script) return { input, said: expandInput(input, offered, language), state, rails: null, authored: null };
@@ -143,12 +162,15 @@ export function planTurn(pack: Pack, state: GameState, input: string, offered: r
   const narration = authoredNarration(pack, outcome, scene);
   const fill = filler(pack, outcome.state);
   const said = saidToModel({ ...pack, script: pack.script }, outcome, input, offered);
+  const verdict = verdictFor(pack.script, state, outcome);
+  const rails = railsFor(fill, scene, outcome.state, outcome.event, narration);
   return {
     ...(outcome.kind === 'clarify' && outcome.say ? { clarify: fill(outcome.say) } : {}),
     input,
     said,
     state: outcome.state,
-    rails: railsFor(fill, scene, outcome.state, outcome.event, narration),
+    verdict,
+    rails: verdict ? { ...rails, verdict: verdict.outcome } : rails,
     authored: { narration, image: outcome.moved && scene.image ? fill(scene.image) : null },
   };
 }
