@@ -24,6 +24,7 @@ import { ContextKeeper, type ContextCache } from './context-keeper.js';
 import { MemoryPlanner, type Planned } from './memory-planner.js';
 import { foldWithModel } from './model-summary.js';
 import { classifyWithModel } from './model-classifier.js';
+import { freeRiddles, poseRiddleField } from '../core/free-riddle.js';
 import { contradiction, verdictDirective, type VerdictOutcome } from '../core/verdict.js';
 import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
 import { WindowProbe } from './window-probe.js';
@@ -210,6 +211,7 @@ export class OpenAINarrator implements Narrator {
       temperature: request.pack.manifest.model.temperature,
       seed: this.o.seed,
       verdict: request.rails?.verdict,
+      extraFields: request.rails ? null : (() => { const f = poseRiddleField(freeRiddles(request.pack)); return f ? { pose_riddle: f } : null; })(),
     });
   }
 

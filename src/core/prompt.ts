@@ -14,6 +14,7 @@ import type { GameOver } from './reply.js';
 import { renderSummary, SUMMARY_DETAILS, type RememberedTurn, type StorySummary, type SummaryDetail } from './summary.js';
 import { MESSAGE_OVERHEAD, REQUEST_OVERHEAD } from './tokens.js';
 import { verdictDirective, type VerdictOutcome } from './verdict.js';
+import { freeRiddles, riddleRules } from './free-riddle.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -56,6 +57,7 @@ function engineRules(pack: Pack): string {
     'image_prompt is always English, literal and unambiguous for an image model (name objects plainly).',
     'The engine keeps the state and judges riddles and checks; you never decide whether an answer is right.',
     'When the last message holds an engine directive, narrate exactly that outcome and offer exactly its choices.',
+    ...riddleRules(freeRiddles(pack)),
   ].join('\n');
 }
 

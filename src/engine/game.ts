@@ -164,7 +164,7 @@ export class Game {
   }
 
   private async narrateAndAppend(plan: TurnPlan, parent: TurnEvent | null): Promise<boolean> {
-    const request = this.request(plan, parent, parent?.notes ?? []);
+    const request = this.request(plan, parent, [...(parent?.notes ?? []), ...(plan.notes ?? [])]);
     this.inFlight = new AbortController();
     this.o.ui.beginTurn?.(depthOf(this.o.timeline, parent?.id ?? null) + 1);
     try {

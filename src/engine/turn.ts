@@ -12,6 +12,7 @@ import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
 import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, wantsReading, type ScriptOutcome } from '../core/script.js';
 import type { Verdict } from '../core/verdict.js';
+import { freeAnswers, judgeFreeRiddle, posedRiddle } from '../core/free-riddle.js';
 import { classifyRequest, type ClassifyReply, type ClassifyRequest } from '../core/classify.js';
 import { redactAnswers } from '../core/answer.js';
 import { classifyInput } from '../core/input.js';
@@ -35,6 +36,8 @@ export interface TurnPlan {
   authored: { narration: string; image: string | null } | null;
   /** The engine's verdict on a riddle answer or an argument, shown as its own line. */
   verdict?: Verdict | undefined;
+  /** What the engine tells the model this turn (a free-play riddle's verdict). */
+  notes?: string[] | undefined;
   /** The input could mean several of the scene's options: ask which (no turn is played). */
   clarify?: string;
 }
@@ -133,6 +136,18 @@ export async function readInput(narrator: Narrator, pack: Pack, state: GameState
   return request ? ((await narrator.classify?.(request, signal)) ?? null) : null;
 }
 
+/**
+ * Free play: a posed riddle is judged by the engine; any riddle answer the player types is
+ * redacted before the model reads it, right or wrong, posed or not.
+ */
+function freePlan(pack: Pack, state: GameState, input: string, offered: readonly string[]): TurnPlan {
+  const { language } = pack.manifest;
+  const numbered = classifyInput(input, offered, language).kind === 'choice';
+  const judged = numbered ? null : judgeFreeRiddle(pack, pack.manifest.state, state, input);
+  if (judged) return { input, said: judged.said, state: judged.state, rails: null, authored: null, verdict: judged.verdict, notes: judged.notes };
+  return { input, said: redactAnswers(expandInput(input, offered, language), freeAnswers(pack)), state, rails: null, authored: null };
+}
+
 /** A riddle's outcome, or an argument's (an intent with a stance): right or wrong, as the engine decided. */
 export function verdictFor(script: Script, before: GameState, outcome: ScriptOutcome): Verdict | undefined {
   const scene = currentScene(script, before);
@@ -151,7 +166,7 @@ export function verdictFor(script: Script, before: GameState, outcome: ScriptOut
 
 export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[], read?: ClassifyReply | null): TurnPlan {
   const { language } = pack.manifest;
-  if (!pack.script) return { input, said: expandInput(input, offered, language), state, rails: null, authored: null };
+  if (!pack.script) return freePlan(pack, state, input, offered);
   const c = classifyInput(input, offered, language);
   const outcome =
     c.kind === 'command' ? hintOutcome(state, c.hint)
@@ -210,5 +225,10 @@ export async function narrateTurn(narrator: Narrator, request: NarrationRequest,
     return { ...base, turn, state: plan.state, notes: [] };
   }
   const applied = applyProposal(plan.state, reply.state_changes, pack.manifest.state);
-  return { ...base, turn: reply, state: applied.state, notes: applied.notes };
+  const riddle = posedRiddle(pack, applied.state, result.raw);
+  if (!riddle) return { ...base, turn: reply, state: applied.state, notes: applied.notes };
+  // The engine shows the question itself, so the player always sees what is being judged.
+  const question = sanitizeText(riddle.question);
+  const narration = reply.narration.includes(question) ? reply.narration : `${reply.narration}\n\n${question}`;
+  return { ...base, turn: { ...reply, narration }, state: { ...applied.state, riddle: { id: riddle.id, misses: 0 } }, notes: applied.notes };
 }
