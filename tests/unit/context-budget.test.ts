@@ -8,6 +8,7 @@ import { loadPack } from '../../src/adapters/pack-loader.js';
 import { startWindowServer, type Flavour, type WindowServer } from '../helpers/window-servers.js';
 import { playModelGame } from '../helpers/model-game.js';
 import { validReply, type RecordedRequest, type Fault } from '../helpers/openai-server.js';
+import { isIntentCall } from '../helpers/openai-server.js';
 
 const lighthouse = loadPack('lighthouse', '/nonexistent-home');
 const ruins = loadPack('ruins', '/nonexistent-home');
@@ -19,9 +20,6 @@ afterEach(async () => {
 });
 
 const isSummaryCall = (req: RecordedRequest): boolean => String(req.body?.messages?.[0]?.content ?? '').startsWith('You keep the memory');
-
-/** The engine's small intent call (issue 9): not a turn, and no part of the cached prefix. */
-const isIntentCall = (req: RecordedRequest): boolean => req.body?.response_format?.json_schema?.name === 'intent' || String(req.body?.messages?.[0]?.content ?? '').startsWith('You read what a player typed');
 
 /** A story-like model: every turn a few sentences long; summary calls answered as summaries, intent calls with "none". */
 function storyteller(req: RecordedRequest, i: number): Fault {

@@ -10,10 +10,10 @@ import { currentScene, scriptAnswers, visibleChoices } from '../../src/core/scri
 import { readingRequest, readInput } from '../../src/engine/turn.js';
 import type { Pack, Script } from '../../src/core/pack.js';
 import { startOpenAIServer, type FakeServer, type Fault, type RecordedRequest } from '../helpers/openai-server.js';
+import { isIntentCall } from '../helpers/openai-server.js';
 import { outcomeOf, packs, stateIn, T, type PackId, type Row } from '../helpers/intent-table.js';
 import { expectNoAnswers } from '../helpers/no-answers.js';
 
-const isIntentCall = (req: RecordedRequest): boolean => req.body?.response_format?.json_schema?.name === 'intent' || String(req.body?.messages?.[0]?.content ?? '').startsWith('You read what a player typed');
 const playerText = (req: RecordedRequest): string => JSON.parse(String(req.body.messages.at(-1).content).split('\nPlayer: ')[1] ?? '""') as string;
 
 /** What the server answers to the intent call for each player text (set per row). */

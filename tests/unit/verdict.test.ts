@@ -13,7 +13,7 @@ import { JsonUi } from '../../src/adapters/ui/json-ui.js';
 import { PlainUi } from '../../src/adapters/ui/plain-ui.js';
 import type { LineReader } from '../../src/adapters/ui/line-reader.js';
 import { playModelGame } from '../helpers/model-game.js';
-import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
+import { isIntentCall, startOpenAIServer, validReply, type FakeServer } from '../helpers/openai-server.js';
 import { expectNoAnswers } from '../helpers/no-answers.js';
 
 const lighthouse = loadPack('lighthouse', '/nonexistent-home');
@@ -25,7 +25,6 @@ afterEach(async () => {
   servers = [];
 });
 
-const isIntentCall = (req: RecordedRequest): boolean => req.body?.response_format?.json_schema?.name === 'intent';
 const turnCalls = (s: FakeServer) => s.requests.filter((r) => r.path === '/v1/chat/completions' && !isIntentCall(r));
 
 /** A model that reads every text as an answer and narrates `lie` whatever the engine decided. */
