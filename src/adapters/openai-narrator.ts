@@ -23,6 +23,10 @@ import { schemaHint } from '../core/request.js';
 import { ContextKeeper, type ContextCache } from './context-keeper.js';
 import { MemoryPlanner, type Planned } from './memory-planner.js';
 import { foldWithModel } from './model-summary.js';
+import { classifyWithModel } from './model-classifier.js';
+import { freeRiddles, poseRiddleField } from '../core/free-riddle.js';
+import { contradiction, verdictDirective, type VerdictOutcome } from '../core/verdict.js';
+import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
 import { WindowProbe } from './window-probe.js';
 import { LiveText, Watchdog } from './request-watch.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
@@ -79,6 +83,8 @@ interface Attempts {
   repair: ChatMessage[];
   refusals: number;
   stalls: number;
+  /** Narration that contradicted the engine's verdict was asked for again (once). */
+  verdictAsked: boolean;
   /** For the failure line, when every call is spent. */
   lastProblem: string;
 }
@@ -167,6 +173,19 @@ export class OpenAINarrator implements Narrator {
     await this.memory.plan(request, this.want(request, null));
   }
 
+  async classify(r: ClassifyRequest, signal?: AbortSignal): Promise<ClassifyReply | null> {
+    const reply = await classifyWithModel(r, {
+      client: this.client, model: this.model, baseURL: this.o.baseURL, capability: this.capability ?? 'json_schema',
+      steppedDown: (to) => {
+        this.capability = to;
+        this.o.cache.set(this.cacheKey, to);
+      },
+      timeoutMs: this.o.timeoutMs, signal, log: (l) => this.log(l),
+    });
+    if (reply) this.log(`intent reading: ${JSON.stringify(reply)}`);
+    return reply;
+  }
+
   async describeMemory(request: NarrationRequest): Promise<MemoryView> {
     return (await this.memory.plan(request, this.want(request, null))).view;
   }
@@ -191,6 +210,8 @@ export class OpenAINarrator implements Narrator {
       boundsTokens,
       temperature: request.pack.manifest.model.temperature,
       seed: this.o.seed,
+      verdict: request.rails?.verdict,
+      extraFields: request.rails ? null : (() => { const f = poseRiddleField(freeRiddles(request.pack)); return f ? { pose_riddle: f } : null; })(),
     });
   }
 
@@ -217,6 +238,7 @@ export class OpenAINarrator implements Narrator {
       repair: [],
       refusals: 0,
       stalls: 0,
+      verdictAsked: false,
       lastProblem: '',
     };
     // Older turns are folded first, so the request below holds the whole story, in summary or verbatim.
@@ -242,7 +264,7 @@ export class OpenAINarrator implements Narrator {
         continue;
       }
       this.learnUsage(got, turn);
-      const done = this.afterReply(got, turn, last, calls, planned);
+      const done = this.afterReply(got, turn, last, calls, planned, request.rails?.verdict);
       if (done) {
         if (done.kind === 'refusal') live.void();
         return done;
@@ -297,7 +319,7 @@ export class OpenAINarrator implements Narrator {
   }
 
   /** A reply that arrived: the narration, a refusal to show, or null to ask again (adjusted). */
-  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, planned: Planned): Narration | null {
+  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, planned: Planned, verdict: VerdictOutcome | undefined): Narration | null {
     if (got.refusal) {
       this.log(`refusal: ${visible(got.refusal)}`);
       if (++turn.refusals > 1 || last) return { kind: 'refusal', text: got.refusal, calls };
@@ -314,6 +336,18 @@ export class OpenAINarrator implements Narrator {
     }
     const result = extractReply(got.content);
     if (result.repairs.length) this.log(`repairs: ${result.repairs.join('; ')}`);
+    const problem = result.ok && verdict ? contradiction(result.value.narration, verdict) : null;
+    if (problem && !turn.verdictAsked && !last) {
+      // Asked once: the verdict line tells the player the truth whatever the narration says.
+      turn.verdictAsked = true;
+      this.log(`the reply contradicts the engine's verdict (${problem}); asking again`);
+      turn.repair = [
+        { role: 'assistant', content: got.content.slice(0, 4000) },
+        { role: 'user', content: `That reply contradicts the engine: ${problem}. ${verdictDirective(verdict ?? 'wrong')} Reply again with only the corrected JSON object.` },
+      ];
+      return null;
+    }
+    if (problem) this.log(`the reply still contradicts the engine's verdict (${problem}); kept, the verdict line says the truth`);
     if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: turn.usage, calls, memory: planned.view };
     turn.lastProblem = result.error;
     this.log(`invalid reply: ${result.error}; asking the model to repair it`);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ExampleTurn, LoreEntry, Manifest, PackTests, Script, type Pack, type PackTest } from '../core/pack.js';
+import { ExampleTurn, FreeRiddle, LoreEntry, Manifest, PackTests, Script, type Pack, type PackTest } from '../core/pack.js';
 import { Reply } from '../core/reply.js';
 import { checkNames, checkScript, checkSecrets, checkTests, type Problem } from '../core/pack-check.js';
 import { checkLeaks } from '../core/pack-leaks.js';
@@ -201,14 +201,15 @@ export function inspectPack(dir: string): PackReport {
     if (!r.success && examples.parsed) c.zod(examples.parsed, r.error, [i, 'reply']);
   });
   const lore = parsePart(dir, manifest.lore, 'lore', LoreEntry.array(), c, parsedManifest);
+  const riddles = parsePart(dir, manifest.riddles, 'riddles', FreeRiddle.array(), c, parsedManifest);
   const script = parsePart(dir, manifest.script, 'script', Script, c, parsedManifest);
   const tests = parsePart(dir, manifest.tests, 'tests', PackTests, c, parsedManifest);
   const located = (part: Problem['part']): Parsed | string =>
-    ({ manifest: parsedManifest, examples: examples.parsed, lore: lore.parsed, script: script.parsed, tests: tests.parsed, system: null })[part] ?? systemFile ?? manifestFile;
+    ({ manifest: parsedManifest, examples: examples.parsed, lore: lore.parsed, riddles: riddles.parsed, script: script.parsed, tests: tests.parsed, system: null })[part] ?? systemFile ?? manifestFile;
   const semantic: Problem[] = script.value ? [...checkScript(script.value, manifest), ...checkSecrets(script.value), ...checkNames(script.value, manifest)] : [];
   // Tests are checked against the script only when the script itself loaded.
   if (tests.value && (script.value || !manifest.script)) semantic.push(...checkTests(tests.value, script.value ?? null, manifest));
-  semantic.push(...checkLeaks({ manifest, systemTemplate, examples: examples.value ?? [], lore: lore.value ?? [], script: script.value ?? null }));
+  semantic.push(...checkLeaks({ manifest, systemTemplate, examples: examples.value ?? [], lore: lore.value ?? [], script: script.value ?? null, riddles: riddles.value ?? [] }));
   for (const p of semantic) c.add(located(p.part), p.path, p.message, p.warning, p.line);
   const pack: Pack = {
     manifest,
@@ -218,6 +219,7 @@ export function inspectPack(dir: string): PackReport {
     examples: examples.value ?? [],
     lore: lore.value ?? [],
     script: script.value ?? null,
+    riddles: riddles.value ?? [],
   };
   const vars = Object.fromEntries(manifest.variables.map((v) => [v.name, v.default]));
   for (const key of renderTemplate(systemTemplate, pack, vars).unknown) {
@@ -229,7 +231,7 @@ export function inspectPack(dir: string): PackReport {
     }
   }
   if (c.errors.length > 0) return { pack: null, problems: c.problems, tests: tests.value ?? [] };
-  const files = [manifestFile, systemFile, examples.parsed?.file, lore.parsed?.file, script.parsed?.file, tests.parsed?.file].filter((f): f is string => !!f);
+  const files = [manifestFile, systemFile, examples.parsed?.file, lore.parsed?.file, riddles.parsed?.file, script.parsed?.file, tests.parsed?.file].filter((f): f is string => !!f);
   pack.hash = hashPack(files);
   return { pack, problems: c.problems, tests: tests.value ?? [] };
 }

@@ -35,6 +35,8 @@ class ScriptedUi implements Ui {
     this.notices.push(text);
   }
   info(): void {}
+  /** Expectations check the state; the verdict line is for players. */
+  verdict(): void {}
   event(): void {}
   close(): void {}
 }

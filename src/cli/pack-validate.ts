@@ -22,7 +22,7 @@ export function summarise(pack: Pack, tests: number): PackSummary {
     version: pack.manifest.version,
     scenes: scenes.length,
     endings: scenes.filter((s) => s.ending).length,
-    riddles: scenes.filter((s) => s.riddle).length,
+    riddles: scenes.filter((s) => s.riddle).length + (pack.script ? 0 : (pack.riddles?.length ?? 0)),
     tests,
     lore: pack.lore.length,
     examples: pack.examples.length,
@@ -34,7 +34,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function summaryLine(s: PackSummary, warnings: number): string {
   const parts = s.scenes
     ? [plural(s.scenes, 'scene'), plural(s.endings, 'ending'), plural(s.riddles, 'riddle'), plural(s.tests, 'test')]
-    : ['no script (plays with a model only)', plural(s.examples, 'example'), `${s.lore} lore ${s.lore === 1 ? 'entry' : 'entries'}`];
+    : ['no script (plays with a model only)', plural(s.examples, 'example'), `${s.lore} lore ${s.lore === 1 ? 'entry' : 'entries'}`, ...(s.riddles ? [plural(s.riddles, 'engine-judged riddle')] : [])];
   return `OK: ${s.id} ${s.version}: ${parts.join(', ')}${warnings ? `; ${plural(warnings, 'warning')}` : ''}`;
 }
 

@@ -298,7 +298,9 @@ function coerceReply(obj: Json, repairs: Repairs): Json {
 
 /** Keys the schema drops silently; worth a note when a model invents fields. */
 function noteUnknownKeys(obj: Json, repairs: Repairs): void {
-  const unknown = Object.keys(obj).filter((k) => !(k in Reply.shape));
+  // `outcome` is the engine's verdict, asked for first on rails (request.ts): expected, and dropped.
+  // So is `pose_riddle` (a free-play pack with riddles): the engine reads it from the raw reply.
+  const unknown = Object.keys(obj).filter((k) => !(k in Reply.shape) && k !== 'outcome' && k !== 'pose_riddle');
   if (unknown.length > 0) repairs.add(`ignored unknown fields: ${unknown.join(', ')}`);
 }
 

@@ -35,6 +35,8 @@ export interface Resolution {
   candidates: string[];
   /** The keyword each candidate matched, for a clarification line. */
   matched: Record<string, string>;
+  /** Set when the reading is a model's (checked by the engine), for logs and tests. */
+  by?: 'model' | undefined;
 }
 
 interface Match {

@@ -9,7 +9,7 @@ import { ownValue } from './state.js';
 
 export interface Problem {
   /** Which file of the pack ('manifest', 'script', ...). */
-  part: 'manifest' | 'system' | 'examples' | 'lore' | 'script' | 'tests';
+  part: 'manifest' | 'system' | 'examples' | 'lore' | 'riddles' | 'script' | 'tests';
   path: (string | number)[];
   message: string;
   /** Warnings do not fail validation. */

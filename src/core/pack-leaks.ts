@@ -3,7 +3,7 @@
  * out of every request, but it cannot guard the author's own text, and a model that reads
  * "风之遗迹" in the title knows what the stone face wants. Pure: the loader adds files and lines.
  */
-import type { ExampleTurn, LoreEntry, Manifest, Script } from './pack.js';
+import type { ExampleTurn, FreeRiddle, LoreEntry, Manifest, Script } from './pack.js';
 import type { Problem } from './pack-check.js';
 import { answerIn } from './answer.js';
 import { stringsIn } from './template.js';
@@ -43,10 +43,12 @@ export interface LeakInput {
   examples: readonly ExampleTurn[];
   lore: readonly LoreEntry[];
   script: Script | null;
+  riddles?: readonly FreeRiddle[] | undefined;
 }
 
 export function checkLeaks(pack: LeakInput): Problem[] {
-  const answers = Object.values(pack.script?.scenes ?? {}).flatMap((s) => s.riddle?.answers ?? []);
+  const free = pack.riddles ?? [];
+  const answers = [...Object.values(pack.script?.scenes ?? {}).flatMap((s) => s.riddle?.answers ?? []), ...free.flatMap((r) => r.answers)];
   if (answers.length === 0) return [];
   const problems: Problem[] = [];
   const check = (part: Problem['part'], path: (string | number)[], text: string, line?: number) => {
@@ -64,6 +66,11 @@ export function checkLeaks(pack: LeakInput): Problem[] {
   pack.systemTemplate.split('\n').forEach((text, i) => check('system', [], text, i + 1));
   for (const s of stringsIn(pack.examples)) check('examples', s.path, s.text);
   pack.lore.forEach((e, i) => check('lore', [i, 'text'], e.text));
+  // A riddle's question and its reward's item names are sent; its answers are not.
+  free.forEach((r, i) => {
+    check('riddles', [i, 'question'], r.question);
+    r.reward?.add_items?.forEach((item, j) => check('riddles', [i, 'reward', 'add_items', j], item));
+  });
   if (pack.script) {
     for (const s of scriptStrings(pack.script)) check('script', s.path, s.text);
     for (const s of scriptFlagNames(pack.script, m.state.flags)) check('script', s.path, s.text);

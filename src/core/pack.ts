@@ -160,6 +160,7 @@ export const Manifest = z
     system: z.string().default('system.md'),
     examples: z.string().optional(),
     lore: z.string().optional(),
+    riddles: z.string().optional().describe('engine-judged riddles a free-play model may pose'),
     script: z.string().optional(),
     tests: z.string().optional(),
     lore_budget: z.number().int().positive().default(1200).describe('characters of lore per turn'),
@@ -169,6 +170,22 @@ export const Manifest = z
 export type Manifest = z.infer<typeof Manifest>;
 
 /** A pack as loaded: manifest plus the contents of its files. */
+/**
+ * A riddle of a free-play pack: the model poses it by id, the engine judges the answer and
+ * pays the reward once. Questions are sent to the model; answers never are.
+ */
+export const FreeRiddle = z
+  .object({
+    id: Id,
+    question: z.string().min(1),
+    answers: z.array(z.string().min(1)).min(1),
+    reward: Effects.optional(),
+    /** Wrong answers allowed before the riddle is lost (no limit when absent). */
+    attempts: z.number().int().positive().optional(),
+  })
+  .strict();
+export type FreeRiddle = z.infer<typeof FreeRiddle>;
+
 export interface Pack {
   manifest: Manifest;
   dir: string;
@@ -178,6 +195,8 @@ export interface Pack {
   examples: ExampleTurn[];
   lore: LoreEntry[];
   script: Script | null;
+  /** Free-play riddles (riddles file); absent or empty for most packs. */
+  riddles?: FreeRiddle[] | undefined;
 }
 
 /** One authored playthrough for `pack test`: inputs in order, then what must hold. */

@@ -13,6 +13,8 @@ import { renderTemplate } from './template.js';
 import type { GameOver } from './reply.js';
 import { renderSummary, SUMMARY_DETAILS, type RememberedTurn, type StorySummary, type SummaryDetail } from './summary.js';
 import { MESSAGE_OVERHEAD, REQUEST_OVERHEAD } from './tokens.js';
+import { verdictDirective, type VerdictOutcome } from './verdict.js';
+import { freeRiddles, riddleRules } from './free-riddle.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -29,6 +31,8 @@ export interface Rails {
   beats: string[];
   choices: string[];
   ending: GameOver | null;
+  /** The engine's verdict this turn: the reply must start with it and the narration agree. */
+  verdict?: VerdictOutcome | undefined;
 }
 
 export interface PromptInput {
@@ -53,6 +57,7 @@ function engineRules(pack: Pack): string {
     'image_prompt is always English, literal and unambiguous for an image model (name objects plainly).',
     'The engine keeps the state and judges riddles and checks; you never decide whether an answer is right.',
     'When the last message holds an engine directive, narrate exactly that outcome and offer exactly its choices.',
+    ...riddleRules(freeRiddles(pack)),
   ].join('\n');
 }
 
@@ -67,6 +72,7 @@ const pastReply = (t: Turn): string =>
 function railsText(r: Rails): string {
   const parts = [
     `## Engine directive\nWhat happened: ${r.event}`,
+    ...(r.verdict ? [verdictDirective(r.verdict)] : []),
     `Scene (authored reference, retell it in your own words):\n${r.reference}`,
   ];
   if (r.beats.length) parts.push(`Beats to convey:\n${r.beats.map((b) => `- ${b}`).join('\n')}`);

@@ -20,6 +20,10 @@ export interface RequestInput {
   boundsTokens?: number;
   temperature?: number | undefined;
   seed?: number | null | undefined;
+  /** The engine's verdict: the schema's first field, a one-value enum, so the model writes it before narrating. */
+  verdict?: string | undefined;
+  /** Fields added at the end of the schema (a free-play pack's `pose_riddle`). */
+  extraFields?: Record<string, unknown> | null | undefined;
 }
 
 export interface ChatRequest {
@@ -56,6 +60,27 @@ function withSchemaHint(messages: ChatMessage[], boundsTokens: number): ChatMess
   return messages.map((m, i) => (i === 0 ? { ...m, content: m.content + hint } : m));
 }
 
+/**
+ * The schema with a leading constant field. A one-value `enum` rather than `const`: OpenAI's
+ * strict mode and llama.cpp's grammar both take enum; the extraction drops the field.
+ */
+export function withOutcome(schema: Record<string, unknown>, outcome: string): Record<string, unknown> {
+  const properties = { outcome: { type: 'string', enum: [outcome] }, ...(schema.properties as Record<string, unknown>) };
+  return { ...schema, properties, required: Object.keys(properties) };
+}
+
+function withFields(schema: Record<string, unknown>, fields: Record<string, unknown>): Record<string, unknown> {
+  const properties = { ...(schema.properties as Record<string, unknown>), ...fields };
+  return { ...schema, properties, required: Object.keys(properties) };
+}
+
+function turnSchema(r: RequestInput, bounds: number): Record<string, unknown> {
+  let schema = replySchemaFor(r.baseURL, bounds);
+  if (r.verdict) schema = withOutcome(schema, r.verdict);
+  if (r.extraFields) schema = withFields(schema, r.extraFields);
+  return schema;
+}
+
 export function chatRequest(r: RequestInput): ChatRequest {
   const bounds = r.boundsTokens ?? r.maxTokens;
   const strictHost = schemaFlavour(r.baseURL) === 'strict';
@@ -70,7 +95,7 @@ export function chatRequest(r: RequestInput): ChatRequest {
     ...(r.seed != null ? { seed: r.seed } : {}),
     ...(r.temperature !== undefined ? { temperature: r.temperature } : {}),
     ...(r.capability === 'json_schema'
-      ? { response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: replySchemaFor(r.baseURL, bounds) } } }
+      ? { response_format: { type: 'json_schema', json_schema: { name: 'turn', strict: true, schema: turnSchema(r, bounds) } } }
       : r.capability === 'json_object'
         ? { response_format: { type: 'json_object' } }
         : {}),

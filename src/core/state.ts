@@ -12,6 +12,8 @@ export const GameState = z.object({
   misses: z.number().int().nonnegative(),
   /** Scenes whose riddle was answered right: a riddle pays out once (optional: older saves lack it). */
   solved: z.array(z.string()).optional(),
+  /** A free-play riddle the model posed and the player has not yet answered (optional: older saves lack it). */
+  riddle: z.object({ id: z.string(), misses: z.number().int().nonnegative() }).optional(),
 });
 export type GameState = z.infer<typeof GameState>;
 

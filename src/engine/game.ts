@@ -10,10 +10,12 @@ import type { Turn } from '../core/reply.js';
 import type { Prices } from '../core/settings.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
-import type { Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
-import { narrateTurn, openingTurn, planTurn, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
+import { verdictLine, type Verdict } from '../core/verdict.js';
+import type { VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
+import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
+import type { ClassifyReply } from '../core/classify.js';
 
 /** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
 export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
@@ -135,7 +137,12 @@ export class Game {
   /** Play one input from the head. Returns false when the turn did not advance. */
   async play(input: string, parent: TurnEvent | null = this.head): Promise<boolean> {
     if (!parent) return false;
-    const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices);
+    const read = await this.read(parent, input);
+    if (read === 'cancelled') {
+      this.o.ui.notice('Request cancelled; the turn was not played.');
+      return false;
+    }
+    const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices, read);
     if (plan.clarify) {
       this.o.ui.notice(plan.clarify);
       return false;
@@ -143,8 +150,21 @@ export class Game {
     return this.narrateAndAppend(plan, parent);
   }
 
+  /** A model's reading of free text (cancellable like a turn); never a reason for the turn to fail. */
+  private async read(parent: TurnEvent, input: string): Promise<ClassifyReply | null | 'cancelled'> {
+    this.inFlight = new AbortController();
+    try {
+      return await readInput(this.o.narrator, this.o.pack, parent.state, input, parent.turn.choices, this.inFlight.signal);
+    } catch (err) {
+      if (this.inFlight.signal.aborted) return 'cancelled';
+      throw err;
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
   private async narrateAndAppend(plan: TurnPlan, parent: TurnEvent | null): Promise<boolean> {
-    const request = this.request(plan, parent, parent?.notes ?? []);
+    const request = this.request(plan, parent, [...(parent?.notes ?? []), ...(plan.notes ?? [])]);
     this.inFlight = new AbortController();
     this.o.ui.beginTurn?.(depthOf(this.o.timeline, parent?.id ?? null) + 1);
     try {
@@ -155,6 +175,7 @@ export class Game {
       });
       await this.append(plan.input, plan.said, result, parent);
       this.show();
+      if (plan.verdict) this.showVerdict(plan.verdict);
       return true;
     } catch (err) {
       if (err instanceof RefusalError) {
@@ -169,6 +190,14 @@ export class Game {
     } finally {
       this.inFlight = null;
     }
+  }
+
+  /** The engine's own line for the turn just shown; a ui without a verdict line gets a notice. */
+  private showVerdict(v: Verdict): void {
+    const head = this.head;
+    const view: VerdictView = { n: head ? depthOf(this.o.timeline, head.id) : 0, outcome: v.outcome, triesLeft: v.triesLeft, line: verdictLine(v, this.o.pack.manifest.language) };
+    if (this.o.ui.verdict) this.o.ui.verdict(view);
+    else this.o.ui.notice(view.line);
   }
 
   /** The ui's live-narration hooks, when it has them. */

@@ -3,6 +3,8 @@
  * interface so tests and the offline narrator plug in like any other adapter.
  */
 import type { Pack } from '../core/pack.js';
+import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
+import type { VerdictOutcome } from '../core/verdict.js';
 import type { MemoryReport, PastTurn, Rails } from '../core/prompt.js';
 import type { ContextWindow } from '../core/context-window.js';
 import type { StorySummary } from '../core/summary.js';
@@ -58,6 +60,11 @@ export interface Narrator {
   narrate(request: NarrationRequest, options?: NarrateOptions): Promise<Narration>;
   /** Before the first turn: refuse a pack that cannot fit the model's window, with the numbers. */
   preflight?(request: NarrationRequest): Promise<void>;
+  /**
+   * Which of the scene's options a free text means, by a small structured model call; null
+   * when there is no reading (an error, a timeout, a bad reply): the engine reads it offline.
+   */
+  classify?(request: ClassifyRequest, signal?: AbortSignal): Promise<ClassifyReply | null>;
   /** What the next request would hold (for /memory), without sending it. */
   describeMemory?(request: NarrationRequest): Promise<MemoryView>;
 }
@@ -68,6 +75,15 @@ export interface TurnView {
   state: GameState;
   /** Tokens the turn's model calls took, where the server said (null offline). */
   usage?: Usage | null;
+}
+
+export interface VerdictView {
+  /** The turn the verdict belongs to. */
+  n: number;
+  outcome: VerdictOutcome;
+  triesLeft: number | null;
+  /** "✗ Not the answer — 2 tries left", "✓ 正确": in the pack's language. */
+  line: string;
 }
 
 export interface Ui {
@@ -85,6 +101,11 @@ export interface Ui {
   onText?(delta: string): void;
   /** The reply is asked for again from scratch: what onText showed is void. */
   onRestart?(): void;
+  /**
+   * The engine's verdict on a riddle answer or an argument, as its own line after the turn it
+   * belongs to: apart from the narration, and true whatever the narration says.
+   */
+  verdict?(v: VerdictView): void;
   /** A machine-readable event (only the JSON ui prints these). */
   event(type: string, data: Record<string, unknown>): void;
   close(): void;

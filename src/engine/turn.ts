@@ -10,7 +10,10 @@ import { composeImagePrompt } from '../core/image.js';
 import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
-import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, type ScriptOutcome } from '../core/script.js';
+import { currentScene, resolveInput, sceneEnding, sceneText, scriptAnswers, visibleChoices, wantsReading, type ScriptOutcome } from '../core/script.js';
+import type { Verdict } from '../core/verdict.js';
+import { freeAnswers, judgeFreeRiddle, posedRiddle } from '../core/free-riddle.js';
+import { classifyRequest, type ClassifyReply, type ClassifyRequest } from '../core/classify.js';
 import { redactAnswers } from '../core/answer.js';
 import { classifyInput } from '../core/input.js';
 import { sanitizeDeep, sanitizeText } from '../core/sanitize.js';
@@ -31,6 +34,10 @@ export interface TurnPlan {
   state: GameState;
   rails: Rails | null;
   authored: { narration: string; image: string | null } | null;
+  /** The engine's verdict on a riddle answer or an argument, shown as its own line. */
+  verdict?: Verdict | undefined;
+  /** What the engine tells the model this turn (a free-play riddle's verdict). */
+  notes?: string[] | undefined;
   /** The input could mean several of the scene's options: ask which (no turn is played). */
   clarify?: string;
 }
@@ -111,25 +118,74 @@ function hintOutcome(state: GameState, hint: string): ScriptOutcome {
   return { kind: 'fallback', state, say: hint, moved: false, event: 'The player typed something that is not a move; nothing happens.', notes: [] };
 }
 
-export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[]): TurnPlan {
+/**
+ * What a model is asked to read, or null: only a scripted pack's free text (no command, number
+ * or ordinal, not a choice typed out) in a scene with something to mean, and never a right
+ * answer to the scene's riddle: judging answers stays the engine's, and a right one is not sent.
+ */
+export function readingRequest(pack: Pack, state: GameState, input: string, offered: readonly string[]): ClassifyRequest | null {
+  if (!pack.script) return null;
   const { language } = pack.manifest;
-  if (!pack.script) return { input, said: expandInput(input, offered, language), state, rails: null, authored: null };
+  if (classifyInput(input, offered, language).kind !== 'free' || !wantsReading(pack.script, state, input)) return null;
+  return classifyRequest(currentScene(pack.script, state), state, input, scriptAnswers(pack.script), language);
+}
+
+/** A model's reading of the input where the narrator can give one; null means the engine reads it. */
+export async function readInput(narrator: Narrator, pack: Pack, state: GameState, input: string, offered: readonly string[], signal?: AbortSignal): Promise<ClassifyReply | null> {
+  const request = narrator.classify ? readingRequest(pack, state, input, offered) : null;
+  return request ? ((await narrator.classify?.(request, signal)) ?? null) : null;
+}
+
+/**
+ * Free play: a posed riddle is judged by the engine; any riddle answer the player types is
+ * redacted before the model reads it, right or wrong, posed or not.
+ */
+function freePlan(pack: Pack, state: GameState, input: string, offered: readonly string[]): TurnPlan {
+  const { language } = pack.manifest;
+  const numbered = classifyInput(input, offered, language).kind === 'choice';
+  const judged = numbered ? null : judgeFreeRiddle(pack, pack.manifest.state, state, input);
+  if (judged) return { input, said: judged.said, state: judged.state, rails: null, authored: null, verdict: judged.verdict, notes: judged.notes };
+  return { input, said: redactAnswers(expandInput(input, offered, language), freeAnswers(pack)), state, rails: null, authored: null };
+}
+
+/** A riddle's outcome, or an argument's (an intent with a stance): right or wrong, as the engine decided. */
+export function verdictFor(script: Script, before: GameState, outcome: ScriptOutcome): Verdict | undefined {
+  const scene = currentScene(script, before);
+  const riddle = scene.riddle;
+  if (outcome.kind === 'right' || outcome.kind === 'give-up') return { outcome: outcome.kind, triesLeft: null };
+  if (outcome.kind === 'wrong') {
+    const limited = riddle?.give_up && riddle.attempts !== undefined;
+    return { outcome: 'wrong', triesLeft: limited ? Math.max(0, (riddle.attempts ?? 0) - outcome.state.misses) : null };
+  }
+  const id = outcome.kind === 'intent' ? outcome.intent?.option : null;
+  const intent = id?.startsWith('intents.') ? scene.intents?.[Number(id.slice(8))] : undefined;
+  if (!intent?.stance) return undefined;
+  const wins = intent.stance === 'supportive' && (intent.goto !== undefined || Boolean(intent.effects?.add_items?.length));
+  return { outcome: wins ? 'persuaded' : 'not-persuaded', triesLeft: null };
+}
+
+export function planTurn(pack: Pack, state: GameState, input: string, offered: readonly string[], read?: ClassifyReply | null): TurnPlan {
+  const { language } = pack.manifest;
+  if (!pack.script) return freePlan(pack, state, input, offered);
   const c = classifyInput(input, offered, language);
   const outcome =
     c.kind === 'command' ? hintOutcome(state, c.hint)
     : c.kind === 'hint' ? hintOutcome(state, c.text)
     // An ordinal ("第二个") is the number it names.
-    : resolveInput(pack.script, pack.manifest.state, state, c.kind === 'choice' ? String(c.n) : input, language);
+    : resolveInput(pack.script, pack.manifest.state, state, c.kind === 'choice' ? String(c.n) : input, language, read ?? undefined);
   const scene = currentScene(pack.script, outcome.state);
   const narration = authoredNarration(pack, outcome, scene);
   const fill = filler(pack, outcome.state);
   const said = saidToModel({ ...pack, script: pack.script }, outcome, input, offered);
+  const verdict = verdictFor(pack.script, state, outcome);
+  const rails = railsFor(fill, scene, outcome.state, outcome.event, narration);
   return {
     ...(outcome.kind === 'clarify' && outcome.say ? { clarify: fill(outcome.say) } : {}),
     input,
     said,
     state: outcome.state,
-    rails: railsFor(fill, scene, outcome.state, outcome.event, narration),
+    verdict,
+    rails: verdict ? { ...rails, verdict: verdict.outcome } : rails,
     authored: { narration, image: outcome.moved && scene.image ? fill(scene.image) : null },
   };
 }
@@ -169,5 +225,10 @@ export async function narrateTurn(narrator: Narrator, request: NarrationRequest,
     return { ...base, turn, state: plan.state, notes: [] };
   }
   const applied = applyProposal(plan.state, reply.state_changes, pack.manifest.state);
-  return { ...base, turn: reply, state: applied.state, notes: applied.notes };
+  const riddle = posedRiddle(pack, applied.state, result.raw);
+  if (!riddle) return { ...base, turn: reply, state: applied.state, notes: applied.notes };
+  // The engine shows the question itself, so the player always sees what is being judged.
+  const question = sanitizeText(riddle.question);
+  const narration = reply.narration.includes(question) ? reply.narration : `${reply.narration}\n\n${question}`;
+  return { ...base, turn: { ...reply, narration }, state: { ...applied.state, riddle: { id: riddle.id, misses: 0 } }, notes: applied.notes };
 }

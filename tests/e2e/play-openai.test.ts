@@ -8,7 +8,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
-import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
+import { intentCallsNone, isIntentCall, startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { renderTemplate } from '../../src/core/template.js';
 
@@ -19,7 +19,8 @@ const FREE_TEXT = 'I search the wreck for anything useful';
 
 let server: FakeServer;
 beforeAll(async () => {
-  server = await startOpenAIServer();
+  // Intent calls (free text on rails) answer "none": the scripted replies below are for turns.
+  server = await startOpenAIServer({ chat: intentCallsNone });
 });
 afterAll(async () => {
   await server.close();
@@ -34,7 +35,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const chats = (from: number): RecordedRequest[] => server.requests.slice(from).filter((r) => r.path === '/v1/chat/completions');
+const chats = (from: number): RecordedRequest[] => server.requests.slice(from).filter((r) => r.path === '/v1/chat/completions' && !isIntentCall(r));
 const stderrLines = (r: CliResult) => r.stderr.split('\n').filter((l) => l.trim() !== '');
 const saveText = (home: string, slot: string) => readFileSync(join(home, 'saves', `${slot}.jsonl`), 'utf8');
 const savedTurns = (home: string, slot: string) =>

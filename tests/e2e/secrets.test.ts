@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonEvents, runCli, tempHome } from '../helpers/cli.js';
-import { startOpenAIServer, type FakeServer } from '../helpers/openai-server.js';
+import { isIntentCall, startOpenAIServer, type FakeServer } from '../helpers/openai-server.js';
 
 /** Every accepted answer of every riddle in the pack, including one never reached. */
 const SECRETS = ['zephyrquill', 'zephyr-quill', '翠羽笔', 'glimmerwick'];
@@ -97,8 +97,10 @@ describe('riddle answers never reach a model', () => {
     expect(r.code).toBe(0);
 
     const chats = server.requests.filter((q) => q.path === '/v1/chat/completions');
-    // wrong, right, retry, "1", retry, right again (after two undos), "1", "2": one request each.
-    expect(chats).toHaveLength(8);
+    // wrong, right, retry, "1", retry, right again (after two undos), "1", "2": one request each,
+    // and the intent call that read the wrong answer first (a right answer is never sent to be read).
+    expect(chats).toHaveLength(9);
+    expect(chats.filter(isIntentCall)).toHaveLength(1);
     chats.forEach((q, i) => expectNoSecret(JSON.stringify(q.body), `request ${i + 1}`));
 
     // The requests did carry the story: the player's wrong answer, the riddle and the engine's verdict.

@@ -4,7 +4,7 @@
  * about what reaches the model over many turns, without spawning the CLI for each.
  */
 import { Game } from '../../src/engine/game.js';
-import type { TurnView, Ui } from '../../src/engine/ports.js';
+import type { TurnView, Ui, VerdictView } from '../../src/engine/ports.js';
 import { OpenAINarrator } from '../../src/adapters/openai-narrator.js';
 import { MemorySaveStore } from '../../src/adapters/memory-store.js';
 import type { ContextMemo } from '../../src/adapters/context-keeper.js';
@@ -21,6 +21,7 @@ export class RecordingUi implements Ui {
   readonly infos: string[] = [];
   readonly events: { type: string; data: Record<string, unknown> }[] = [];
   readonly asked: { choices: string[]; ended: boolean }[] = [];
+  readonly verdicts: VerdictView[] = [];
   constructor(private readonly inputs: string[]) {}
   showTurn(view: TurnView): void {
     this.shown.push(structuredClone(view));
@@ -31,6 +32,9 @@ export class RecordingUi implements Ui {
   }
   notice(text: string): void {
     this.notices.push(text);
+  }
+  verdict(v: VerdictView): void {
+    this.verdicts.push(v);
   }
   info(text: string): void {
     this.infos.push(text);
@@ -56,6 +60,8 @@ export interface ModelGameOptions {
   contexts?: Map<string, ContextMemo>;
   store?: MemorySaveStore;
   slot?: string;
+  /** Start in this scene of the script instead of its start (a new game only). */
+  scene?: string;
   /** Resume this timeline instead of starting a new game. */
   timeline?: Timeline;
   prices?: Prices;
@@ -64,7 +70,7 @@ export interface ModelGameOptions {
 export async function playModelGame(o: ModelGameOptions) {
   const store = o.store ?? new MemorySaveStore();
   const slot = o.slot ?? 'model-game';
-  const state = initialState(o.pack.manifest, {}, o.pack.script?.start ?? null);
+  const state = initialState(o.pack.manifest, {}, o.scene ?? o.pack.script?.start ?? null);
   if (!o.timeline) {
     const header: Header = {
       type: 'header', format: FORMAT_VERSION, slot,

@@ -8,6 +8,7 @@ import { loadPack } from '../../src/adapters/pack-loader.js';
 import { startWindowServer, type Flavour, type WindowServer } from '../helpers/window-servers.js';
 import { playModelGame } from '../helpers/model-game.js';
 import { validReply, type RecordedRequest, type Fault } from '../helpers/openai-server.js';
+import { isIntentCall } from '../helpers/openai-server.js';
 
 const lighthouse = loadPack('lighthouse', '/nonexistent-home');
 const ruins = loadPack('ruins', '/nonexistent-home');
@@ -20,8 +21,9 @@ afterEach(async () => {
 
 const isSummaryCall = (req: RecordedRequest): boolean => String(req.body?.messages?.[0]?.content ?? '').startsWith('You keep the memory');
 
-/** A story-like model: every turn a few sentences long; summary calls answered as summaries. */
+/** A story-like model: every turn a few sentences long; summary calls answered as summaries, intent calls with "none". */
 function storyteller(req: RecordedRequest, i: number): Fault {
+  if (isIntentCall(req)) return { kind: 'ok', reply: { option: 'none', kind: 'say', confidence: 0 } };
   if (isSummaryCall(req)) {
     return { kind: 'ok', reply: { summary: `The story so far, as of request ${i}.`, people: ['the keeper'], places: ['the tower'], promises: [], open_threads: ['the ship'] } };
   }
@@ -42,7 +44,7 @@ const wandering = (n: number, lang: 'en' | 'zh'): string[] =>
       ? (i === 2 ? '1' : `I look around slowly and think about everything that happened, step ${i}`)
       : (i === 2 ? '1' : `我慢慢地四处张望，想着发生过的一切，第${i}步`));
 
-const chatBodies = (s: WindowServer) => s.requests.filter((r) => r.path === '/v1/chat/completions');
+const chatBodies = (s: WindowServer) => s.requests.filter((r) => r.path === '/v1/chat/completions' && !isIntentCall(r));
 
 // Both packs against llama.cpp; each other kind of server with one of them (the suite's time is counted).
 const GAMES: [Flavour, typeof lighthouse][] = [['llamacpp', lighthouse], ['llamacpp', ruins], ['vllm', ruins], ['ollama', lighthouse], ['openai', ruins]];
@@ -173,7 +175,8 @@ describe('memory over a long game', () => {
 
   it('usage per turn carries the cached prefix tokens the server reported', async () => {
     const s = await server('llamacpp', 8192);
-    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(4, 'en') });
+    // Choices by number: free text would add the intent call, which a one-slot cache keeps instead.
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: ['2', '1', '1', '1'] });
     const usages = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
     expect(usages.length).toBe(4);
     expect(usages.at(-1)!.cached_tokens).toBeGreaterThan(usages.at(-1)!.prompt_tokens * 0.5);

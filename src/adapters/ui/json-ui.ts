@@ -1,5 +1,5 @@
 /** --json: one JSON object per line on stdout and nothing else; notices also on stderr. */
-import type { TurnView, Ui } from '../../engine/ports.js';
+import type { TurnView, Ui, VerdictView } from '../../engine/ports.js';
 import { LineReader } from './line-reader.js';
 import { sanitizeDeep, sanitizeText } from '../../core/sanitize.js';
 
@@ -30,6 +30,10 @@ export class JsonUi implements Ui {
 
   showTurn(view: TurnView): void {
     this.event('turn', turnEventData(view));
+  }
+
+  verdict(v: VerdictView): void {
+    this.event('verdict', { turn: v.n, outcome: v.outcome, tries_left: v.triesLeft, line: v.line });
   }
 
   ask(): Promise<string | null> {

@@ -1,10 +1,10 @@
 /** Plain text on stdout, one input per line from stdin: pipes, files, dumb terminals. */
-import type { TurnView, Ui } from '../../engine/ports.js';
+import type { TurnView, Ui, VerdictView } from '../../engine/ports.js';
 import { LineReader } from './line-reader.js';
 import { sanitizeText } from '../../core/sanitize.js';
 import chalk from 'chalk';
 import { uiStrings } from './strings.js';
-import { renderTurn, type RenderOptions } from './render.js';
+import { renderTurn, verdictText, type RenderOptions } from './render.js';
 
 export class PlainUi implements Ui {
   constructor(
@@ -32,6 +32,11 @@ export class PlainUi implements Ui {
   // Notices and info can quote saved or model text: the same filter as narration.
   notice(text: string): void {
     this.err.write(`${sanitizeText(text)}\n`);
+  }
+
+  /** The engine's line, green or red, on stdout with the story (it is part of what happened). */
+  verdict(v: VerdictView): void {
+    this.out.write(`${verdictText(v)}\n\n`);
   }
 
   info(text: string): void {

@@ -1,6 +1,7 @@
 /** How a turn looks in a terminal. Text reaching here has been sanitised by the engine. */
 import chalk from 'chalk';
-import type { TurnView } from '../../engine/ports.js';
+import type { TurnView, VerdictView } from '../../engine/ports.js';
+import { sanitizeText } from '../../core/sanitize.js';
 import { HANG, wrapText } from './width.js';
 import { uiStrings, type UiStrings } from './strings.js';
 
@@ -15,6 +16,12 @@ export interface RenderOptions {
   listChoices?: boolean;
   /** The interface's own words (headings, outcomes), in the pack's language. */
   strings?: UiStrings;
+}
+
+/** The engine's verdict line: green when the player was right, red when not. */
+export function verdictText(v: VerdictView): string {
+  const text = sanitizeText(v.line);
+  return v.outcome === 'right' || v.outcome === 'persuaded' ? chalk.green(text) : chalk.red(text);
 }
 
 /** Narration width on a terminal: the window, but not wider than is comfortable to read. */

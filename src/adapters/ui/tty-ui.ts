@@ -6,10 +6,10 @@
 import { select } from '@inquirer/prompts';
 import { actionPrompt } from './action-prompt.js';
 import chalk from 'chalk';
-import type { TurnView, Ui } from '../../engine/ports.js';
+import type { TurnView, Ui, VerdictView } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
 import { InterruptedError, isPromptInterrupt } from '../../core/errors.js';
-import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from './render.js';
+import { readingWidth, renderHeading, renderTail, renderTurn, verdictText, type RenderOptions } from './render.js';
 import { Wrapper, wrapText } from './width.js';
 import { uiStrings, type UiStrings } from './strings.js';
 
@@ -116,6 +116,11 @@ export class TtyUi implements Ui {
 
   notice(text: string): void {
     process.stderr.write(`${chalk.yellow(wrapText(sanitizeText(text), readingWidth(this.out.columns)))}\n`);
+  }
+
+  /** The engine's line, green or red, on stdout with the story (it is part of what happened). */
+  verdict(v: VerdictView): void {
+    this.out.write(`${verdictText(v)}\n\n`);
   }
 
   info(text: string): void {
