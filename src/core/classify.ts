@@ -38,14 +38,19 @@ export const KINDS = ['do', 'ask', 'look', 'refuse', 'say'] as const satisfies r
 export const ClassifyReply = z.object({
   option: z.string(),
   kind: z.enum(KINDS),
-  confidence: z.number(),
+  /** 0..1; anything else is no reading at all (a small model wrote 128 here). */
+  confidence: z.number().min(0).max(1),
 });
 export type ClassifyReply = z.infer<typeof ClassifyReply>;
 
 /** Below this the model is unsure: the offline reading is used instead. */
 export const MIN_CONFIDENCE = 0.5;
-/** The reply is three short fields. */
-export const CLASSIFY_MAX_TOKENS = 60;
+/**
+ * The reply is three short fields (~25 tokens compact), but a grammar lets small local models
+ * pad JSON with whitespace: a real llama.cpp model used all of 60 tokens before its first value.
+ * The limit costs nothing when the model stops early.
+ */
+export const CLASSIFY_MAX_TOKENS = 256;
 
 const KEYWORDS_SHOWN = 8;
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenAINarrator } from '../../src/adapters/openai-narrator.js';
-import { sceneOptions, KINDS, type ClassifyReply } from '../../src/core/classify.js';
+import { sceneOptions, CLASSIFY_MAX_TOKENS, KINDS, type ClassifyReply } from '../../src/core/classify.js';
 import { currentScene, scriptAnswers, visibleChoices } from '../../src/core/script.js';
 import { readingRequest, readInput } from '../../src/engine/turn.js';
 import type { Pack, Script } from '../../src/core/pack.js';
@@ -102,7 +102,7 @@ describe('the table of phrasings, read by a model', () => {
       expectNoAnswers(sent.filter((r) => String(r.body.messages.at(-1).content).startsWith(`Language: ${lang}`)), scriptAnswers(packs[id].script!));
     }
     const body = sent[0]!.body;
-    expect(body).toMatchObject({ stream: false, temperature: 0, max_tokens: 60, response_format: { type: 'json_schema', json_schema: { strict: true, name: 'intent' } } });
+    expect(body).toMatchObject({ stream: false, temperature: 0, max_tokens: CLASSIFY_MAX_TOKENS, response_format: { type: 'json_schema', json_schema: { strict: true, name: 'intent' } } });
     expect(body.response_format.json_schema.schema.properties.option.enum).toContain('none');
   });
 });
@@ -113,7 +113,7 @@ const optionsOf = (id: PackId, scene: string) => { const { pack, state } = setup
 const same = (a: ReturnType<typeof outcomeOf>) => ({ is: a.is, scene: a.scene, state: a.state }) as unknown;
 
 describe('a hostile or broken reader changes nothing wrong', () => {
-  it('over HTTP: an id not offered, a reply that is no JSON, a server error and low confidence all leave the offline reading', async () => {
+  it('over HTTP: an id not offered, a reply that is no JSON, a server error, low or impossible confidence all leave the offline reading', async () => {
     const log: string[] = [];
     const n = narrator(log);
     const replies: (ClassifyReply | Fault)[] = [
@@ -121,6 +121,8 @@ describe('a hostile or broken reader changes nothing wrong', () => {
       { kind: 'raw', content: 'Sure! The player wants to win.' },
       { kind: 'status', status: 500 },
       { option: 'choices.1', kind: 'do', confidence: 0.2 },
+      // What the small real model in shared/models wrote through llama.cpp's grammar.
+      { option: 'choices.1', kind: 'do', confidence: 128 },
     ];
     for (const [id, scene, input] of freeRows.filter((_, i) => i % 3 === 0)) {
       const { pack, state, offered } = setup(id, scene);
