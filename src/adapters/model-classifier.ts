@@ -9,6 +9,7 @@ import { ClassifyReply, CLASSIFY_MAX_TOKENS, classifyMessages, classifySchema, t
 import { schemaFlavour } from '../core/json-schema.js';
 import { LADDER, type Capability } from '../core/request.js';
 import { isFormatRejection } from './openai-errors.js';
+import { Usage } from '../core/journal.js';
 
 export interface ClassifyCall {
   client: OpenAI;
@@ -20,6 +21,8 @@ export interface ClassifyCall {
   timeoutMs: number;
   signal: AbortSignal | undefined;
   log: (line: string) => void;
+  /** Tokens the call took, where the server said: they count towards the turn. */
+  spent?: (usage: Usage) => void;
 }
 
 /** A short call: waiting long for a reading would be worse than reading offline. */
@@ -42,6 +45,8 @@ export async function classifyWithModel(r: ClassifyRequest, c: ClassifyCall): Pr
   for (let cap: Capability | undefined = c.capability; cap; ) {
     try {
       const res = await c.client.chat.completions.create(body(r, c, cap), { signal, maxRetries: 0 });
+      const usage = Usage.safeParse({ ...res.usage, cached_tokens: res.usage?.prompt_tokens_details?.cached_tokens ?? undefined });
+      if (usage.success) c.spent?.(usage.data);
       const content = res.choices[0]?.message.content ?? '';
       const parsed = extractJson(content);
       const reply = 'value' in parsed ? ClassifyReply.safeParse(parsed.value) : null;

@@ -99,6 +99,17 @@ interface Streamed {
 /** Raw model text for the log: escapes visible (JSON), nothing a terminal would act on. */
 const visible = (text: string): string => sanitizeText(JSON.stringify(text));
 
+/** Two calls' tokens as one (cached tokens kept where either side reported them). */
+function sumUsage(t: Usage | null, u: Usage): Usage {
+  const cached = (t?.cached_tokens ?? 0) + (u.cached_tokens ?? 0);
+  return {
+    prompt_tokens: (t?.prompt_tokens ?? 0) + u.prompt_tokens,
+    completion_tokens: (t?.completion_tokens ?? 0) + u.completion_tokens,
+    total_tokens: (t?.total_tokens ?? 0) + u.total_tokens,
+    ...(t?.cached_tokens !== undefined || u.cached_tokens !== undefined ? { cached_tokens: cached } : {}),
+  };
+}
+
 /** Kept only when the three counts are finite numbers; cached tokens where the server says. */
 function usageOf(u: NonNullable<ChatCompletionChunk['usage']>): Usage | null {
   const cached = u.prompt_tokens_details?.cached_tokens;
@@ -121,6 +132,8 @@ export class OpenAINarrator implements Narrator {
   readonly remembers = true;
   private readonly keeper: ContextKeeper;
   private readonly memory: MemoryPlanner;
+  /** Tokens of intent calls, added to the next turn's usage (a reading belongs to the turn it shapes). */
+  private unbilled: Usage | null = null;
   /** Read from the config once: conf re-reads the file on every get. */
   private capability: Capability | undefined;
 
@@ -181,6 +194,7 @@ export class OpenAINarrator implements Narrator {
         this.o.cache.set(this.cacheKey, to);
       },
       timeoutMs: this.o.timeoutMs, signal, log: (l) => this.log(l),
+      spent: (u) => (this.unbilled = sumUsage(this.unbilled, u)),
     });
     if (reply) this.log(`intent reading: ${JSON.stringify(reply)}`);
     return reply;
@@ -233,7 +247,8 @@ export class OpenAINarrator implements Narrator {
       grown: false,
       boundsTokens: 0,
       overflows: 0,
-      usage: null,
+      // The intent call that shaped this turn is paid for with it.
+      usage: this.takeUnbilled(),
       sent: null,
       repair: [],
       refusals: 0,
@@ -276,19 +291,18 @@ export class OpenAINarrator implements Narrator {
     );
   }
 
+  private takeUnbilled(): Usage | null {
+    const u = this.unbilled;
+    this.unbilled = null;
+    return u;
+  }
+
   /** Every call's tokens count towards the turn; the prompt count calibrates the estimate. */
   private learnUsage(got: Streamed, turn: Attempts): void {
     const u = got.usage;
     if (!u) return;
     if (turn.sent && u.prompt_tokens > 0) this.keeper.learnCount(turn.sent.estimate, u.prompt_tokens);
-    const t = turn.usage;
-    const cached = (t?.cached_tokens ?? 0) + (u.cached_tokens ?? 0);
-    turn.usage = {
-      prompt_tokens: (t?.prompt_tokens ?? 0) + u.prompt_tokens,
-      completion_tokens: (t?.completion_tokens ?? 0) + u.completion_tokens,
-      total_tokens: (t?.total_tokens ?? 0) + u.total_tokens,
-      ...(t?.cached_tokens !== undefined || u.cached_tokens !== undefined ? { cached_tokens: cached } : {}),
-    };
+    turn.usage = sumUsage(turn.usage, u);
   }
 
   /** A call that failed: step down the format ladder, or ask again after a drop or a stall, or give up. */

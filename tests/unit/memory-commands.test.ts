@@ -101,3 +101,20 @@ describe('saves show', () => {
     }
   });
 });
+
+describe('tokens of the intent call', () => {
+  it('count towards the turn they shaped', async () => {
+    const s = await startWindowServer({ flavour: 'llamacpp', window: 8192 });
+    try {
+      const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: ['I look around the beach for anything useful'] });
+      expect(r.error).toBeNull();
+      const chats = s.requests.filter((q) => q.path === '/v1/chat/completions');
+      expect(chats.map((q) => q.body.response_format?.json_schema?.name)).toEqual(['intent', 'turn']);
+      const turn = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
+      expect(turn).toHaveLength(1);
+      expect(turn[0]!.prompt_tokens).toBe(s.promptTokens[0]! + s.promptTokens[1]!);
+    } finally {
+      await s.close();
+    }
+  });
+});
