@@ -5,7 +5,8 @@
  */
 import type OpenAI from 'openai';
 import { extractJson } from '../core/extract.js';
-import { ClassifyReply, CLASSIFY_MAX_TOKENS, classifyMessages, classifySchema, type ClassifyRequest } from '../core/classify.js';
+import { ClassifyReply, CLASSIFY_MAX_TOKENS, classifyMessages, classifyQuestion, classifySchema, type ClassifyRequest } from '../core/classify.js';
+import type { ChatMessage } from '../core/prompt.js';
 import { schemaFlavour } from '../core/json-schema.js';
 import { LADDER, type Capability } from '../core/request.js';
 import { isFormatRejection } from './openai-errors.js';
@@ -23,16 +24,19 @@ export interface ClassifyCall {
   log: (line: string) => void;
   /** Tokens the call took, where the server said: they count towards the turn. */
   spent?: (usage: Usage) => void;
+  /** The next turn request's messages but its last: the question follows them (a shared cached prefix). */
+  prefix?: ChatMessage[];
 }
 
 /** A short call: waiting long for a reading would be worse than reading offline. */
 const MAX_WAIT_MS = 15_000;
 
 function body(r: ClassifyRequest, c: ClassifyCall, cap: Capability) {
-  const messages = classifyMessages(r);
+  const messages = c.prefix?.length ? [...c.prefix, classifyQuestion(r)] : classifyMessages(r);
   const schema = classifySchema(r);
-  // Without json_schema the model learns the enum from the prompt.
-  if (cap !== 'json_schema') messages[0] = { role: 'system', content: `${messages[0]?.content ?? ''}\nThe JSON must match: ${JSON.stringify(schema)}` };
+  // Without json_schema the model learns the enum from the prompt (in the question: the prefix stays as it is).
+  const last = messages.length - 1;
+  if (cap !== 'json_schema') messages[last] = { ...messages[last]!, content: `${messages[last]!.content}\nThe JSON must match: ${JSON.stringify(schema)}` };
   const tokens = schemaFlavour(c.baseURL) === 'strict' ? { max_completion_tokens: CLASSIFY_MAX_TOKENS } : { max_tokens: CLASSIFY_MAX_TOKENS };
   const format = cap === 'json_schema'
     ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'intent', strict: true, schema } } }

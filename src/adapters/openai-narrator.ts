@@ -26,7 +26,7 @@ import { foldWithModel } from './model-summary.js';
 import { classifyWithModel } from './model-classifier.js';
 import { freeRiddles, poseRiddleField } from '../core/free-riddle.js';
 import { contradiction, verdictDirective, type VerdictOutcome } from '../core/verdict.js';
-import type { ClassifyReply, ClassifyRequest } from '../core/classify.js';
+import { classifyQuestion, type ClassifyReply, type ClassifyRequest } from '../core/classify.js';
 import { WindowProbe } from './window-probe.js';
 import { LiveText, Watchdog } from './request-watch.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
@@ -186,8 +186,10 @@ export class OpenAINarrator implements Narrator {
     await this.memory.plan(request, this.want(request, null));
   }
 
-  async classify(r: ClassifyRequest, signal?: AbortSignal): Promise<ClassifyReply | null> {
+  async classify(r: ClassifyRequest, signal?: AbortSignal, story?: NarrationRequest): Promise<ClassifyReply | null> {
+    const prefix = story ? await this.storyPrefix(story, r) : undefined;
     const reply = await classifyWithModel(r, {
+      prefix,
       client: this.client, model: this.model, baseURL: this.o.baseURL, capability: this.capability ?? 'json_schema',
       steppedDown: (to) => {
         this.capability = to;
@@ -289,6 +291,17 @@ export class OpenAINarrator implements Narrator {
       `the model "${this.model}" did not answer in the expected format after ${maxCalls} tries (last problem: ${shorten(turn.lastProblem)})`,
       'try another --model or --base-url, then `promptquest continue` and make your move again (the game is saved up to the last turn)',
     );
+  }
+
+  /** The story as the next turn will send it, without its last message; none when it cannot be built. */
+  private async storyPrefix(story: NarrationRequest, r: ClassifyRequest): Promise<ChatMessage[] | undefined> {
+    try {
+      const count = this.keeper.counter();
+      const want = { maxTokens: story.pack.manifest.model.max_tokens ?? 1024, grown: false, extraTokens: count(classifyQuestion(r).content) };
+      return (await this.memory.plan(story, want)).messages.slice(0, -1);
+    } catch {
+      return undefined; // a window too small for the story: the question goes alone
+    }
   }
 
   private takeUnbilled(): Usage | null {

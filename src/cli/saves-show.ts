@@ -40,7 +40,7 @@ function details(slot: string, file: string, sample: boolean, save: ParsedJourna
   rows.push(['turns', `${s.turns} on the main line${s.offLine ? `, ${s.offLine} more kept off it (undone, branches, retries)` : ''}`]);
   rows.push(['ending', s.ending ? `${s.ending.outcome}: ${s.ending.reason}` : '— (not finished)']);
   const tokens = journalTokens(save.events);
-  if (tokens.reported) rows.push(['tokens', `${tokensLine(tokens, costOf(tokens, h.model, prices))} in ${tokens.reported} model calls`]);
+  if (tokens.reported) rows.push(['tokens', `${tokensLine(tokens, costOf(tokens, h.model, prices))} over ${tokens.reported} turns and summaries`]);
   const folds = save.events.filter((e) => e.type === 'summary').length;
   if (folds) rows.push(['memory', `${folds} summary fold${folds === 1 ? '' : 's'} of older turns`]);
   return rows;

@@ -82,6 +82,12 @@ export function classifyRequest(scene: Scene, state: GameState, input: string, a
   return { options: sceneOptions(scene, state, answers), text: redactAnswers(input, answers), language };
 }
 
+/** The intent question as one user message, sent after the story's own messages. */
+export function classifyQuestion(r: ClassifyRequest): ChatMessage {
+  const [system, user] = classifyMessages(r);
+  return { role: 'user', content: `## Engine question: do not narrate this time\n${system!.content}\n\n${user!.content}` };
+}
+
 export function classifyMessages(r: ClassifyRequest): ChatMessage[] {
   const system = [
     'You read what a player typed in a text adventure and say which of the scene\'s options it means.',

@@ -10,7 +10,7 @@ export interface TokenTotals {
   prompt: number;
   completion: number;
   cached: number;
-  /** Model calls whose usage the server reported (turns and summaries). */
+  /** Turns and summaries whose usage the server reported (a turn may have taken several calls). */
   reported: number;
 }
 
@@ -39,6 +39,6 @@ const thousands = (n: number): string => n.toLocaleString('en-US');
 /** "12,345 prompt (8,000 cached) + 2,100 reply = 14,445 tokens, $0.0031" */
 export function tokensLine(t: TokenTotals, cost: number | null): string {
   const cached = t.cached ? ` (${thousands(t.cached)} cached)` : '';
-  const money = cost === null ? '' : `, $${cost < 0.01 ? cost.toFixed(4) : cost.toFixed(2)}`;
+  const money = cost === null ? '' : `, $${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`;
   return `${thousands(t.prompt)} prompt${cached} + ${thousands(t.completion)} reply = ${thousands(t.prompt + t.completion)} tokens${money}`;
 }

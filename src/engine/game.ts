@@ -154,7 +154,8 @@ export class Game {
   private async read(parent: TurnEvent, input: string): Promise<ClassifyReply | null | 'cancelled'> {
     this.inFlight = new AbortController();
     try {
-      return await readInput(this.o.narrator, this.o.pack, parent.state, input, parent.turn.choices, this.inFlight.signal);
+      const story = this.request({ input, said: null, state: parent.state, rails: null, authored: null }, parent, parent.notes);
+      return await readInput(this.o.narrator, this.o.pack, parent.state, input, parent.turn.choices, this.inFlight.signal, story);
     } catch (err) {
       if (this.inFlight.signal.aborted) return 'cancelled';
       throw err;

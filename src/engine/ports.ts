@@ -63,8 +63,10 @@ export interface Narrator {
   /**
    * Which of the scene's options a free text means, by a small structured model call; null
    * when there is no reading (an error, a timeout, a bad reply): the engine reads it offline.
+   * `story` is what the next turn's request will hold: the call is sent after that same prefix,
+   * so a server's prompt cache serves both (one that keeps one prompt would otherwise lose it).
    */
-  classify?(request: ClassifyRequest, signal?: AbortSignal): Promise<ClassifyReply | null>;
+  classify?(request: ClassifyRequest, signal?: AbortSignal, story?: NarrationRequest): Promise<ClassifyReply | null>;
   /** What the next request would hold (for /memory), without sending it. */
   describeMemory?(request: NarrationRequest): Promise<MemoryView>;
 }

@@ -131,9 +131,9 @@ export function readingRequest(pack: Pack, state: GameState, input: string, offe
 }
 
 /** A model's reading of the input where the narrator can give one; null means the engine reads it. */
-export async function readInput(narrator: Narrator, pack: Pack, state: GameState, input: string, offered: readonly string[], signal?: AbortSignal): Promise<ClassifyReply | null> {
+export async function readInput(narrator: Narrator, pack: Pack, state: GameState, input: string, offered: readonly string[], signal?: AbortSignal, story?: NarrationRequest): Promise<ClassifyReply | null> {
   const request = narrator.classify ? readingRequest(pack, state, input, offered) : null;
-  return request ? ((await narrator.classify?.(request, signal)) ?? null) : null;
+  return request ? ((await narrator.classify?.(request, signal, story)) ?? null) : null;
 }
 
 /**

@@ -431,7 +431,9 @@ export async function startOpenAIServer(opts: StartOptions = {}): Promise<FakeSe
 
 /** The engine's small intent call (issue 9), told apart from a turn by its schema's name or its system prompt. */
 export const isIntentCall = (req: RecordedRequest): boolean =>
-  req.body?.response_format?.json_schema?.name === 'intent' || String(req.body?.messages?.[0]?.content ?? '').startsWith('You read what a player typed');
+  req.body?.response_format?.json_schema?.name === 'intent' ||
+  String(req.body?.messages?.[0]?.content ?? '').startsWith('You read what a player typed') ||
+  String(req.body?.messages?.at?.(-1)?.content ?? '').startsWith('## Engine question: do not narrate');
 
 /** A `chat` hook that answers intent calls with "none" (the engine reads offline) and leaves the queue to turns. */
 export const intentCallsNone: NonNullable<StartOptions['chat']> = (req, _i, next) =>

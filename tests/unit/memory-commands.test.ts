@@ -30,7 +30,7 @@ describe('/memory and /usage', () => {
       const turns = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
       const prompt = turns.reduce((n, u) => n + u.prompt_tokens, 0);
       expect(usage).toContain(`This game: ${prompt.toLocaleString('en-US')} prompt (`);
-      expect(usage).toMatch(/cached\) \+ [\d,]+ reply = [\d,]+ tokens, \$0\.\d{4} over 2 model calls/);
+      expect(usage).toMatch(/cached\) \+ [\d,]+ reply = [\d,]+ tokens, \$0\.\d{4} over 2 turns and summaries/);
     } finally {
       await s.close();
     }
@@ -94,7 +94,7 @@ describe('saves show', () => {
       const text = out.join('');
       const turns = loaded.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
       const total = turns.reduce((n, u) => n + u.prompt_tokens + u.completion_tokens, 0);
-      expect(text).toMatch(new RegExp(`tokens: +[\\d,]+ prompt.* = ${total.toLocaleString('en-US')} tokens in 2 model calls`));
+      expect(text).toMatch(new RegExp(`tokens: +[\\d,]+ prompt.* = ${total.toLocaleString('en-US')} tokens over 2 turns and summaries`));
       for (const u of turns) expect(text).toContain(`[${(u.prompt_tokens + u.completion_tokens).toLocaleString('en-US')} tokens]`);
     } finally {
       await s.close();
@@ -113,6 +113,25 @@ describe('tokens of the intent call', () => {
       const turn = r.events.flatMap((e) => (e.type === 'turn' && e.usage ? [e.usage] : []));
       expect(turn).toHaveLength(1);
       expect(turn[0]!.prompt_tokens).toBe(s.promptTokens[0]! + s.promptTokens[1]!);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('the intent call and the prompt cache', () => {
+  it('is sent after the same story prefix as the turn that follows, so a one-prompt cache serves both', async () => {
+    const s = await startWindowServer({ flavour: 'llamacpp', window: 8192 });
+    try {
+      const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: ['1', 'I look around the beach for anything useful'] });
+      expect(r.error).toBeNull();
+      const chats = s.requests.filter((q) => q.path === '/v1/chat/completions');
+      const intent = chats.find((q) => q.body.response_format?.json_schema?.name === 'intent')!;
+      const turn = chats[chats.indexOf(intent) + 1]!;
+      const prefix = (q: typeof intent) => JSON.stringify(q.body.messages.slice(0, -1));
+      expect(intent.body.messages.length).toBeGreaterThan(2);
+      expect(prefix(intent)).toBe(prefix(turn));
+      expect(String(intent.body.messages.at(-1).content)).toMatch(/^## Engine question: do not narrate/);
     } finally {
       await s.close();
     }
