@@ -7,13 +7,13 @@
  * scratch); whatever still fails becomes one RuntimeFailure line.
  */
 import OpenAI from 'openai';
-import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../core/prompt.js';
 import { extractReply } from '../core/extract.js';
-import { partialNarration } from '../core/partial.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import { Usage } from '../core/journal.js';
+import { sumUsage } from '../core/usage.js';
 import type { MemoryView, NarrateOptions, Narration, NarrationRequest, Narrator } from '../engine/ports.js';
 import type { CapabilityCache } from './config.js';
 import { parseContextOverflow } from '../core/context-window.js';
@@ -28,7 +28,8 @@ import { freeRiddles, poseRiddleField } from '../core/free-riddle.js';
 import { contradiction, verdictDirective, type VerdictOutcome } from '../core/verdict.js';
 import { classifyQuestion, type ClassifyReply, type ClassifyRequest } from '../core/classify.js';
 import { WindowProbe } from './window-probe.js';
-import { LiveText, Watchdog } from './request-watch.js';
+import { LiveText } from './request-watch.js';
+import { streamChat, type Streamed } from './chat-stream.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
 import { schemaFlavour } from '../core/json-schema.js';
 import { shownURL } from '../core/settings.js';
@@ -89,37 +90,8 @@ interface Attempts {
   lastProblem: string;
 }
 
-interface Streamed {
-  content: string;
-  refusal: string;
-  finish: string | null;
-  usage: Usage | null;
-}
-
 /** Raw model text for the log: escapes visible (JSON), nothing a terminal would act on. */
 const visible = (text: string): string => sanitizeText(JSON.stringify(text));
-
-/** Two calls' tokens as one (cached tokens kept where either side reported them). */
-function sumUsage(t: Usage | null, u: Usage): Usage {
-  const cached = (t?.cached_tokens ?? 0) + (u.cached_tokens ?? 0);
-  return {
-    prompt_tokens: (t?.prompt_tokens ?? 0) + u.prompt_tokens,
-    completion_tokens: (t?.completion_tokens ?? 0) + u.completion_tokens,
-    total_tokens: (t?.total_tokens ?? 0) + u.total_tokens,
-    ...(t?.cached_tokens !== undefined || u.cached_tokens !== undefined ? { cached_tokens: cached } : {}),
-  };
-}
-
-/** Kept only when the three counts are finite numbers; cached tokens where the server says. */
-function usageOf(u: NonNullable<ChatCompletionChunk['usage']>): Usage | null {
-  const cached = u.prompt_tokens_details?.cached_tokens;
-  return Usage.safeParse({
-    prompt_tokens: u.prompt_tokens,
-    completion_tokens: u.completion_tokens,
-    total_tokens: u.total_tokens,
-    ...(typeof cached === 'number' ? { cached_tokens: cached } : {}),
-  }).data ?? null;
-}
 
 const shorten = (text: string): string => (text.length > PROBLEM_CHARS ? `${text.slice(0, PROBLEM_CHARS - 1)}…` : text);
 
@@ -274,7 +246,7 @@ export class OpenAINarrator implements Narrator {
       turn.sent = { estimate: messagesTokens(body.messages as ChatMessage[], estimateTokens), tokens: planned.report.tokens };
       let got: Streamed;
       try {
-        got = await this.call(body, options.signal, live.onText);
+        got = await streamChat(this.client, body, this.o.timeoutMs, options.signal, live.onText);
       } catch (err) {
         if (options.signal?.aborted) throw err;
         this.afterFailedCall(err, turn, last);
@@ -383,47 +355,5 @@ export class OpenAINarrator implements Narrator {
       { role: 'user', content: `That reply was not valid: ${result.error}. Reply again with only the corrected JSON object.` },
     ];
     return null;
-  }
-
-  /** One streamed request. Throws the SDK's errors, StreamBroken, Stalled, or an abort. */
-  private async call(body: ChatCompletionCreateParamsStreaming, signal: AbortSignal | undefined, onText?: (delta: string) => void): Promise<Streamed> {
-    const watchdog = new Watchdog(this.o.timeoutMs, signal);
-    const got: Streamed = { content: '', refusal: '', finish: null, usage: null };
-    try {
-      const stream = await watchdog.race(this.client.chat.completions.create(body, { signal: watchdog.signal }));
-      await this.read(stream, got, watchdog, onText);
-    } catch (err) {
-      throw watchdog.cause() ?? err;
-    } finally {
-      watchdog.stop();
-    }
-    // The SDK ends the stream quietly, as if complete, when its signal aborts.
-    const stopped = watchdog.cause();
-    if (stopped) throw stopped;
-    return got;
-  }
-
-  private async read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, watchdog: Watchdog, onText?: (delta: string) => void): Promise<void> {
-    let shown = 0;
-    try {
-      for await (const chunk of stream) {
-        watchdog.kick();
-        const choice = chunk.choices[0];
-        // Servers send `usage: {}` or partial counts: kept only when all three are finite numbers.
-        if (chunk.usage) got.usage = usageOf(chunk.usage) ?? got.usage;
-        if (!choice) continue;
-        got.content += choice.delta.content ?? '';
-        got.refusal += choice.delta.refusal ?? '';
-        got.finish = choice.finish_reason ?? got.finish;
-        if (onText) {
-          const text = partialNarration(got.content);
-          if (text.length > shown) onText(text.slice(shown));
-          shown = Math.max(shown, text.length);
-        }
-      }
-    } catch (err) {
-      // An error event the server sent is its answer; anything else means the connection broke.
-      throw err instanceof OpenAI.APIError ? err : new StreamBroken(err);
-    }
   }
 }

@@ -21,6 +21,17 @@ export function addUsage(t: TokenTotals, u: Usage | null): TokenTotals {
   return { prompt: t.prompt + u.prompt_tokens, completion: t.completion + u.completion_tokens, cached: t.cached + (u.cached_tokens ?? 0), reported: t.reported + 1 };
 }
 
+/** Two calls' tokens as one (cached tokens kept where either side reported them). */
+export function sumUsage(t: Usage | null, u: Usage): Usage {
+  const cached = (t?.cached_tokens ?? 0) + (u.cached_tokens ?? 0);
+  return {
+    prompt_tokens: (t?.prompt_tokens ?? 0) + u.prompt_tokens,
+    completion_tokens: (t?.completion_tokens ?? 0) + u.completion_tokens,
+    total_tokens: (t?.total_tokens ?? 0) + u.total_tokens,
+    ...(t?.cached_tokens !== undefined || u.cached_tokens !== undefined ? { cached_tokens: cached } : {}),
+  };
+}
+
 export function journalTokens(events: readonly JournalEvent[]): TokenTotals {
   return events.reduce((t, e) => (e.type === 'turn' || e.type === 'summary' ? addUsage(t, e.usage) : t), NO_TOKENS);
 }
