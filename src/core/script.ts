@@ -152,7 +152,8 @@ export function resolveInput(script: Script, model: StateModel, state: GameState
   const intents = scene.intents ?? [];
   const live = intents.map(intentOption).filter((_, i) => holds(intents[i]?.if, state));
   const r = reading(scene, script, state, input, resolveIntent(input, live), read);
-  const said = quoted(input);
+  // Any riddle answer of the pack the player typed is blanked out of every engine line (DESIGN §3).
+  const said = quoted(redactAnswers(input, scriptAnswers(script)));
   const picked = triggers(r) ? choices[(indexIn(r.option, 'choices.') ?? 0) - 1] : undefined;
   if (picked) return { ...outcome('choice', picked, state, model, `The player chose: ${picked.text}`), intent: r };
   const i = triggers(r) ? indexIn(r.option, 'intents.') : null;

@@ -58,13 +58,13 @@ export function expandInput(input: string, choices: readonly string[], language 
 
 /**
  * What the player said, as the model will read it. A right answer is not repeated: the
- * secret stays in the engine; a wrong one has any riddle answer of the pack blanked out,
- * so another riddle's answer or a near-miss ("not wind") never reaches the model.
+ * secret stays in the engine; anything else has every riddle answer of the pack blanked out,
+ * so no answer (this riddle's, another's, a near-miss "not wind", an answer typed into a
+ * hint request or a choice) ever reaches the model.
  */
 function saidToModel(pack: Pack & { script: Script }, outcome: ScriptOutcome, input: string, offered: readonly string[]): string {
   if (outcome.kind === 'right') return '(answers the riddle correctly)';
-  if (outcome.kind === 'wrong' || outcome.kind === 'give-up') return redactAnswers(input, scriptAnswers(pack.script));
-  return expandInput(input, offered, pack.manifest.language);
+  return redactAnswers(expandInput(input, offered, pack.manifest.language), scriptAnswers(pack.script));
 }
 
 /** Authored text with the player's variables filled in ("Welcome, {{var.name}}"). */
