@@ -36,9 +36,12 @@ export class MemoryPlanner {
 
   constructor(private readonly keeper: ContextKeeper, private readonly summarize: Summarize) {}
 
-  /** Fold whatever is due: a whole chunk normally, all but the last turns under pressure. */
-  async fold(request: NarrationRequest, pressure: boolean, options: NarrateOptions): Promise<NarrationRequest> {
-    const n = foldCount(request.history.length, pressure);
+  /**
+   * Fold whatever is due: a whole chunk normally, all but the last turns under pressure, and
+   * every turn when even the last ones cannot be sent verbatim (`all`).
+   */
+  async fold(request: NarrationRequest, pressure: boolean, options: NarrateOptions, all = false): Promise<NarrationRequest> {
+    const n = all ? request.history.length : foldCount(request.history.length, pressure);
     if (n === 0) return request;
     const folded = request.history.slice(0, n);
     const last = folded.at(-1)!;
@@ -88,6 +91,11 @@ export class MemoryPlanner {
     let planned = await this.plan(request, want);
     if (planned.report.droppedTurns > 0 || (await this.foldWouldKeepExamples(request, want, planned))) {
       request = await this.fold(request, true, options);
+      planned = await this.plan(request, want);
+    }
+    // A window too tight for even the last turns: they go into the summary too, never nowhere.
+    if (planned.report.droppedTurns > 0) {
+      request = await this.fold(request, true, options, true);
       planned = await this.plan(request, want);
     }
     return { request, planned };

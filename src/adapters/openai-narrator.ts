@@ -232,12 +232,14 @@ export class OpenAINarrator implements Narrator {
     };
     // Older turns are folded first, so the request below holds the whole story, in summary or verbatim.
     let req = await this.memory.fold(request, false, options);
-    ({ request: req } = await this.memory.fitted(req, this.want(req, turn), options));
     for (let calls = 1; calls <= maxCalls + turn.overflows; calls++) {
       options.signal?.throwIfAborted();
       live.void();
       const last = calls === maxCalls + turn.overflows;
-      const planned = await this.memory.plan(req, this.want(req, turn));
+      // Fitted on every call: a larger reply budget, a repair or a learnt window may leave less room.
+      const fitted = await this.memory.fitted(req, this.want(req, turn), options);
+      req = fitted.request;
+      const { planned } = fitted;
       turn.boundsTokens ||= planned.maxTokens;
       turn.maxTokens = planned.maxTokens;
       if (planned.report.trimmed.length) this.log(`to fit the window, left out: ${planned.report.trimmed.join('; ')}`);

@@ -206,3 +206,18 @@ describe('asking a server for its window', () => {
     }
   });
 });
+
+describe('a window too tight for the recent turns', () => {
+  it('folds even the last turns into the summary rather than leave them out of the request', async () => {
+    const s = await server('llamacpp', 3000);
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(12, 'en') });
+    expect(r.error).toBeNull();
+    expect(r.ui.shown.length).toBe(13);
+    expect(s.overflows).toBe(0);
+    const sent = r.log.filter((l) => l.startsWith('to fit the window, left out:'));
+    expect(sent.length).toBeGreaterThan(0); // the window is tight: something was left out ...
+    expect(sent.filter((l) => /verbatim turn/.test(l))).toEqual([]); // ... but never a turn
+    const summaries = r.events.filter((e) => e.type === 'summary');
+    expect(summaries.length).toBeGreaterThan(0);
+  });
+});
