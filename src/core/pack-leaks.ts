@@ -9,7 +9,8 @@ import { answerIn } from './answer.js';
 import { stringsIn } from './template.js';
 
 // Script keys that are never sent to a model: the answers themselves, keywords, image prompts
-// (they go to the image model, not the narrator), and scene ids used as gotos.
+// (they go to the image model, not the narrator), and gotos (the scene ids themselves are
+// checked once, below: a long game's summary names the places visited by them).
 const UNSENT = new Set(['answers', 'keywords', 'image', 'goto', 'stance']);
 
 const message = (answer: string) => `a model is sent this text, and it holds the riddle answer "${answer}" (after folding case, width and traditional characters): rewrite it`;
@@ -74,6 +75,7 @@ export function checkLeaks(pack: LeakInput): Problem[] {
   if (pack.script) {
     for (const s of scriptStrings(pack.script)) check('script', s.path, s.text);
     for (const s of scriptFlagNames(pack.script, m.state.flags)) check('script', s.path, s.text);
+    for (const id of Object.keys(pack.script.scenes)) check('script', ['scenes', id], id.replace(/[_-]+/g, ' '));
   }
   return problems;
 }

@@ -169,3 +169,16 @@ describe('model-proposed flags', () => {
     expect(notes).toEqual(['unknown flag "invented" ignored']);
   });
 });
+
+describe('checkLeaks: scene ids', () => {
+  it('warns when a scene id holds an answer: a long game\'s summary names the places visited by their ids', async () => {
+    const { checkLeaks } = await import('../../src/core/pack-leaks.js');
+    const base = { manifest, systemTemplate: 'You narrate.', examples: [], lore: [] };
+    const script = riddleScene();
+    expect(checkLeaks({ ...base, script })).toEqual([]);
+    const renamed = Script.parse({ ...script, start: 'wind_gate', scenes: { wind_gate: script.scenes.a, end: script.scenes.end } });
+    const problems = checkLeaks({ ...base, script: renamed });
+    expect(problems.map((p) => p.path)).toEqual([['scenes', 'wind_gate']]);
+    expect(problems[0]?.message).toMatch(/holds the riddle answer "wind"/);
+  });
+});
