@@ -95,7 +95,9 @@ export function formatPreview(p: Preview): string {
   );
   const tokens = r.max_completion_tokens !== undefined ? `max_completion_tokens=${r.max_completion_tokens}` : `max_tokens=${r.max_tokens}`;
   out.push(`POST /chat/completions  model=${r.model} ${tokens}${'temperature' in r ? ` temperature=${r.temperature}` : ''} stream=true`);
-  r.messages.forEach((m, i) => out.push(`\n──── ${messageLabel(m, i, r.messages, p.pack.examples)} ────\n${m.content}`));
+  // The examples actually sent, not the pack's count: a tight window leaves some out.
+  const sentExamples = Number(/^(\d+) of/.exec(p.memory.report.blocks.find((b) => b.name === 'examples')?.detail ?? '')?.[1] ?? p.pack.examples);
+  r.messages.forEach((m, i) => out.push(`\n──── ${messageLabel(m, i, r.messages, sentExamples)} ────\n${m.content}`));
   const format = r.response_format;
   if (format?.type === 'json_schema') out.push(`\n──── response_format (json_schema "turn", strict) ────\n${JSON.stringify(format.json_schema.schema, null, 2)}`);
   const names = (list: { id: string; chars: number }[]) => list.map((e) => `${e.id} (${e.chars} chars)`).join(', ');
@@ -103,7 +105,8 @@ export function formatPreview(p: Preview): string {
   out.push(`\nLore: ${p.lore.included.length ? `included ${names(p.lore.included)}` : 'none triggered'}; ${used} of ${p.lore.budget} characters of budget used.`);
   if (p.lore.dropped.length) out.push(`Lore dropped (triggered but over lore_budget): ${names(p.lore.dropped)}.`);
   out.push(`Size: ${p.estimate.chars} characters, about ${p.estimate.tokens} tokens (${p.estimate.method}).`);
-  out.push('', memoryText(p.memory));
+  // Unfitted, the table shows the whole request; "nothing was left out" would say the opposite of the truth.
+  out.push('', p.fits ? memoryText(p.memory) : memoryText(p.memory).split('\n').slice(0, -1).join('\n'));
   if (!p.fits) out.push(`It does not fit a ${p.memory.window.tokens}-token window even with everything optional left out: the game would refuse to start there (--context N to try another window).`);
   return out.join('\n');
 }

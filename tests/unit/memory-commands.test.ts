@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
-import { buildPreview } from '../../src/cli/pack-preview.js';
+import { buildPreview, formatPreview } from '../../src/cli/pack-preview.js';
 import { showSave } from '../../src/cli/saves-show.js';
 import { startWindowServer } from '../helpers/window-servers.js';
 import { playModelGame } from '../helpers/model-game.js';
@@ -67,6 +67,13 @@ describe('pack preview', () => {
       expect(tight.estimate.tokens).toBeLessThanOrEqual(tight.memory.report.budget!);
       const tiny = await buildPreview('ruins', { context: 1024 });
       expect(tiny.fits).toBe(false);
+      // The labels follow what is sent, and a pack that does not fit is never "nothing left out".
+      const noExamples = await buildPreview('lighthouse', { context: 4096 });
+      expect(noExamples.memory.report.trimmed.join()).toMatch(/2 of 2 few-shot examples/);
+      expect(formatPreview(noExamples)).not.toMatch(/few-shot example 1/);
+      expect(formatPreview(roomy)).toMatch(/few-shot example 1/);
+      expect(formatPreview(tiny)).not.toMatch(/Nothing was left out/);
+      expect(formatPreview(tiny)).toMatch(/does not fit a 1024-token window/);
     } finally {
       vi.unstubAllEnvs();
     }
