@@ -255,7 +255,7 @@ export class OpenAINarrator implements Narrator {
         continue;
       }
       this.learnUsage(got, turn);
-      const done = this.afterReply(got, turn, last, calls, planned, request.rails?.verdict);
+      const done = this.afterReply(got, turn, last, calls, planned, (request.rails?.verdict ?? request.freeVerdict));
       if (done) {
         if (done.kind === 'refusal') live.void();
         return done;

@@ -216,7 +216,7 @@ export class Game {
    */
   request(plan: TurnPlan, parent: TurnEvent | null, notes: string[]): NarrationRequest {
     const { pack, narrator } = this.o;
-    const base = { pack, state: plan.state, said: plan.said, rails: plan.rails, authored: plan.authored, notes };
+    const base = { pack, state: plan.state, said: plan.said, rails: plan.rails, authored: plan.authored, notes, ...(plan.verdict && !plan.rails ? { freeVerdict: plan.verdict.outcome } : {}) };
     if (!parent || !narrator.remembers) return { ...base, summary: null, history: [] };
     const t = this.o.timeline;
     const memory = memoryTo(t, parent.id);

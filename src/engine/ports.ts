@@ -22,6 +22,8 @@ export interface NarrationRequest {
   history: PastTurn[];
   said: string | null;
   rails: Rails | null;
+  /** The engine's verdict this turn in free play (on rails it travels in `rails`): the narration must agree. */
+  freeVerdict?: VerdictOutcome | undefined;
   /** The authored rendering of this turn, when the pack has a script. */
   authored: { narration: string; image: string | null } | null;
   notes: string[];

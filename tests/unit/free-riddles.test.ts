@@ -69,6 +69,31 @@ describe('riddles in free play', () => {
     }
   });
 
+  it('a narration that calls a wrong answer right is asked again once, and the verdict line says the truth', async () => {
+    const pack = loadPackDir(writePack(RIDDLES)).pack!;
+    let turns = 0;
+    const s = await startOpenAIServer({
+      fallback: () => {
+        turns++;
+        // The first reply poses the riddle; after that the model keeps claiming a win.
+        return turns === 1
+          ? { kind: 'ok', reply: { ...validReply({ narration: 'A troll blocks the bridge.' }), pose_riddle: 'troll' } }
+          : { kind: 'ok', reply: { ...validReply({ narration: 'Correct! You have won the bridge.' }), pose_riddle: null } };
+      },
+    });
+    try {
+      const r = await playModelGame({ pack, baseURL: s.baseURL, inputs: ['fire'] });
+      expect(r.error).toBeNull();
+      expect(r.ui.verdicts.map((v) => v.line)).toEqual(['✗ Not the answer — 2 tries left']);
+      const bodies = s.requests.filter(turnBody);
+      expect(bodies).toHaveLength(3); // the opening, the lie, the re-ask
+      expect(JSON.stringify(bodies[2]!.body.messages.slice(-2))).toMatch(/contradict|engine/i);
+      expect(r.log.some((l) => /contradict/i.test(l))).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('pack validate warns when an answer is in the question or the system prompt', () => {
     const leaky = RIDDLES.replace('What am I?', 'What am I? (a shadow)');
     const { problems } = loadPackDir(writePack(leaky, 'A marsh where every shadow talks.'));
