@@ -23,6 +23,8 @@ function positiveInteger(value: string): number {
 function contextTokens(value: string): number {
   const n = positiveInteger(value);
   if (n < 256) throw new InvalidArgumentError(`"${value}" is too small for a context window (at least 256 tokens)`);
+  // Kept in step with MAX_CONTEXT in core/settings.ts (this file must not load zod).
+  if (n > 10_000_000) throw new InvalidArgumentError(`"${value}" is larger than any model's context window (at most 10000000 tokens)`);
   return n;
 }
 

@@ -12,6 +12,9 @@ const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL su
 export const ImagesMode = z.enum(['off', 'prompt', 'generate']);
 export type ImagesMode = z.infer<typeof ImagesMode>;
 
+/** No model has a window this large: a bigger number is a typo. */
+export const MAX_CONTEXT = 10_000_000;
+
 /** A JSON text from `config set`, or the parsed value from the file. */
 const jsonText = (v: unknown): unknown => {
   if (typeof v !== 'string') return v;
@@ -41,7 +44,12 @@ export const ConfigValues = z
     pack: z.string().min(1),
     images: ImagesMode,
     timeout: z.coerce.number().int().positive().describe('seconds to wait for a model reply'),
-    context: z.coerce.number().int().min(256, 'expected at least 256 tokens').describe("tokens in the model's context window, when the server cannot say"),
+    context: z.coerce
+      .number({ error: 'expected a whole number of tokens, e.g. 8192' })
+      .int('expected a whole number of tokens, e.g. 8192')
+      .min(256, 'expected at least 256 tokens')
+      .max(MAX_CONTEXT, `expected at most ${MAX_CONTEXT} tokens`)
+      .describe("tokens in the model's context window, when the server cannot say"),
     prices: Prices,
   })
   .partial();

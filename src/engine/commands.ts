@@ -97,7 +97,7 @@ function showUsage(game: Game): void {
   const last = addUsage(NO_TOKENS, game.head?.usage ?? null);
   const model = game.o.narrator.model;
   if (total.reported === 0) return game.o.ui.info(game.o.narrator.provider === 'offline' ? 'Offline: no tokens are used.' : 'The server has not reported any token usage yet.');
-  game.o.ui.info(`This turn: ${tokensLine(last, costOf(last, model, game.o.prices))}\nThis game: ${tokensLine(total, costOf(total, model, game.o.prices))} over ${total.reported} turns and summaries`);
+  game.o.ui.info(`This turn: ${tokensLine(last, costOf(last, model, game.o.prices))}\nThis game: ${tokensLine(total, costOf(total, model, game.o.prices))} over ${total.reported === 1 ? '1 turn' : `${total.reported} turns and summaries`}`);
   game.o.ui.event('usage', { turn: last, game: total, cost: costOf(total, model, game.o.prices) });
 }
 
