@@ -12,6 +12,9 @@ import type { Fold, MemoryView, NarrateOptions, NarrationRequest } from '../engi
 import type { ContextKeeper } from './context-keeper.js';
 import type { Folded } from './model-summary.js';
 
+/** The smallest reply a turn is given room for: a short narration, its choices, the JSON around them. */
+export const MIN_REPLY_TOKENS = 256;
+
 export type Summarize = (f: FoldInput, promptBudget: number, count: (t: string) => number, signal: AbortSignal | undefined) => Promise<Folded>;
 
 export interface Planned {
@@ -63,16 +66,22 @@ export class MemoryPlanner {
     const window = await this.keeper.window();
     const room = replyRoom(window.tokens, want.maxTokens);
     // A small window lowers the reply budget (and the schema fitted to it) to leave the story room.
-    const maxTokens = want.grown ? Math.min(want.maxTokens, Math.max(room.replyTokens, Math.floor(window.tokens / 2))) : room.replyTokens;
-    const budget = window.tokens - maxTokens - room.margin - want.extraTokens;
+    const wanted = want.grown ? Math.min(want.maxTokens, Math.max(room.replyTokens, Math.floor(window.tokens / 2))) : room.replyTokens;
     // Where the server can count exactly, the first plan of a session is measured before it is fitted.
     await this.keeper.calibrateExactly(() => buildMessages(request).messages.map((m) => m.content).join('\n'));
-    try {
-      const { messages, report } = buildMessages(request, { tokens: budget, count: this.keeper.counter() });
+    const count = this.keeper.counter();
+    const build = (maxTokens: number): Planned => {
+      const { messages, report } = buildMessages(request, { tokens: window.tokens - maxTokens - room.margin - want.extraTokens, count });
       return { messages, report, maxTokens, view: { window, replyTokens: maxTokens, margin: room.margin, report } };
+    };
+    try {
+      return build(wanted);
     } catch (err) {
       if (!(err instanceof ContextTooSmall)) throw err;
-      throw tooSmall(request, err.needed + maxTokens + room.margin + want.extraTokens, window);
+      // Before refusing, the reply gives way: what is left beside the required part, down to a floor.
+      const left = window.tokens - room.margin - want.extraTokens - err.needed;
+      if (left >= MIN_REPLY_TOKENS && left < wanted) return build(left);
+      throw tooSmall(request, err.needed + Math.min(wanted, MIN_REPLY_TOKENS) + room.margin + want.extraTokens, window);
     }
   }
 
@@ -108,7 +117,7 @@ const examplesCut = (p: Planned, request: NarrationRequest): boolean =>
 function tooSmall(request: NarrationRequest, needed: number, window: { tokens: number; source: string }): RuntimeFailure {
   const from = window.source === 'config' ? 'as configured' : window.source === 'default' ? 'assumed' : `from ${window.source}`;
   return new RuntimeFailure(
-    `pack "${request.pack.manifest.id}" needs about ${needed} tokens per request (system prompt, state and one turn, with the reply) but the model's context window is ${window.tokens} tokens (${from})`,
+    `pack "${request.pack.manifest.id}" needs about ${needed} tokens per request (system prompt, state and the scene's directive, with the shortest reply) but the model's context window is ${window.tokens} tokens (${from})`,
     'give the server a larger window (llama.cpp: -c 8192; Ollama: OLLAMA_CONTEXT_LENGTH=8192; LM Studio: raise the context length), or pass --context N if it really has more',
   );
 }

@@ -221,3 +221,19 @@ describe('a window too tight for the recent turns', () => {
     expect(summaries.length).toBeGreaterThan(0);
   });
 });
+
+describe('a window just too small for the usual reply', () => {
+  it('lowers the reply budget (down to 256 tokens) before it refuses the pack', async () => {
+    const s = await server('llamacpp', 2600);
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: ['1', 'I look around', '2'] });
+    expect(r.error).toBeNull();
+    expect(r.ui.shown).toHaveLength(4);
+    const turns = chatBodies(s).filter((q) => q.body.response_format?.json_schema?.name === 'turn');
+    const maxes = turns.map((q) => Number(q.body.max_tokens));
+    expect(Math.min(...maxes)).toBeGreaterThanOrEqual(256);
+    expect(Math.max(...maxes)).toBeLessThan(2600 / 4); // below the usual quarter of the window
+    expect(s.overflows).toBe(0);
+    const refused = await playModelGame({ pack: lighthouse, baseURL: (await server('llamacpp', 2400)).baseURL, inputs: ['1'] });
+    expect(refused.error?.message).toMatch(/needs about \d+ tokens .* window is 2400 tokens \(from llama\.cpp\)/);
+  });
+});
