@@ -7,6 +7,7 @@
  * store wrote always loads again. Every append is written whole and synced, or not at
  * all: on a failure the file is cut back to where it was and WriteFailed is thrown.
  */
+import type { Stats } from 'node:fs';
 import { copyFile, mkdir, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FORMAT_VERSION, type Header, journalLine, type JournalEvent, summarize, type JournalSummary } from '../core/journal.js';
@@ -44,8 +45,8 @@ export interface FileStoreOptions {
 
 export class FileSaveStore implements SaveStore {
   private readonly fs: SaveFs;
-  /** What this store last saw of each file: its size and the id its next turn must have. */
-  private readonly known = new Map<string, { size: number; nextId: number }>();
+  /** What this store last saw of each file (its stamp) and the id its next turn must have. */
+  private readonly known = new Map<string, { stamp: string; nextId: number }>();
 
   constructor(readonly dir: string, options: FileStoreOptions = {}) {
     const given = options.fs ?? {};
@@ -85,7 +86,7 @@ export class FileSaveStore implements SaveStore {
       throw writeFailure(err, file, 'new save');
     }
     await syncDir(this.dir);
-    this.known.set(file, { size: Buffer.byteLength(text), nextId: nextIdOf(events) });
+    this.known.set(file, { stamp: stampOf(await stat(file)), nextId: nextIdOf(events) });
   }
 
   async append(slot: string, event: JournalEvent): Promise<void> {
@@ -107,7 +108,7 @@ export class FileSaveStore implements SaveStore {
 
   private async appendTo(fh: FileHandle, file: string, event: JournalEvent, line: Buffer): Promise<void> {
     const size = await repairTail(this.fs, fh, file);
-    const nextId = await this.nextId(fh, file, size);
+    const nextId = await this.nextId(fh, file);
     if (event.type === 'turn' && event.id !== nextId) throw new SaveConflict(file, event.id, nextId);
     try {
       await writeAll(this.fs, fh, line, size);
@@ -118,15 +119,20 @@ export class FileSaveStore implements SaveStore {
       this.known.delete(file);
       throw err;
     }
-    this.known.set(file, { size: size + line.length, nextId: event.type === 'turn' ? event.id + 1 : nextId });
+    this.known.set(file, { stamp: stampOf(await fh.stat()), nextId: event.type === 'turn' ? event.id + 1 : nextId });
   }
 
-  /** The id the file's next turn must have: remembered, or read again when the file changed. */
-  private async nextId(fh: FileHandle, file: string, size: number): Promise<number> {
+  /**
+   * The id the file's next turn must have: remembered while the file is as this store left it
+   * (same size, time and inode), else read again (and refused if damaged).
+   */
+  private async nextId(fh: FileHandle, file: string): Promise<number> {
     const known = this.known.get(file);
-    if (known?.size === size) return known.nextId;
+    const stamp = stampOf(await fh.stat());
+    if (known?.stamp === stamp) return known.nextId;
+    this.known.delete(file);
     const nextId = nextIdOf(parseJournal((await readAll(fh)).toString('utf8'), file).events);
-    this.known.set(file, { size, nextId });
+    this.known.set(file, { stamp, nextId });
     return nextId;
   }
 
@@ -160,12 +166,13 @@ export class FileSaveStore implements SaveStore {
 
   async load(slot: string): Promise<ParsedJournal> {
     const file = this.file(slot);
-    const bytes = await readSave(file).catch((err: unknown) => {
+    this.known.delete(file);
+    const { bytes, stamp } = await readSave(file).catch((err: unknown) => {
       if (isErrno(err) && err.code === 'ENOENT') throw new UsageError(`no saved game "${slot}" (see: promptquest saves list)`);
       throw err;
     });
     const parsed = parseJournal(bytes.toString('utf8'), file);
-    this.known.set(file, { size: bytes.length, nextId: nextIdOf(parsed.events) });
+    this.known.set(file, { stamp, nextId: nextIdOf(parsed.events) });
     return parsed;
   }
 
@@ -205,15 +212,18 @@ export class FileSaveStore implements SaveStore {
   }
 }
 
-/** A save's bytes; a folder, a FIFO or an unreadable file is refused naming the path. */
-async function readSave(file: string): Promise<Buffer> {
+/** Size, modification time and inode: a file changed by anyone else has another stamp. */
+const stampOf = (s: Stats): string => `${s.size}:${s.mtimeMs}:${s.ino}`;
+
+/** A save's bytes and stamp; a folder, a FIFO or an unreadable file is refused naming the path. */
+async function readSave(file: string): Promise<{ bytes: Buffer; stamp: string }> {
   await checkRegular(file);
   const fh = await openRegular(file, 'r').catch((err: unknown) => {
     if (isErrno(err) && err.code !== 'ENOENT') throw new SaveUnreadable(file, `cannot read it: ${diskProblem(err.code ?? 'EIO')}`);
     throw err;
   });
   try {
-    return await readAll(fh);
+    return { bytes: await readAll(fh), stamp: stampOf(await fh.stat()) };
   } finally {
     await fh.close();
   }

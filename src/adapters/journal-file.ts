@@ -2,7 +2,7 @@
  * Reading a journal's text: the only tolerated damage is a torn last line (a warning);
  * anything else is refused as SaveDamaged naming the file and line, never shortened.
  */
-import { FORMAT_VERSION, Header, issueText, JournalEvent } from '../core/journal.js';
+import { FORMAT_VERSION, Header, issueText, JournalEvent, journalDamage } from '../core/journal.js';
 import { SaveDamaged, SaveUnreadable } from '../core/errors.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { migrate } from '../core/migrations.js';
@@ -62,6 +62,8 @@ export function parseJournal(text: string, file: string): ParsedJournal {
     if (!e.success) throw new SaveDamaged(file, lineOf(i), `damaged save event (${issueText(e.error)}); nothing was changed`);
     return e.data;
   });
+  const damage = journalDamage(events);
+  if (damage) throw new SaveDamaged(file, lineOf(damage.index), `damaged save: ${damage.problem}; nothing was changed`);
   return { header: sanitizeDeep(header.data), events: events.map(safeEvent), warnings, format, applied: migrated.applied, lines: raw.map((r) => r.n) };
 }
 
