@@ -19,6 +19,7 @@ import {
   checkRegular, createWhole, isErrno, nodeFs, openRegular, readAll, readFirstLine, repairTail, replaceWhole, syncDir, syncFile, writeAll,
   writeFailure, type SaveFs,
 } from './save-io.js';
+import { takeLock, type SlotLock } from './slot-lock.js';
 
 export { parseJournal, type ParsedJournal } from './journal-file.js';
 export type { SaveFs } from './save-io.js';
@@ -72,6 +73,11 @@ export class FileSaveStore implements SaveStore {
 
   async exists(slot: string): Promise<boolean> {
     return stat(this.file(slot)).then((s) => s.isFile(), () => false);
+  }
+
+  /** The slot for this process alone, until released (SlotBusy when another process has it). */
+  lock(slot: string): Promise<SlotLock> {
+    return takeLock(`${this.file(slot)}.lock`, slot);
   }
 
   /** A new slot, written whole (a fork brings its turns along), or not at all. Never overwrites a save. */

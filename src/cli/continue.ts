@@ -84,13 +84,17 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   const env = await environment();
   if (flags.fromTurn !== undefined && flags.slot === undefined) throw new UsageError('--from-turn needs --slot NEW: a fork goes into a new slot');
   const source = slotArg !== undefined ? checkSlot(slotArg) : await latestSlot(env);
-  const from = await loadSource(env, source, flags.slot !== undefined);
-  const images = imagesMode(env, flags);
-  const ui = await makeUi(flags, images);
+  // One writer per slot: the one written to (a fork only reads its source), taken before the load.
+  const lock = await env.store.lock(flags.slot !== undefined ? checkSlot(flags.slot) : source);
+  let ui: Ui | undefined;
   try {
+    const from = await loadSource(env, source, flags.slot !== undefined);
+    const images = imagesMode(env, flags);
+    ui = await makeUi(flags, images);
     return await goOn(env, source, from, ui, flags, images);
   } finally {
-    ui.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
+    lock.release();
+    ui?.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
   }
 }
 
