@@ -9,7 +9,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SlotBusy } from '../core/errors.js';
-import { isErrno } from './save-io.js';
+import { isErrno, writeFailure } from './save-io.js';
 
 export class SlotLock {
   private held = true;
@@ -67,16 +67,22 @@ async function place(tmp: string, file: string, token: string): Promise<void> {
 /** Take the lock at `file` for `slot`, or throw SlotBusy naming the process that holds it. */
 export async function takeLock(file: string, slot: string): Promise<SlotLock> {
   const token = `${JSON.stringify({ pid: process.pid, started: new Date().toISOString(), nonce: randomBytes(4).toString('hex') })}\n`;
-  await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, token, { flag: 'wx' });
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, token, { flag: 'wx' });
+  } catch (err) {
+    // A full or read-only disk: nothing is left behind, and the line says what and where.
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw writeFailure(err, file, 'lock file');
+  }
   try {
     for (let attempt = 0; ; attempt++) {
       try {
         await place(tmp, file, token);
         return new SlotLock(file, token);
       } catch (err) {
-        if (!isErrno(err) || err.code !== 'EEXIST') throw err;
+        if (!isErrno(err) || err.code !== 'EEXIST') throw writeFailure(err, file, 'lock file');
       }
       const holder = await holderOf(file);
       if ((holder !== null && isAlive(holder)) || attempt >= 2) throw new SlotBusy(slot, holder ?? 0);

@@ -2,7 +2,7 @@
  * Issue 10 part 4 on a real full disk: a 200 KB tmpfs (root can mount one; skipped with a
  * message where it cannot). An offline game with endless input plays until the disk is full:
  * the game stops with SaveFailed, the journal loads, ends at a whole line, and holds every turn
- * that was shown. A new game on the full disk then leaves no file behind.
+ * that was shown. A new game on the full disk then leaves no file behind (lock or save).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, readdirSync, readFileSync, rmdirSync, writeSync, closeSync } from 'node:fs';
@@ -90,7 +90,11 @@ describe.skipIf(!mounted)('a real full disk (200 KB tmpfs)', () => {
     expect(loaded.warnings).toEqual([]);
     expect(loaded.events.filter((e) => e.type === 'turn')).toHaveLength(ui.playedShown);
 
+    // A new game on the full disk: neither its lock nor its save leaves anything behind.
     fillUp(join(MOUNT, 'filler'));
+    const lock = await store.lock('next').then(() => null, (e: unknown) => e);
+    expect(lock).toBeInstanceOf(WriteFailed);
+    expect((lock as Error).message).toMatch(/^could not write the lock file .*next\.jsonl\.lock: disk full \(ENOSPC\)/);
     const again = await store.create(header('next', pack)).then(() => null, (e: unknown) => e);
     expect(again).toBeInstanceOf(WriteFailed);
     expect(readdirSync(dir)).toEqual(['full.jsonl']);
