@@ -2,7 +2,6 @@
  * Errors a user sees as one line. The CLI maps them to exit codes; anything else
  * is a bug and shows a stack trace only with DEBUG=promptquest.
  */
-import { quoteArg } from './quote.js';
 
 /** Bad usage or bad input: unknown pack, invalid pack or save, bad slot name. Exit 2. */
 export class UsageError extends Error {
@@ -65,9 +64,9 @@ export class WriteFailed extends RuntimeFailure {
  * For an undo, redo or select (`move`), `turn` is the turn it was made from. Exit 1.
  */
 export class SaveFailed extends RuntimeFailure {
-  constructor(readonly turn: number, readonly code: string, readonly slot: string, readonly file: string, readonly move: string | null = null) {
+  /** `resume` is the command that goes on ("promptquest continue <slot>"). */
+  constructor(readonly turn: number, readonly code: string, readonly file: string, resume: string, readonly move: string | null = null) {
     const kept = move !== null ? `nothing up to turn ${turn} is lost` : turn > 1 ? `nothing after turn ${turn - 1} is lost` : 'nothing was played yet';
-    const resume = `promptquest continue ${quoteArg(slot)}`;
     super(`could not save ${move ?? `turn ${turn}`}: ${diskProblem(code)} — ${kept}; free some space and run: ${resume}`);
   }
 }

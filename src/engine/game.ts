@@ -9,6 +9,7 @@ import type { GameState } from '../core/state.js';
 import type { Turn } from '../core/reply.js';
 import type { Prices } from '../core/settings.js';
 import { sanitizeDeep } from '../core/sanitize.js';
+import { quoteArg } from '../core/quote.js';
 import { RuntimeFailure, SaveFailed, WriteFailed } from '../core/errors.js';
 import { verdictLine, type Verdict } from '../core/verdict.js';
 import type { VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
@@ -83,10 +84,10 @@ export class Game {
   /** Which turn could not be saved, in the player's numbering (a summary belongs to the turn being played). */
   private saveFailed(event: JournalEvent, err: WriteFailed): SaveFailed {
     const t = this.o.timeline;
-    const { slot } = this.o;
-    if (event.type === 'turn') return new SaveFailed(depthOf(t, event.parent) + 1, err.code, slot, err.file);
-    if (event.type === 'summary') return new SaveFailed(this.playing ?? depthOf(t, t.head) + 1, err.code, slot, err.file);
-    return new SaveFailed(depthOf(t, t.head), err.code, slot, err.file, `the ${event.type}`);
+    const resume = `promptquest continue ${quoteArg(this.o.slot)}`;
+    if (event.type === 'turn') return new SaveFailed(depthOf(t, event.parent) + 1, err.code, err.file, resume);
+    if (event.type === 'summary') return new SaveFailed(this.playing ?? depthOf(t, t.head) + 1, err.code, err.file, resume);
+    return new SaveFailed(depthOf(t, t.head), err.code, err.file, resume, `the ${event.type}`);
   }
 
   show(): void {

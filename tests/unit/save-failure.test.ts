@@ -115,6 +115,17 @@ describe('a turn that cannot be saved does not count', () => {
     expect(mainLine(fold((await store.load('s')).events))).toHaveLength(3);
   });
 
+  it('an /undo that cannot be saved is not made: the head stays where it was', async () => {
+    const disk = new TinyDisk();
+    const { store, state } = await newGame(disk, 'my game');
+    const ui = new HookedUi(['1', '/undo'], 2, () => (disk.budget = 0));
+    const timeline = emptyTimeline();
+    const err = await runGame({ pack: lighthouse, narrator: new OfflineNarrator(), ui, store, slot: 'my game', timeline, initialState: state }).then(() => null, (e: unknown) => e);
+    expect(errorLine(err)).toBe("could not save the undo: disk full (ENOSPC) — nothing up to turn 2 is lost; free some space and run: promptquest continue 'my game'");
+    expect(mainLine(timeline)).toHaveLength(2);
+    expect((await store.load('my game')).events.map((e) => e.type)).toEqual(['turn', 'turn']);
+  });
+
   it.each([
     ['ENOSPC', 'disk full'], ['EDQUOT', 'disk quota exceeded'], ['EFBIG', 'file too large'],
     ['EROFS', 'read-only file system'], ['EACCES', 'permission denied'], ['EIO', 'input/output error'],
