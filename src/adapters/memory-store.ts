@@ -4,7 +4,7 @@
  * file store writes, so what a test sees is what a save would hold, and a turn that
  * could not be saved fails here too.
  */
-import { UsageError } from '../core/errors.js';
+import { SaveConflict, UsageError } from '../core/errors.js';
 import { journalLine, summarize, type Header, type JournalEvent } from '../core/journal.js';
 import type { LoadedSave, SaveStore, SlotSummary } from '../engine/ports.js';
 
@@ -28,6 +28,8 @@ export class MemorySaveStore implements SaveStore {
   async append(slot: string, event: JournalEvent): Promise<void> {
     const journal = this.journals.get(slot);
     if (!journal) throw new UsageError(`no saved game "${slot}"`);
+    const next = journal.events.reduce((n, e) => (e.type === 'turn' ? Math.max(n, e.id + 1) : n), 0);
+    if (event.type === 'turn' && event.id !== next) throw new SaveConflict(this.describe(slot), event.id, next);
     journal.events.push(saved(event, this.describe(slot)));
   }
 

@@ -1,9 +1,9 @@
 /** `promptquest continue [slot]`: resume a saved game, or fork it into a new slot. */
-import { UsageError } from '../core/errors.js';
+import { SaveDamaged, UsageError } from '../core/errors.js';
 import type { Pack } from '../core/pack.js';
 import { checkSlot } from '../core/slot.js';
 import type { ImagesMode } from '../core/settings.js';
-import { fold, mainLine, type Header, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
+import { fold, mainLine, unknownScene, type Header, type JournalEvent, type Timeline, type TurnEvent } from '../core/journal.js';
 import { initialState } from '../core/state.js';
 import type { LoadedSave, Ui } from '../engine/ports.js';
 import { loadPack } from '../adapters/pack-loader.js';
@@ -36,13 +36,30 @@ async function fork(env: Environment, header: Header, timeline: Timeline, n: num
   return forked;
 }
 
+interface Source {
+  loaded: LoadedSave;
+  /** Where it was read from, for messages. */
+  file: string;
+}
+
 /** A user's save, or (to fork it into a new slot) a bundled sample of that name. */
-async function loadSource(env: Environment, slot: string, forking: boolean): Promise<LoadedSave> {
-  if (await env.store.exists(slot)) return env.store.load(slot);
+async function loadSource(env: Environment, slot: string, forking: boolean): Promise<Source> {
+  const mine = async (): Promise<Source> => ({ loaded: await env.store.load(slot), file: env.store.describe(slot) });
+  if (await env.store.exists(slot)) return mine();
   const samples = sampleStore();
-  if (!(await samples.exists(slot))) return env.store.load(slot);
+  if (!(await samples.exists(slot))) return mine();
   if (!forking) throw new UsageError(`"${slot}" is a bundled sample game; play on from it in a slot of your own: promptquest continue ${quoteArg(slot)} --slot NEW`);
-  return samples.load(slot);
+  return { loaded: await samples.load(slot), file: samples.describe(slot) };
+}
+
+/** Every scene a save stands in must be one the pack has: refused up front (exit 2), naming the line. */
+export function checkScenes(pack: Pack, { loaded, file }: Source): void {
+  const script = pack.script;
+  if (!script) return;
+  const bad = unknownScene(loaded.events, (scene) => Object.hasOwn(script.scenes, scene));
+  if (!bad) return;
+  const scene = JSON.stringify(bad.scene.slice(0, 60));
+  throw new SaveDamaged(file, loaded.lines?.[bad.index] ?? null, `scene ${scene} is not in pack "${pack.manifest.id}" ${pack.manifest.version}; nothing was changed`);
 }
 
 /** The pack a save was played with; gone or moved is said as such, not as an unknown pack. */
@@ -67,17 +84,22 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   const env = await environment();
   if (flags.fromTurn !== undefined && flags.slot === undefined) throw new UsageError('--from-turn needs --slot NEW: a fork goes into a new slot');
   const source = slotArg !== undefined ? checkSlot(slotArg) : await latestSlot(env);
-  const loaded = await loadSource(env, source, flags.slot !== undefined);
-  const images = imagesMode(env, flags);
-  const ui = await makeUi(flags, images);
+  // One writer per slot: the one written to (a fork only reads its source), taken before the load.
+  const lock = await env.store.lock(flags.slot !== undefined ? checkSlot(flags.slot) : source);
+  let ui: Ui | undefined;
   try {
-    return await goOn(env, source, loaded, ui, flags, images);
+    const from = await loadSource(env, source, flags.slot !== undefined);
+    const images = imagesMode(env, flags);
+    ui = await makeUi(flags, images);
+    return await goOn(env, source, from, ui, flags, images);
   } finally {
-    ui.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
+    lock.release();
+    ui?.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
   }
 }
 
-async function goOn(env: Environment, source: string, loaded: LoadedSave, ui: Ui, flags: ContinueFlags, images: ImagesMode): Promise<number> {
+async function goOn(env: Environment, source: string, from: Source, ui: Ui, flags: ContinueFlags, images: ImagesMode): Promise<number> {
+  const { loaded } = from;
   for (const w of loaded.warnings) ui.notice(w);
   let header = loaded.header;
   let timeline = fold(loaded.events);
@@ -85,6 +107,7 @@ async function goOn(env: Environment, source: string, loaded: LoadedSave, ui: Ui
   let slot = source;
   // Pack and narrator first: a fork is only written when the game can go on from it.
   const pack = packOfSave(header, env.home);
+  checkScenes(pack, from);
   if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
   const settings = makeSettings(env, flags, header);
   const narrator = await makeNarrator(env, settings, pack, flags, ui);

@@ -22,14 +22,19 @@ export async function play(packRef: string | undefined, flags: SessionFlags, reu
   const given = parseVars(pack, flags.var);
   const settings = makeSettings(env, flags);
   const slot = flags.slot !== undefined ? checkSlot(flags.slot) : freshSlotName(pack.manifest.id);
-  await checkNewSlot(env, slot, `use: promptquest continue ${quoteArg(slot)}`);
-  const images = imagesMode(env, flags);
-  const ui = reuse ?? (await makeUi(flags, images));
+  // One writer per slot: taken before anything is checked or written, let go on every way out.
+  const lock = await env.store.lock(slot);
+  let ui = reuse;
   try {
+    await checkNewSlot(env, slot, `use: promptquest continue ${quoteArg(slot)}`);
+    const images = imagesMode(env, flags);
+    ui ??= await makeUi(flags, images);
     const end = await start(env, pack, settings, slot, given, ui, flags, images);
+    lock.release(); // this game is over; /new plays in a slot of its own
     return end === 'new' ? await playAgain(pack, flags, ui) : 0;
   } finally {
-    if (!reuse) ui.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
+    lock.release();
+    if (!reuse) ui?.close(); // whatever happened, stdin is let go: a terminal never waits for nobody
   }
 }
 

@@ -1,5 +1,2 @@
-/** Command hints a user can paste: a slot or folder with spaces or quotes is shell-quoted. */
-export function quoteArg(arg: string): string {
-  if (/^[\p{L}\p{N}._\-/:=@+]+$/u.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+/** Command hints a user can paste (the function lives in core: the engine's errors use it too). */
+export { quoteArg } from '../core/quote.js';

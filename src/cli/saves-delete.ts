@@ -29,6 +29,16 @@ async function askToDelete(slot: string, what: string): Promise<boolean> {
 export async function deleteSave(slotArg: string, opts: { yes?: boolean | undefined }): Promise<number> {
   const { store, slot, sample } = await findSave(slotArg);
   if (sample) throw new UsageError(`"${slot}" is a bundled sample game, not one of your saves; there is nothing to delete`);
+  // A game in progress is not deleted under its player: the slot's lock is taken first.
+  const lock = await store.lock(slot);
+  try {
+    return await deleteLocked(store, slot, opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: boolean | undefined }): Promise<number> {
   const terminal = !!process.stdin.isTTY && !!process.stdout.isTTY;
   if (!opts.yes) {
     if (!terminal) throw new UsageError(`not deleting "${slot}" without a confirmation: no terminal to ask on; pass --yes to delete it`);

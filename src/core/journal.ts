@@ -230,3 +230,41 @@ export function summarize(header: Header, events: readonly JournalEvent[]): Jour
     ending: line.at(-1)?.turn.game_over ?? null,
   };
 }
+
+/**
+ * The first event that cannot belong to a journal this engine wrote, with what is wrong; null
+ * when the events hold together. Turn ids are unique and increasing; a turn's parent is an
+ * earlier turn (so there are no cycles); a move and a summary name an existing turn.
+ */
+export function journalDamage(events: readonly JournalEvent[]): { index: number; problem: string } | null {
+  const seen = new Set<number>();
+  let last = -1;
+  for (const [index, e] of events.entries()) {
+    const problem = eventDamage(e, seen, last);
+    if (problem) return { index, problem };
+    if (e.type === 'turn') {
+      seen.add(e.id);
+      last = e.id;
+    }
+  }
+  return null;
+}
+
+function eventDamage(e: JournalEvent, seen: Set<number>, last: number): string | null {
+  if (e.type === 'turn') {
+    if (seen.has(e.id)) return `turn id ${e.id} appears twice`;
+    if (e.id <= last) return `turn id ${e.id} comes after turn id ${last} (ids must increase; were lines moved?)`;
+    if (e.parent !== null && !seen.has(e.parent)) return `turn ${e.id}'s parent ${e.parent} is not an earlier turn (a line missing or moved?)`;
+    return null;
+  }
+  if (e.type === 'summary') return seen.has(e.through) ? null : `summary through turn ${e.through}, which is not an earlier turn`;
+  return seen.has(e.to) ? null : `${e.type} to turn ${e.to}, which is not an earlier turn`;
+}
+
+/** The first turn whose scene the pack's script does not have (a save from another pack version, or edited). */
+export function unknownScene(events: readonly JournalEvent[], known: (scene: string) => boolean): { index: number; scene: string } | null {
+  for (const [index, e] of events.entries()) {
+    if (e.type === 'turn' && e.state.scene !== null && !known(e.state.scene)) return { index, scene: e.state.scene };
+  }
+  return null;
+}

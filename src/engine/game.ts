@@ -9,7 +9,8 @@ import type { GameState } from '../core/state.js';
 import type { Turn } from '../core/reply.js';
 import type { Prices } from '../core/settings.js';
 import { sanitizeDeep } from '../core/sanitize.js';
-import { RuntimeFailure } from '../core/errors.js';
+import { quoteArg } from '../core/quote.js';
+import { RuntimeFailure, SaveFailed, WriteFailed } from '../core/errors.js';
 import { verdictLine, type Verdict } from '../core/verdict.js';
 import type { VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
 import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
@@ -50,6 +51,8 @@ export async function preflight(narrator: Narrator, pack: Pack, state: GameState
 export class Game {
   /** Aborts the model request of the turn in progress (Ctrl-C). */
   private inFlight: AbortController | null = null;
+  /** The number of the turn being narrated, while it is. */
+  private playing: number | null = null;
 
   constructor(readonly o: GameOptions) {}
 
@@ -68,9 +71,23 @@ export class Game {
     return headTurn(this.o.timeline);
   }
 
+  /** Append to the journal, then to the timeline: an event that is not on disk never counts. */
   async record(event: JournalEvent): Promise<void> {
-    await this.o.store.append(this.o.slot, event);
+    try {
+      await this.o.store.append(this.o.slot, event);
+    } catch (err) {
+      throw err instanceof WriteFailed ? this.saveFailed(event, err) : err;
+    }
     step(this.o.timeline, event);
+  }
+
+  /** Which turn could not be saved, in the player's numbering (a summary belongs to the turn being played). */
+  private saveFailed(event: JournalEvent, err: WriteFailed): SaveFailed {
+    const t = this.o.timeline;
+    const resume = `promptquest continue ${quoteArg(this.o.slot)}`;
+    if (event.type === 'turn') return new SaveFailed(depthOf(t, event.parent) + 1, err.code, err.file, resume);
+    if (event.type === 'summary') return new SaveFailed(this.playing ?? depthOf(t, t.head) + 1, err.code, err.file, resume);
+    return new SaveFailed(depthOf(t, t.head), err.code, err.file, resume, `the ${event.type}`);
   }
 
   show(): void {
@@ -167,7 +184,8 @@ export class Game {
   private async narrateAndAppend(plan: TurnPlan, parent: TurnEvent | null): Promise<boolean> {
     const request = this.request(plan, parent, [...(parent?.notes ?? []), ...(plan.notes ?? [])]);
     this.inFlight = new AbortController();
-    this.o.ui.beginTurn?.(depthOf(this.o.timeline, parent?.id ?? null) + 1);
+    this.playing = depthOf(this.o.timeline, parent?.id ?? null) + 1;
+    this.o.ui.beginTurn?.(this.playing);
     try {
       const result = await narrateTurn(this.o.narrator, request, plan, {
         signal: this.inFlight.signal,
@@ -190,6 +208,7 @@ export class Game {
       throw err;
     } finally {
       this.inFlight = null;
+      this.playing = null;
     }
   }
 

@@ -127,6 +127,8 @@ export interface LoadedSave {
   header: Header;
   events: JournalEvent[];
   warnings: string[];
+  /** The file line (1-based) of each event, where the store has lines. */
+  lines?: number[];
 }
 
 export interface SaveStore {

@@ -263,3 +263,27 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
     }
   });
 });
+
+describe('two processes on one slot', () => {
+  it('the second is refused naming the first (exit 2) and changes nothing; Ctrl-C (130) lets the lock go', async () => {
+    const home = tempHome();
+    const first = spawn(process.execPath, [BIN, 'play', '--slot', 'race', '--json'], { cwd: ROOT, env: cleanEnv(home), stdio: ['pipe', 'pipe', 'ignore'] });
+    const closed = new Promise<number | null>((resolve) => first.on('close', (code) => resolve(code)));
+    let out = '';
+    first.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    // stdin stays open: the first game waits at its first choice, holding the slot.
+    await vi.waitFor(() => expect(out).toContain('"type":"turn"'), { timeout: 10_000, interval: 20 });
+    const file = storeOf(home).describe('race');
+    const before = readFileSync(file);
+
+    const second = await runCli(['continue', 'race'], { home, input: ['1', '1'] });
+    expect(second.code).toBe(2);
+    expect(stderrLines(second)).toEqual([`promptquest: slot "race" is open in another PromptQuest (pid ${first.pid}); nothing was changed`]);
+    expect(readFileSync(file).equals(before)).toBe(true);
+
+    first.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    expect((await storeOf(home).load('race')).events).toHaveLength(1);
+  });
+});

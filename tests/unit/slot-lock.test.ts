@@ -1,0 +1,81 @@
+/**
+ * Issue 10 part 1 (minimal): one writer per slot. A lock file made whole in one step, a second
+ * taker refused naming the holder's pid, a lock whose process is gone taken over, and the lock
+ * let go again (also when the command fails). The real two-process case is in e2e/saves.test.ts.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FileSaveStore } from '../../src/adapters/file-store.js';
+import { SlotBusy, UsageError } from '../../src/core/errors.js';
+import { FORMAT_VERSION } from '../../src/core/journal.js';
+import { exitCodeFor } from '../../src/cli/run.js';
+import { deleteSave } from '../../src/cli/saves-delete.js';
+import { tempHome } from '../helpers/cli.js';
+
+const storeIn = (home: string) => new FileSaveStore(join(home, 'saves'));
+const lockFile = (store: FileSaveStore, slot: string) => `${store.describe(slot)}.lock`;
+/** No process has this pid (beyond any pid_max), so process.kill(pid, 0) says ESRCH. */
+const DEAD_PID = 2 ** 30;
+
+describe('one writer per slot', () => {
+  it('a second taker is refused naming the holder; released, the slot can be taken again', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    const lock = await store.lock('s');
+    const held = JSON.parse(readFileSync(lockFile(store, 's'), 'utf8')) as { pid: number; started: string };
+    expect(held.pid).toBe(process.pid);
+    expect(Number.isNaN(Date.parse(held.started))).toBe(false);
+    const err = await store.lock('s').then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(SlotBusy);
+    expect((err as Error).message).toBe(`slot "s" is open in another PromptQuest (pid ${process.pid}); nothing was changed`);
+    expect(exitCodeFor(err)).toBe(2);
+    expect(readFileSync(lockFile(store, 's'), 'utf8')).toContain(held.started); // the holder's lock is untouched
+    lock.release();
+    expect(existsSync(lockFile(store, 's'))).toBe(false);
+    (await store.lock('s')).release();
+    lock.release(); // twice is fine
+  });
+
+  it('a lock left by a process that is gone (kill -9) is taken over', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    (await store.lock('s')).release(); // makes the folder
+    writeFileSync(lockFile(store, 's'), JSON.stringify({ pid: DEAD_PID, started: '2025-01-01T00:00:00.000Z' }));
+    const lock = await store.lock('s');
+    expect((JSON.parse(readFileSync(lockFile(store, 's'), 'utf8')) as { pid: number }).pid).toBe(process.pid);
+    lock.release();
+  });
+
+  it('a lock someone else has taken over is not removed by the old holder', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    const lock = await store.lock('s');
+    const theirs = JSON.stringify({ pid: 1, started: 'x' });
+    writeFileSync(lockFile(store, 's'), theirs);
+    lock.release();
+    expect(readFileSync(lockFile(store, 's'), 'utf8')).toBe(theirs);
+  });
+});
+
+describe('saves delete takes the lock', () => {
+  const home = tempHome('pq-lock-del-');
+  const saved = process.env.PROMPTQUEST_HOME;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.PROMPTQUEST_HOME;
+    else process.env.PROMPTQUEST_HOME = saved;
+  });
+
+  it('refuses a game in progress, deletes nothing, and lets the lock go when it fails', async () => {
+    process.env.PROMPTQUEST_HOME = home;
+    const store = storeIn(home);
+    await store.create({
+      type: 'header', format: FORMAT_VERSION, slot: 'busy', pack: { id: 'lighthouse', version: '1', hash: 'h', dir: null },
+      provider: 'offline', model: null, base_url: null, vars: {}, created: 'x', forked_from: null,
+    });
+    const playing = await store.lock('busy');
+    await expect(deleteSave('busy', { yes: true })).rejects.toBeInstanceOf(SlotBusy);
+    expect(await store.exists('busy')).toBe(true);
+    playing.release();
+    // Without --yes and no terminal it fails; the lock it took is let go all the same.
+    await expect(deleteSave('busy', { yes: false })).rejects.toBeInstanceOf(UsageError);
+    expect(existsSync(lockFile(store, 'busy'))).toBe(false);
+  });
+});
