@@ -78,8 +78,7 @@ export class Game {
     } catch (err) {
       throw err instanceof WriteFailed ? this.saveFailed(event, err) : err;
     }
-    // The raw reply is for the file (audits, --verbose at the time); the game never reads it again.
-    step(this.o.timeline, event.type === 'turn' && event.raw !== null ? { ...event, raw: null } : event);
+    step(this.o.timeline, event);
   }
 
   /** Which turn could not be saved, in the player's numbering (a summary belongs to the turn being played). */
