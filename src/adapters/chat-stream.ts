@@ -17,7 +17,8 @@ export interface Streamed {
 }
 
 /** Kept only when the three counts are finite numbers; cached tokens where the server says. */
-function usageOf(u: NonNullable<ChatCompletionChunk['usage']>): Usage | null {
+export function usageOf(u: NonNullable<ChatCompletionChunk['usage']> | undefined): Usage | null {
+  if (!u) return null;
   const cached = u.prompt_tokens_details?.cached_tokens;
   return Usage.safeParse({
     prompt_tokens: u.prompt_tokens,

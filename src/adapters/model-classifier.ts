@@ -10,7 +10,8 @@ import type { ChatMessage } from '../core/prompt.js';
 import { schemaFlavour } from '../core/json-schema.js';
 import { LADDER, type Capability } from '../core/request.js';
 import { isFormatRejection } from './openai-errors.js';
-import { Usage } from '../core/journal.js';
+import type { Usage } from '../core/journal.js';
+import { usageOf } from './chat-stream.js';
 
 export interface ClassifyCall {
   client: OpenAI;
@@ -49,8 +50,8 @@ export async function classifyWithModel(r: ClassifyRequest, c: ClassifyCall): Pr
   for (let cap: Capability | undefined = c.capability; cap; ) {
     try {
       const res = await c.client.chat.completions.create(body(r, c, cap), { signal, maxRetries: 0 });
-      const usage = Usage.safeParse({ ...res.usage, cached_tokens: res.usage?.prompt_tokens_details?.cached_tokens ?? undefined });
-      if (usage.success) c.spent?.(usage.data);
+      const usage = usageOf(res.usage);
+      if (usage) c.spent?.(usage);
       const content = res.choices[0]?.message.content ?? '';
       const parsed = extractJson(content);
       const reply = 'value' in parsed ? ClassifyReply.safeParse(parsed.value) : null;

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { extractJson } from '../core/extract.js';
 import { digestSummary, modelSummary, SummaryReply, type FoldInput, type StorySummary } from '../core/summary.js';
 import { summaryMessages, SUMMARY_REPLY_TOKENS } from '../core/summary-request.js';
-import { Usage } from '../core/journal.js';
+import type { Usage } from '../core/journal.js';
+import { usageOf } from './chat-stream.js';
 import { schemaFlavour } from '../core/json-schema.js';
 import type { Capability } from '../core/request.js';
 
@@ -62,7 +63,7 @@ export async function foldWithModel(f: FoldInput, c: SummaryCall): Promise<Folde
     const parsed = extractJson(content);
     const reply = 'value' in parsed ? SummaryReply.safeParse(parsed.value) : null;
     if (!reply?.success) return digest('the model\'s summary was not valid');
-    const usage = Usage.safeParse({ ...res.usage, cached_tokens: res.usage?.prompt_tokens_details?.cached_tokens ?? undefined }).data ?? null;
+    const usage = usageOf(res.usage);
     c.log(`summary of turns ${f.turns[0]?.n ?? '?'}–${f.turns.at(-1)?.n ?? '?'} written by the model`);
     return { summary: modelSummary(reply.data, f), source: 'model', usage };
   } catch (err) {
