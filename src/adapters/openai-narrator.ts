@@ -21,7 +21,7 @@ import { estimateTokens, messagesTokens } from '../core/tokens.js';
 import { recordableBaseURL } from '../core/settings.js';
 import { schemaHint } from '../core/request.js';
 import { ContextKeeper, type ContextCache } from './context-keeper.js';
-import { MemoryPlanner, type Planned } from './memory-planner.js';
+import { MemoryPlanner } from './memory-planner.js';
 import { foldWithModel } from './model-summary.js';
 import { classifyWithModel } from './model-classifier.js';
 import { freeRiddles, poseRiddleField } from '../core/free-riddle.js';
@@ -255,7 +255,7 @@ export class OpenAINarrator implements Narrator {
         continue;
       }
       this.learnUsage(got, turn);
-      const done = this.afterReply(got, turn, last, calls, planned, (request.rails?.verdict ?? request.freeVerdict));
+      const done = this.afterReply(got, turn, last, calls, request.rails?.verdict ?? request.freeVerdict);
       if (done) {
         if (done.kind === 'refusal') live.void();
         return done;
@@ -320,7 +320,7 @@ export class OpenAINarrator implements Narrator {
   }
 
   /** A reply that arrived: the narration, a refusal to show, or null to ask again (adjusted). */
-  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, planned: Planned, verdict: VerdictOutcome | undefined): Narration | null {
+  private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, verdict: VerdictOutcome | undefined): Narration | null {
     if (got.refusal) {
       this.log(`refusal: ${visible(got.refusal)}`);
       if (++turn.refusals > 1 || last) return { kind: 'refusal', text: got.refusal, calls };
@@ -349,7 +349,7 @@ export class OpenAINarrator implements Narrator {
       return null;
     }
     if (problem) this.log(`the reply still contradicts the engine's verdict (${problem}); kept, the verdict line says the truth`);
-    if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: turn.usage, calls, memory: planned.view };
+    if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: turn.usage, calls };
     turn.lastProblem = result.error;
     this.log(`invalid reply: ${result.error}; asking the model to repair it`);
     turn.repair = [

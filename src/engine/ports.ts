@@ -30,7 +30,7 @@ export interface NarrationRequest {
 }
 
 export type Narration =
-  | { kind: 'reply'; reply: Reply | Turn; raw: string | null; usage: Usage | null; calls: number; memory?: MemoryView }
+  | { kind: 'reply'; reply: Reply | Turn; raw: string | null; usage: Usage | null; calls: number }
   | { kind: 'refusal'; text: string; calls: number };
 
 /** A fold of older turns into the summary, for the journal (the engine adds type and time). */

@@ -19,7 +19,7 @@ import { classifyInput } from '../core/input.js';
 import { sanitizeDeep, sanitizeText } from '../core/sanitize.js';
 import type { GameState } from '../core/state.js';
 import type { TurnEvent } from '../core/journal.js';
-import type { MemoryView, NarrateOptions, NarrationRequest, Narrator } from './ports.js';
+import type { NarrateOptions, NarrationRequest, Narrator } from './ports.js';
 
 export class RefusalError extends Error {}
 
@@ -209,8 +209,6 @@ export interface TurnResult {
   usage: TurnEvent['usage'];
   calls: number;
   notes: string[];
-  /** What the request held (a model narrator's), for /memory. */
-  memory?: MemoryView | null;
 }
 
 /** Ask the narrator, then make its reply obey the engine: rails fix choices and endings. */
@@ -219,7 +217,7 @@ export async function narrateTurn(narrator: Narrator, request: NarrationRequest,
   const result = await narrator.narrate(request, options);
   if (result.kind === 'refusal') throw new RefusalError(sanitizeText(result.text)); // model text, like any reply
   const reply = cleanReply(result.reply);
-  const base = { raw: result.raw, usage: result.usage, calls: result.calls, memory: result.memory ?? null };
+  const base = { raw: result.raw, usage: result.usage, calls: result.calls };
   if (plan.rails) {
     const turn: Turn = { ...reply, choices: plan.rails.choices, game_over: plan.rails.ending, state_changes: NO_CHANGES };
     return { ...base, turn, state: plan.state, notes: [] };
