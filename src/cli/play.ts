@@ -63,5 +63,5 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
     forked_from: null,
   };
   await env.store.create(header);
-  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices });
+  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices, fitChecked: true });
 }

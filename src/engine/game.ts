@@ -29,6 +29,8 @@ export interface GameOptions {
   slot: string;
   timeline: Timeline;
   initialState: GameState;
+  /** The window check was already made (play does it before creating the save): not twice. */
+  fitChecked?: boolean;
   /** Prices per model from the config, for /usage. */
   prices?: Prices | undefined;
 }
@@ -133,7 +135,7 @@ export class Game {
   }
 
   private async preflight(): Promise<void> {
-    if (!this.o.narrator.preflight) return;
+    if (!this.o.narrator.preflight || this.o.fitChecked) return;
     const head = this.head;
     const plan = representativePlan(this.o.pack, head?.state ?? this.o.initialState, head?.turn ?? null);
     await this.o.narrator.preflight(this.request(plan, head, []));
