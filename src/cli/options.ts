@@ -4,6 +4,7 @@
  */
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { MAX_CONTEXT, MIN_CONTEXT } from '../core/config-keys.js';
 
 /** Commander's way to take a repeatable option (--var a=1 --var b=2) as a list. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -22,9 +23,8 @@ function positiveInteger(value: string): number {
 
 function contextTokens(value: string): number {
   const n = positiveInteger(value);
-  if (n < 256) throw new InvalidArgumentError(`"${value}" is too small for a context window (at least 256 tokens)`);
-  // Kept in step with MAX_CONTEXT in core/settings.ts (this file must not load zod).
-  if (n > 10_000_000) throw new InvalidArgumentError(`"${value}" is larger than any model's context window (at most 10000000 tokens)`);
+  if (n < MIN_CONTEXT) throw new InvalidArgumentError(`"${value}" is too small for a context window (at least ${MIN_CONTEXT} tokens)`);
+  if (n > MAX_CONTEXT) throw new InvalidArgumentError(`"${value}" is larger than any model's context window (at most ${MAX_CONTEXT} tokens)`);
   return n;
 }
 

@@ -4,16 +4,13 @@
  */
 import { z } from 'zod';
 import { UsageError } from './errors.js';
-import { CONFIG_KEYS, type ConfigKey } from './config-keys.js';
+import { CONFIG_KEYS, MAX_CONTEXT, MIN_CONTEXT, type ConfigKey } from './config-keys.js';
 
 export const Provider = z.enum(['offline', 'openai']);
 /** http(s) only: "localhost:11434" parses as a URL with the scheme "localhost:". */
 const HttpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://localhost:11434/v1' });
 export const ImagesMode = z.enum(['off', 'prompt', 'generate']);
 export type ImagesMode = z.infer<typeof ImagesMode>;
-
-/** No model has a window this large: a bigger number is a typo. */
-export const MAX_CONTEXT = 10_000_000;
 
 /** A JSON text from `config set`, or the parsed value from the file. */
 const jsonText = (v: unknown): unknown => {
@@ -47,7 +44,7 @@ export const ConfigValues = z
     context: z.coerce
       .number({ error: 'expected a whole number of tokens, e.g. 8192' })
       .int('expected a whole number of tokens, e.g. 8192')
-      .min(256, 'expected at least 256 tokens')
+      .min(MIN_CONTEXT, `expected at least ${MIN_CONTEXT} tokens`)
       .max(MAX_CONTEXT, `expected at most ${MAX_CONTEXT} tokens`)
       .describe("tokens in the model's context window, when the server cannot say"),
     prices: Prices,
@@ -125,7 +122,7 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
 function contextFromEnv(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const parsed = ConfigValues.shape.context.safeParse(value.trim());
-  if (!parsed.success) throw new UsageError(`PROMPTQUEST_CONTEXT "${value}" is not a context window: expected a whole number of tokens, at least 256`);
+  if (!parsed.success) throw new UsageError(`PROMPTQUEST_CONTEXT "${value}" is not a context window: ${parsed.error.issues[0]?.message ?? 'expected a whole number of tokens'}`);
   return parsed.data;
 }
 

@@ -176,3 +176,21 @@ describe('the config file read without conf', () => {
     expect(CONFIG_KEYS).toEqual(Object.keys(ConfigValues.shape));
   });
 });
+
+describe('the context window setting', () => {
+  it('--context outranks PROMPTQUEST_CONTEXT, which outranks the config file; none of them: ask the server', () => {
+    expect(resolveSettings(none).contextTokens).toBeNull();
+    expect(resolveSettings({ ...none, config: { context: 16384 } }).contextTokens).toBe(16384);
+    expect(resolveSettings({ ...none, env: { PROMPTQUEST_CONTEXT: '8192' }, config: { context: 16384 } }).contextTokens).toBe(8192);
+    expect(resolveSettings({ flags: { context: 4096 }, env: { PROMPTQUEST_CONTEXT: '8192' }, config: { context: 16384 } }).contextTokens).toBe(4096);
+    expect(resolveSettings({ ...none, env: { PROMPTQUEST_CONTEXT: ' ' } }).contextTokens).toBeNull();
+  });
+
+  it('a bad PROMPTQUEST_CONTEXT or config value is one clear line naming the bound', () => {
+    for (const [value, why] of [['abc', /whole number/], ['100', /at least 256/], ['1.5', /whole number/], ['99999999999', /at most 10000000/]] as const) {
+      expect(() => resolveSettings({ ...none, env: { PROMPTQUEST_CONTEXT: value } })).toThrow(UsageError);
+      expect(() => resolveSettings({ ...none, env: { PROMPTQUEST_CONTEXT: value } })).toThrow(why);
+      expect(ConfigValues.shape.context.safeParse(value).error?.issues[0]?.message).toMatch(why);
+    }
+  });
+});
