@@ -32,11 +32,18 @@ function tighten(node: unknown, flavour: SchemaFlavour): unknown {
 }
 
 const built = new Map<string, Json>();
+export const MEMO_LIMIT = 32;
+/** How many schemas are cached now (for the test that the cache stays bounded). */
+export const cachedSchemas = (): number => built.size;
 
 /** Built once per flavour (and per bound): converting the zod schema is not free, and it never changes. */
 function memo(key: string, make: () => Json): Json {
   let schema = built.get(key);
-  if (!schema) built.set(key, (schema = make()));
+  if (!schema) {
+    // A tight window gives each turn its own reply budget: the cache must not grow with the game.
+    if (built.size >= MEMO_LIMIT) built.clear();
+    built.set(key, (schema = make()));
+  }
   return schema;
 }
 

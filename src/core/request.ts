@@ -3,7 +3,7 @@
  * game and `pack preview` send and show the very same thing. Pure.
  */
 import type { ChatMessage } from './prompt.js';
-import { replyJsonSchema, replySchemaFor, schemaFlavour } from './json-schema.js';
+import { MEMO_LIMIT, replyJsonSchema, replySchemaFor, schemaFlavour } from './json-schema.js';
 import { fitSchema } from './schema-fit.js';
 
 /** How a server is asked for JSON, best first; the narrator steps down on rejection. */
@@ -50,6 +50,7 @@ export function schemaHint(boundsTokens: number): string {
   let hint = hints.get(boundsTokens);
   if (hint === undefined) {
     hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(fitSchema(replyJsonSchema('bounded'), boundsTokens))}`;
+    if (hints.size >= MEMO_LIMIT) hints.clear(); // bounded, as the schemas are
     hints.set(boundsTokens, hint);
   }
   return hint;

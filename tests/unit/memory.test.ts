@@ -163,3 +163,14 @@ describe('the budgeted request', () => {
     expect(last).not.toContain('\n## Engine directive\nWhat happened: the player won');
   });
 });
+
+describe('schemas fitted to a reply budget', () => {
+  it('are cached, but not without bound when every turn has its own budget', async () => {
+    const { cachedSchemas, MEMO_LIMIT, replyJsonSchema, replySchemaFor } = await import('../../src/core/json-schema.js');
+    const { fitSchema } = await import('../../src/core/schema-fit.js');
+    for (let n = 256; n < 456; n++) {
+      expect(replySchemaFor('http://127.0.0.1:8080/v1', n)).toEqual(fitSchema(replyJsonSchema('bounded'), n));
+      expect(cachedSchemas()).toBeLessThanOrEqual(MEMO_LIMIT);
+    }
+  });
+});
