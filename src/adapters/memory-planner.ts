@@ -54,8 +54,9 @@ export class MemoryPlanner {
     // A small window folds every few turns: the model rewrites the summary once per chunk of
     // turns, and the folds in between are the engine's digest (no call, same bounds).
     const byModel = last.n - this.modelFoldAt >= FOLD_CHUNK;
+    // Counted when asked, not when it worked: a model that cannot summarise is not asked at every fold.
+    if (byModel) this.modelFoldAt = last.n;
     const done = byModel ? await this.summarize(input, budget, this.keeper.counter(), options.signal) : { summary: digestSummary(input), source: 'digest' as const, usage: null };
-    if (done.source === 'model') this.modelFoldAt = last.n;
     const fold: Fold = { through: last.id, turns: last.n, source: done.source, summary: done.summary, usage: done.usage };
     await options.onFold?.(fold);
     return { ...request, summary: { summary: done.summary, turns: last.n, state: last.state }, history: request.history.slice(n) };

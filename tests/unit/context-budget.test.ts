@@ -207,6 +207,19 @@ describe('asking a server for its window', () => {
   });
 });
 
+describe('a model that cannot summarise', () => {
+  it('is asked at most once per chunk of turns, however often a tight window folds', async () => {
+    const s = await startWindowServer({ flavour: 'llamacpp', window: 3000, fallback: (req, i) => (isSummaryCall(req) ? { kind: 'raw', content: 'not a summary' } : storyteller(req, i)) });
+    servers.push(s);
+    const r = await playModelGame({ pack: lighthouse, baseURL: s.baseURL, inputs: wandering(30, 'en') });
+    expect(r.error).toBeNull();
+    const folds = r.events.filter((e) => e.type === 'summary');
+    expect(folds.length).toBeGreaterThan(10); // the window folds nearly every turn ...
+    expect(folds.every((e) => e.type === 'summary' && e.source === 'digest')).toBe(true);
+    expect(s.requests.filter(isSummaryCall).length).toBeLessThanOrEqual(3); // ... but the model is asked once per 10 turns
+  });
+});
+
 describe('a window too tight for the recent turns', () => {
   it('folds even the last turns into the summary rather than leave them out of the request', async () => {
     const s = await server('llamacpp', 3000);
