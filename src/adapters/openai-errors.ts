@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import { RuntimeFailure } from '../core/errors.js';
 import { redactURLs, shownURL } from '../core/settings.js';
+import { isOpenAIHost } from '../core/openai-host.js';
 
 /** Retries the SDK makes itself for 408/409/429/5xx and connection failures. */
 export const SDK_RETRIES = 2;
@@ -87,7 +88,7 @@ export interface ErrorContext {
 
 export function describeApiError(err: unknown, context: ErrorContext): RuntimeFailure {
   const { model } = context;
-  const local = !context.baseURL.includes('api.openai.com');
+  const local = !isOpenAIHost(context.baseURL);
   // Error lines are shown and pasted: never with user:password or a key in the query string.
   const baseURL = shownURL(context.baseURL);
   if (err instanceof Stalled) {

@@ -1,5 +1,5 @@
 /** `promptquest continue [slot]`: resume a saved game, or fork it into a new slot. */
-import { SaveDamaged, UsageError } from '../core/errors.js';
+import { SaveDamaged, UnknownPack, UsageError } from '../core/errors.js';
 import type { Pack } from '../core/pack.js';
 import { checkSlot } from '../core/slot.js';
 import type { ImagesMode } from '../core/settings.js';
@@ -64,15 +64,17 @@ export function checkScenes(pack: Pack, { loaded, file }: Source): void {
 
 /** The pack a save was played with; gone or moved is said as such, not as an unknown pack. */
 function packOfSave(header: Header, home: string): Pack {
-  const ref = header.pack.dir ?? header.pack.id;
   try {
-    return loadPack(ref, home);
+    return loadPack(header.pack.dir ?? header.pack.id, home);
   } catch (err) {
-    if (err instanceof UsageError && err.message.startsWith('unknown pack')) {
-      throw new UsageError(`the pack this game was played with ("${header.pack.id}"${header.pack.dir ? ` in ${header.pack.dir}` : ''}) is missing; put it back to continue (replay works without it)`);
-    }
-    throw err;
+    throw missingPackOfSave(err, header);
   }
+}
+
+/** An UnknownPack (by its class, whatever its words) becomes "the pack of this game is missing"; anything else stays. */
+export function missingPackOfSave(err: unknown, header: Header): unknown {
+  if (!(err instanceof UnknownPack)) return err;
+  return new UsageError(`the pack this game was played with ("${header.pack.id}"${header.pack.dir ? ` in ${header.pack.dir}` : ''}) is missing; put it back to continue (replay works without it)`);
 }
 
 interface ContinueFlags extends SessionFlags {

@@ -96,7 +96,7 @@ export function formatPreview(p: Preview): string {
   const tokens = r.max_completion_tokens !== undefined ? `max_completion_tokens=${r.max_completion_tokens}` : `max_tokens=${r.max_tokens}`;
   out.push(`POST /chat/completions  model=${r.model} ${tokens}${'temperature' in r ? ` temperature=${r.temperature}` : ''} stream=true`);
   // The examples actually sent, not the pack's count: a tight window leaves some out.
-  const sentExamples = Number(/^(\d+) of/.exec(p.memory.report.blocks.find((b) => b.name === 'examples')?.detail ?? '')?.[1] ?? p.pack.examples);
+  const sentExamples = p.memory.report.examplesSent;
   r.messages.forEach((m, i) => out.push(`\n──── ${messageLabel(m, i, r.messages, sentExamples)} ────\n${m.content}`));
   const format = r.response_format;
   if (format?.type === 'json_schema') out.push(`\n──── response_format (json_schema "turn", strict) ────\n${JSON.stringify(format.json_schema.schema, null, 2)}`);

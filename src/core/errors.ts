@@ -12,6 +12,13 @@ export class UsageError extends Error {
   }
 }
 
+/** A pack reference that names no bundled pack, user pack or folder. Exit 2. */
+export class UnknownPack extends UsageError {
+  constructor(readonly ref: string, packsDir: string) {
+    super(`unknown pack "${ref}": not a bundled pack, not in ${packsDir}, not a folder (see: promptquest pack list)`);
+  }
+}
+
 /** A runtime failure: model unreachable, never answering in the format. Exit 1. */
 export class RuntimeFailure extends Error {
   readonly exitCode = 1;

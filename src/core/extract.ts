@@ -13,6 +13,7 @@
 import { jsonrepair } from 'jsonrepair';
 import { z } from 'zod';
 import { LIMITS, Reply } from './reply.js';
+import { isMissing } from './zod-missing.js';
 
 export interface ExtractOk<T> {
   ok: true;
@@ -390,9 +391,9 @@ function sizeMessage(issue: z.core.$ZodIssue, bounds: JsonSchema | undefined): s
   return undefined;
 }
 
-function issueMessage(issue: z.core.$ZodIssue, bounds: JsonSchema | undefined): string {
+function issueMessage(issue: z.core.$ZodIssue, bounds: JsonSchema | undefined, input: unknown): string {
   if (issue.code === 'invalid_type') {
-    if (issue.input === undefined && /received undefined|^Required/i.test(issue.message)) return 'missing';
+    if (isMissing(issue, input)) return 'missing';
     if ('input' in issue) return `expected ${issue.expected}, got ${typeName(issue.input)}`;
     return issue.message;
   }
@@ -407,14 +408,15 @@ function issueMessage(issue: z.core.$ZodIssue, bounds: JsonSchema | undefined): 
  * Turn a ZodError into one line naming each field: "choices: expected 2 to 6
  * items, got 1; narration: missing". Pass the schema that was validated to
  * get both ends of size ranges; without it, only the broken bound is named.
- * Best with `safeParse(x, { reportInput: true })`, which adds the "got ..." parts.
+ * Best with `safeParse(x, { reportInput: true })`, which adds the "got ..." parts; without it,
+ * pass the validated `input` so a missing key is told by the data, not by zod's wording.
  */
-export function describeZodError(err: z.ZodError, schema?: z.ZodType): string {
+export function describeZodError(err: z.ZodError, schema?: z.ZodType, input?: unknown): string {
   const root = schema ? jsonSchemaOf(schema) : undefined;
   return err.issues
     .map((issue) => {
       const bounds = root ? schemaAt(root, issue.path) : undefined;
-      return `${pathText(issue.path)}: ${issueMessage(issue, bounds)}`;
+      return `${pathText(issue.path)}: ${issueMessage(issue, bounds, input)}`;
     })
     .join('; ');
 }

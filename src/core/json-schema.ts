@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Reply } from './reply.js';
 import { fitSchema } from './schema-fit.js';
+import { isOpenAIHost } from './openai-host.js';
 
 export type SchemaFlavour = 'strict' | 'bounded';
 
@@ -54,8 +55,7 @@ export function replyJsonSchema(flavour: SchemaFlavour): Json {
 /** OpenAI's own hosts take the strict subset; everything else compiles the schema into a grammar. */
 export function schemaFlavour(baseURL: string | null): SchemaFlavour {
   if (!baseURL) return 'strict';
-  const host = new URL(baseURL).hostname;
-  return host.endsWith('api.openai.com') || host.endsWith('.openai.azure.com') ? 'strict' : 'bounded';
+  return isOpenAIHost(baseURL) ? 'strict' : 'bounded';
 }
 
 /**

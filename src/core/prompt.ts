@@ -115,6 +115,8 @@ export interface MemoryReport {
   trimmed: string[];
   /** Recent turns that could not be sent verbatim: the engine folds them into the summary next. */
   droppedTurns: number;
+  /** Few-shot examples sent, from the first (a tight window leaves the later ones out). */
+  examplesSent: number;
   summaryDetail: SummaryDetail | null;
 }
 
@@ -210,6 +212,7 @@ export function buildMessages(p: PromptInput, budget: PromptBudget | null = null
     budget: budget?.tokens ?? null,
     trimmed,
     droppedTurns,
+    examplesSent: keptExamples,
     summaryDetail: summary?.detail ?? null,
   };
   return { messages, lore: { included: lore, dropped: [...all.lore.dropped, ...all.lore.included.filter((e) => !lore.includes(e))] }, report };

@@ -3,8 +3,9 @@
  * game and `pack preview` send and show the very same thing. Pure.
  */
 import type { ChatMessage } from './prompt.js';
-import { MEMO_LIMIT, replyJsonSchema, replySchemaFor, schemaFlavour } from './json-schema.js';
+import { MEMO_LIMIT, replyJsonSchema, replySchemaFor } from './json-schema.js';
 import { fitSchema } from './schema-fit.js';
+import { isOpenAIHost } from './openai-host.js';
 
 /** How a server is asked for JSON, best first; the narrator steps down on rejection. */
 export type Capability = 'json_schema' | 'json_object' | 'prompt';
@@ -84,7 +85,7 @@ function turnSchema(r: RequestInput, bounds: number): Record<string, unknown> {
 
 export function chatRequest(r: RequestInput): ChatRequest {
   const bounds = r.boundsTokens ?? r.maxTokens;
-  const strictHost = schemaFlavour(r.baseURL) === 'strict';
+  const strictHost = !r.baseURL || isOpenAIHost(r.baseURL);
   return {
     model: r.model,
     messages: r.capability === 'json_schema' ? r.messages : withSchemaHint(r.messages, bounds),
