@@ -11,8 +11,10 @@ import { ExampleTurn, FreeRiddle, LoreEntry, Manifest, PackTests, Script, type P
 import { Reply } from '../core/reply.js';
 import { checkNames, checkScript, checkSecrets, checkTests, type Problem } from '../core/pack-check.js';
 import { checkLeaks } from '../core/pack-leaks.js';
+import { packFormatProblem } from '../core/pack-format.js';
+import { isMissing } from '../core/zod-missing.js';
 import { renderTemplate, stringsIn } from '../core/template.js';
-import { UsageError } from '../core/errors.js';
+import { UnknownPack, UsageError } from '../core/errors.js';
 import { BUNDLED_PACKS_DIR } from './paths.js';
 
 const KNOWN_PLACEHOLDERS = 'known: {{var.NAME}} for each pack variable, {{pack.title}}, {{pack.language}}, {{image.style}}';
@@ -59,7 +61,7 @@ class Collector {
       const path = [...prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))];
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) this.add(parsed, [...path, key], 'unknown key (a typo?)');
-      } else this.add(parsed, path, expectation(issue));
+      } else this.add(parsed, path, expectation(issue, isMissing(issue, parsed.value ?? null, prefix) ? 'missing' : 'present'));
     }
   }
 
@@ -69,10 +71,9 @@ class Collector {
 }
 
 /** zod's words, said the way an author needs them: a missing key is "missing", not "received undefined". */
-function expectation(issue: z.core.$ZodIssue): string {
-  const message = issue.message.replace(/^Invalid input: /, '');
-  if (issue.code === 'invalid_type' && /received undefined$/.test(message)) return `missing: expected ${issue.expected}`;
-  return message;
+function expectation(issue: z.core.$ZodIssue, value: 'missing' | 'present'): string {
+  if (issue.code === 'invalid_type' && value === 'missing') return `missing: expected ${issue.expected}`;
+  return issue.message.replace(/^Invalid input: /, '');
 }
 
 function lineOf(parsed: Parsed, path: (string | number)[]): number | null {
@@ -187,6 +188,11 @@ export function inspectPack(dir: string): PackReport {
   }
   const parsedManifest = parseFile(manifestFile, c);
   if (!parsedManifest) return { pack: null, problems: c.problems, tests: [] };
+  const formatProblem = packFormatProblem(parsedManifest.value);
+  if (formatProblem) {
+    c.add(parsedManifest, ['format'], formatProblem);
+    return { pack: null, problems: c.problems, tests: [] };
+  }
   const m = Manifest.safeParse(parsedManifest.value ?? {});
   if (!m.success) {
     c.zod(parsedManifest, m.error);
@@ -254,7 +260,7 @@ export function locatePack(ref: string, home: string): PackLocation {
       ];
   const found = candidates.find((l) => existsSync(l.dir) && statSync(l.dir).isDirectory());
   if (!found) {
-    throw new UsageError(`unknown pack "${ref}": not a bundled pack, not in ${join(home, 'packs')}, not a folder (see: promptquest pack list)`);
+    throw new UnknownPack(ref, join(home, 'packs'));
   }
   return found;
 }

@@ -3,6 +3,8 @@
  * passes its own tests and plays offline as it stands. The author's answers are
  * inserted as JSON strings, which YAML reads as plain double-quoted scalars.
  */
+import { PACK_FORMAT } from '../core/pack-format.js';
+
 export interface ScaffoldAnswers {
   id: string;
   title: string;
@@ -17,6 +19,8 @@ id: ${q(a.id)}
 title: ${q(a.title)}
 version: "0.1.0"
 language: ${q(a.language)}
+# The pack format version: a PromptQuest too old for this pack says so instead of calling new keys typos.
+format: ${PACK_FORMAT}
 description: >-
   A stone gardener guards a clockwork garden that has stopped ticking. Answer her riddle,
   find the key and wind the great clock.

@@ -7,6 +7,8 @@ import { homeDir } from '../adapters/paths.js';
 export interface PackSummary {
   id: string;
   version: string;
+  /** The pack format version the manifest declares (1 when it says none). */
+  format: number;
   scenes: number;
   endings: number;
   riddles: number;
@@ -20,6 +22,7 @@ export function summarise(pack: Pack, tests: number): PackSummary {
   return {
     id: pack.manifest.id,
     version: pack.manifest.version,
+    format: pack.manifest.format,
     scenes: scenes.length,
     endings: scenes.filter((s) => s.ending).length,
     riddles: scenes.filter((s) => s.riddle).length + (pack.script ? 0 : (pack.riddles?.length ?? 0)),

@@ -4,6 +4,7 @@
  * `.strict()` everywhere so an author's typo ("choises") is an error, not silence.
  */
 import { z } from 'zod';
+import { MIN_PACK_FORMAT, PACK_FORMAT } from './pack-format.js';
 
 const Id = z
   .string()
@@ -135,6 +136,8 @@ export type ExampleTurn = z.infer<typeof ExampleTurn>;
 
 export const Manifest = z
   .object({
+    /** The pack format version (pack-format.ts); absent means 1, the format before it was written. */
+    format: z.number().int().min(MIN_PACK_FORMAT).max(PACK_FORMAT).default(PACK_FORMAT),
     id: Id,
     title: z.string().min(1),
     version: z.string().min(1),
