@@ -32,6 +32,25 @@ function unreadable(path: string, err: unknown): UsageError {
   return new UsageError(`the config file ${path} ${what}: fix it or delete it (\`promptquest config path\` prints where it is)`);
 }
 
+/** "a list", "a number", "null": what a config file holds instead of an object. */
+const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'string' ? 'a string' : `a ${typeof v}`);
+
+/** The parsed file must be one JSON object: anything else would be read as empty, or replaced by `config set`. */
+function asObject(path: string, value: unknown): object {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+  throw new UsageError(`the config file ${path} is not a JSON object (it holds ${kindOf(value)}): fix it or delete it (\`promptquest config path\` prints where it is)`);
+}
+
+/** The file's text, or null when there is none yet. */
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw unreadable(path, err);
+  }
+}
+
 /** Conf reads the file when it opens and again on every get and set. */
 function guarded<T>(path: string, read: () => T): T {
   try {
@@ -44,6 +63,8 @@ function guarded<T>(path: string, read: () => T): T {
 /** Conf (and the validator it loads) is imported on first use: `--help`, replay and saves start without it. */
 export async function openConfig(env: Env = process.env): Promise<Conf<Stored>> {
   const path = configPath(env);
+  // Conf would take a list or a number as an empty config, and `config set` would then overwrite it.
+  readConfigFile(env);
   const { default: Conf } = await import('conf');
   return guarded(path, () => new Conf<Stored>({
     projectName: 'promptquest',
@@ -69,14 +90,10 @@ export interface ConfigSource {
  */
 export function readConfigFile(env: Env = process.env): ConfigSource {
   const path = configPath(env);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { path, store: {} };
-    throw unreadable(path, err);
-  }
-  const store: object = guarded(path, () => Object.assign(Object.create(null) as object, JSON.parse(text)));
+  const text = readText(path);
+  if (text === null) return { path, store: {} };
+  const parsed: unknown = guarded(path, () => JSON.parse(text));
+  const store: object = Object.assign(Object.create(null) as object, asObject(path, parsed));
   return { path, store };
 }
 

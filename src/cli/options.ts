@@ -10,9 +10,17 @@ import { MAX_CONTEXT, MIN_CONTEXT } from '../core/config-keys.js';
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 function integer(value: string): number {
-  const n = Number(value);
+  const n = value.trim() === '' ? NaN : Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`"${value}" is not a whole number`);
+  // Beyond 2^53 a number is rounded: "99999999999999999999" would quietly become another number.
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError(`"${value}" is out of range (whole numbers from -${Number.MAX_SAFE_INTEGER} to ${Number.MAX_SAFE_INTEGER})`);
   return n;
+}
+
+/** A model name: an empty one would be sent as is and fail on the server with a puzzling error. */
+function modelName(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('a model name cannot be empty');
+  return value;
 }
 
 function positiveInteger(value: string): number {
@@ -33,7 +41,7 @@ function contextTokens(value: string): number {
 export function withSessionOptions<A extends any[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>, o: { newGame: boolean } = { newGame: true }) {
   return cmd
     .addOption(new Option('--provider <name>', 'narrator: offline (authored script, no network) or openai (any OpenAI-compatible server)').choices(['offline', 'openai'] as const))
-    .option('--model <name>', 'model name (env PROMPTQUEST_MODEL; default gpt-4o-mini)')
+    .option('--model <name>', 'model name (env PROMPTQUEST_MODEL; default gpt-4o-mini)', modelName)
     .option('--base-url <url>', 'OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama) (env OPENAI_BASE_URL)')
     .option('--context <n>', "tokens in the model's context window, when the server cannot say (env PROMPTQUEST_CONTEXT; outranks what the server says)", contextTokens)
     .option('--slot <name>', 'save slot name (new games: must not exist yet)')
@@ -44,4 +52,4 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .option('--verbose', 'show each raw model reply and each repair step on stderr');
 }
 
-export { contextTokens, integer, positiveInteger };
+export { contextTokens, integer, modelName, positiveInteger };

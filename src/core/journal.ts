@@ -215,9 +215,16 @@ export interface JournalSummary {
   turns: number;
   /** Turns kept off the main line: undone, branches, retry alternatives. */
   offLine: number;
-  /** When the save last changed (any event), else when it was created. */
+  /** When the save last changed: its last event, or its creation when that is later (a fork's copied turns are older). */
   lastPlayed: string;
   ending: Turn['game_over'];
+}
+
+/** The later of two ISO times; an absent or unreadable event time gives way to the creation time. */
+function laterTime(event: string | undefined, created: string): string {
+  if (event === undefined) return created;
+  const e = Date.parse(event);
+  return Number.isNaN(e) || e < Date.parse(created) ? created : event;
 }
 
 export function summarize(header: Header, events: readonly JournalEvent[]): JournalSummary {
@@ -226,7 +233,7 @@ export function summarize(header: Header, events: readonly JournalEvent[]): Jour
   return {
     turns: line.length,
     offLine: t.turns.size - line.length,
-    lastPlayed: events.at(-1)?.at ?? header.created,
+    lastPlayed: laterTime(events.at(-1)?.at, header.created),
     ending: line.at(-1)?.turn.game_over ?? null,
   };
 }
