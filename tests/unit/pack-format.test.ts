@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { MIN_PACK_FORMAT, PACK_FORMAT, packFormatProblem } from '../../src/core/pack-format.js';
 import { formatProblem, inspectPack, loadPack } from '../../src/adapters/pack-loader.js';
-import { BUNDLED_PACKS_DIR } from '../../src/adapters/paths.js';
+import { BUNDLED_PACKS_DIR, SAMPLE_SAVES_DIR } from '../../src/adapters/paths.js';
 import { scaffoldFiles } from '../../src/cli/pack-scaffold.js';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'pq-pack-format-'));
@@ -51,6 +51,13 @@ describe('the pack format version', () => {
     for (const id of ['lighthouse', 'ruins']) {
       expect(readFileSync(join(BUNDLED_PACKS_DIR, id, 'pack.yaml'), 'utf8')).toMatch(/^format: 1$/m);
       expect(loadPack(id, ROOT).manifest.format).toBe(1);
+    }
+  });
+
+  it('the bundled sample saves name the bundled packs as they are now (no "pack has changed" note)', () => {
+    for (const id of ['lighthouse', 'ruins']) {
+      const header = JSON.parse(readFileSync(join(SAMPLE_SAVES_DIR, `${id}-sample.jsonl`), 'utf8').split('\n')[0]!) as { pack: { hash: string } };
+      expect(header.pack.hash, `saves/${id}-sample.jsonl`).toBe(loadPack(id, ROOT).hash);
     }
   });
 

@@ -292,7 +292,8 @@ describe('usage from a server', () => {
 });
 
 describe('MemorySaveStore keeps to the port', () => {
-  const header = headerFor(freePack, 'm', {});
+  // Created before its turns were played, as any game is (a fork's later creation would be its last played time).
+  const header = { ...headerFor(freePack, 'm', {}), created: '2025-01-01T00:00:00.000Z' };
   const turn = (id: number, parent: number | null, over: Partial<TurnEvent> = {}): TurnEvent => ({
     type: 'turn', id, parent, input: parent === null ? null : '1', said: null, raw: null,
     turn: { ...validReply(), narration: `turn ${id}` }, state: initialState(freePack.manifest, {}, null),
