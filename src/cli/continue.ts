@@ -28,9 +28,11 @@ async function fork(env: Environment, header: Header, timeline: Timeline, n: num
   const kept = line.slice(0, n);
   const events = kept.flatMap((e, id): JournalEvent[] => {
     const turn: TurnEvent = { ...e, id, parent: id === 0 ? null : id - 1 };
-    // The summaries that belonged to this line come along, renumbered with their turns.
+    // The summaries and pictures that belonged to this line come along, renumbered with their
+    // turns (a picture's file stays where it is: a fork reuses it, never generates it again).
     const summary = timeline.summaries.get(e.id);
-    return summary ? [turn, { ...summary, through: id }] : [turn];
+    const image = timeline.images.get(e.id);
+    return [turn, ...(summary ? [{ ...summary, through: id }] : []), ...(image ? [{ ...image, turn: id }] : [])];
   });
   await env.store.create(forked, events);
   return forked;

@@ -73,10 +73,15 @@ export class Game {
     return headTurn(this.o.timeline);
   }
 
+  /** The last append: appends go one at a time (a picture made in the background is recorded between turns). */
+  private writing: Promise<unknown> = Promise.resolve();
+
   /** Append to the journal, then to the timeline: an event that is not on disk never counts. */
   async record(event: JournalEvent): Promise<void> {
+    const write = this.writing.catch(() => undefined).then(() => this.o.store.append(this.o.slot, event));
+    this.writing = write;
     try {
-      await this.o.store.append(this.o.slot, event);
+      await write;
     } catch (err) {
       throw err instanceof WriteFailed ? this.saveFailed(event, err) : err;
     }

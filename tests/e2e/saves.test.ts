@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BIN, cleanEnv, jsonEvents, ROOT, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
-import { fold, mainLine } from '../../src/core/journal.js';
+import { fold, FORMAT_VERSION, mainLine } from '../../src/core/journal.js';
 
 const homes: string[] = [];
 const servers: FakeServer[] = [];
@@ -236,7 +236,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(`${file('old')}.bak`).equals(readFileSync(FIXTURE))).toBe(true);
     const now = readFileSync(file('old'), 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(now[0]!)).toMatchObject({ format: 3, pack: { id: 'lighthouse', dir: null } });
+    expect(JSON.parse(now[0]!)).toMatchObject({ format: FORMAT_VERSION, pack: { id: 'lighthouse', dir: null } });
     expect(now).toHaveLength(readFileSync(FIXTURE, 'utf8').trimEnd().split('\n').length + 1);
   });
 
