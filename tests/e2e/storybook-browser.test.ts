@@ -7,35 +7,20 @@
  * Skipped on a machine without Chromium, except in CI (CI=true), where it fails instead:
  * .ci/run installs chromium when it is missing.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
-import { ROOT, runCli, tempHome } from '../helpers/cli.js';
-import { makePng, pngSize } from '../helpers/png.js';
-import { FORMAT_VERSION } from '../../src/core/journal.js';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { pngSize } from '../helpers/png.js';
+import { illustratedSave } from '../helpers/illustrated-save.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const inCI = /^(1|true)$/i.test(process.env.CI ?? '');
 /** Where the screenshots stay after the run, for a person to look at. */
 const SHOTS = join(tmpdir(), 'promptquest-storybook-shots');
-const HOSTILE = '<img src="http://203.0.113.9/track.png"><script>document.title="pwned"</script>';
-
-/** The Chinese sample game with two generated pictures and a narration carrying markup. */
-function illustratedSave(home: string): void {
-  const saves = join(home, 'saves');
-  mkdirSync(saves, { recursive: true });
-  const lines = readFileSync(join(ROOT, 'saves', 'ruins-sample.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  lines[0] = { ...lines[0], slot: 'pics', format: FORMAT_VERSION };
-  const second = lines[2] as { turn: { narration: string } };
-  second.turn.narration = `${second.turn.narration}\n\n${HOSTILE}`;
-  writeFileSync(join(saves, 'pics-t0.png'), makePng(640, 360));
-  writeFileSync(join(saves, 'pics-t2.png'), makePng(320, 180, [160, 90, 60]));
-  const images = [0, 2].map((turn) => ({ type: 'image', turn, file: `pics-t${turn}.png`, prompt: 'a picture', model: 'test-image', at: '2026-12-01T12:00:00.000Z' }));
-  writeFileSync(join(saves, 'pics.jsonl'), [...lines, ...images].map((l) => `${JSON.stringify(l)}\n`).join(''));
-}
 
 interface Seen {
   images: { complete: boolean; naturalWidth: number }[];
