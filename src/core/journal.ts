@@ -84,7 +84,7 @@ export const SummaryEvent = z.object({
 export type SummaryEvent = z.infer<typeof SummaryEvent>;
 
 /** A PNG saved beside the journal. Only a bare file name: a save is never a way to name other paths. */
-export const IMAGE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.png$/;
+export const IMAGE_FILE = /^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,200}\.png$/u;
 
 /**
  * The picture generated for turn `turn` from its image prompt, saved as `file` in the saves

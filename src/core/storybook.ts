@@ -63,7 +63,8 @@ export function stateChanges(before: GameState | null, after: GameState, labels:
   return [...gained, ...lost, ...stats];
 }
 
-function page(t: Timeline, e: TurnEvent, labels: Readonly<Record<string, string>>, language: string): StoryPage {
+/** One turn as a page (the transcript writes them one at a time, as they are shown). */
+export function page(t: Timeline, e: TurnEvent, labels: Readonly<Record<string, string>>, language: string): StoryPage {
   const parent = e.parent === null ? undefined : t.turns.get(e.parent);
   const offered = parent?.turn.choices ?? [];
   const c = e.input === null ? null : classifyInput(e.input, offered, language);

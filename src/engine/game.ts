@@ -12,7 +12,9 @@ import { sanitizeDeep } from '../core/sanitize.js';
 import { quoteArg } from '../core/quote.js';
 import { RuntimeFailure, SaveFailed, WriteFailed } from '../core/errors.js';
 import { verdictLine, type Verdict } from '../core/verdict.js';
-import type { VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
+import type { Clipboard, ImageMaker, PictureStore, TranscriptSink, VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
+import { Painter } from './pictures.js';
+import { Transcript } from './transcript.js';
 import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
@@ -33,6 +35,14 @@ export interface GameOptions {
   fitChecked?: boolean;
   /** Prices per model from the config, for /usage. */
   prices?: Prices | undefined;
+  /** --images generate: each turn's picture is made in the background. */
+  images?: { maker: ImageMaker; pictures: PictureStore } | undefined;
+  /** Where /transcript on writes. */
+  transcript?: TranscriptSink | undefined;
+  /** /image copies the prompt here, where there is a clipboard. */
+  clipboard?: Clipboard | undefined;
+  /** The folder pictures are saved in, for /image. */
+  pictureDir?: string | undefined;
 }
 
 /**
@@ -56,7 +66,19 @@ export class Game {
   /** The number of the turn being narrated, while it is. */
   private playing: number | null = null;
 
-  constructor(readonly o: GameOptions) {}
+  /** Pictures on their way (--images generate), else null. */
+  readonly painter: Painter | null;
+  readonly transcript: Transcript | null;
+
+  constructor(readonly o: GameOptions) {
+    const t = o.timeline;
+    this.painter = o.images
+      ? new Painter({
+        ...o.images, slot: o.slot, ui: o.ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e),
+      })
+      : null;
+    this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t) : null;
+  }
 
   get busy(): boolean {
     return this.inFlight !== null;
@@ -102,6 +124,8 @@ export class Game {
     if (!head) return;
     // Already terminal-safe: append() filters every turn and the store filters what it loads.
     this.o.ui.showTurn({ n: depthOf(this.o.timeline, head.id), turn: head.turn, state: head.state, usage: head.usage });
+    this.painter?.paint(head);
+    this.transcript?.shown(head, (line) => this.o.ui.notice(line));
   }
 
   async run(): Promise<GameEnd> {
