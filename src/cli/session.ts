@@ -166,6 +166,8 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
   try {
     const end = await game.run();
     // Pictures still on their way belong in the save; the transcript gets its last turn.
+    const waiting = game.painter?.waiting ?? 0;
+    if (waiting > 0) ui.notice(`Waiting for ${waiting === 1 ? 'a picture' : `${waiting} pictures`} still being made… (Ctrl-C leaves ${waiting === 1 ? 'it' : 'them'}; every turn is saved)`);
     await Promise.all([game.painter?.drain(), game.transcript?.flush()]);
     const slot = quoteArg(options.slot);
     const t = options.timeline;

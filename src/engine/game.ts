@@ -72,12 +72,32 @@ export class Game {
 
   constructor(readonly o: GameOptions) {
     const t = o.timeline;
+    // A picture's line waits while the player is typing: a line written under the prompt would break it.
+    const ui = { notice: (l: string) => this.whenNotAsking(() => o.ui.notice(l)), event: (ty: string, d: Record<string, unknown>) => this.whenNotAsking(() => o.ui.event(ty, d)) };
     this.painter = o.images
-      ? new Painter({
-        ...o.images, slot: o.slot, ui: o.ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e),
-      })
+      ? new Painter({ ...o.images, slot: o.slot, ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e) })
       : null;
     this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t) : null;
+  }
+
+  /** Lines held back while the ui waits for input, shown as soon as it has it. */
+  private asking: (() => void)[] | null = null;
+
+  private whenNotAsking(show: () => void): void {
+    if (this.asking) this.asking.push(show);
+    else show();
+  }
+
+  /** One line of input; whatever came up meanwhile (a picture is ready) is shown right after. */
+  private async ask(choices: string[], ended: boolean): Promise<string | null> {
+    this.asking = [];
+    try {
+      return await this.o.ui.ask(choices, ended);
+    } finally {
+      const held = this.asking;
+      this.asking = null;
+      for (const show of held) show();
+    }
   }
 
   get busy(): boolean {
@@ -143,7 +163,7 @@ export class Game {
     for (;;) {
       const head = this.head;
       const ended = head?.turn.game_over != null;
-      const line = await this.o.ui.ask(head?.turn.choices ?? [], ended);
+      const line = await this.ask(head?.turn.choices ?? [], ended);
       if (line === null) return 'eof';
       const text = line.trim();
       if (text === '') continue;

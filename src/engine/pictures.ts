@@ -14,7 +14,8 @@ export interface PainterOptions {
   maker: ImageMaker;
   pictures: PictureStore;
   slot: string;
-  ui: Ui;
+  /** Where the picture's line goes (the game holds it back while the player is typing). */
+  ui: Pick<Ui, 'notice' | 'event'>;
   /** The turn already has a picture in the journal. */
   has: (turnId: number) => boolean;
   /** The turn's number on its line, for messages. */
@@ -34,6 +35,11 @@ export class Painter {
     if (!prompt || this.o.has(e.id) || this.pending.has(e.id) || this.stop.signal.aborted) return;
     const job = this.make(e.id, prompt).catch((err: unknown) => this.failed(e.id, err));
     this.pending.set(e.id, job);
+  }
+
+  /** Pictures on their way. */
+  get waiting(): number {
+    return this.pending.size;
   }
 
   /** Wait for the pictures on their way (the game is ending: they belong in the save). */

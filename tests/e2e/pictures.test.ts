@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 describe('play --images generate', () => {
-  it('saves one PNG per turn, a fork reuses them, and export embeds them', async () => {
+  it('saves one PNG per turn; a fork, its replay and its export reuse them', async () => {
     images = await startImagesServer();
     const home = tempHome();
     writeFileSync(join(home, 'config.json'), JSON.stringify({ images_base_url: images.baseURL, images_model: 'local-painter' }));
@@ -39,6 +39,9 @@ describe('play --images generate', () => {
     const fork = await runCli(['continue', 'art', '--slot', 'art2', '--from-turn', '2', '--images', 'generate'], { home, input: [] });
     expect(fork.code).toBe(0);
     expect(images.requests).toHaveLength(3); // nothing painted twice
+    const replay = await runCli(['replay', 'art2', '--instant'], { home });
+    expect(replay.stdout).toContain(`🖼  ${join(saves, 'art.t0.png')}`);
+    expect(replay.stdout).toContain(`🖼  ${join(saves, 'art.t1.png')}`);
     const html = await runCli(['export', 'art2'], { home });
     expect(html.code).toBe(0);
     expect(html.stdout.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);

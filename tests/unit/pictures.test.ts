@@ -98,6 +98,28 @@ describe('--images generate', () => {
     expect(storybookHtml(book, (f) => (existsSync(join(dir, f)) ? `data:${f}` : null)).match(/<img /g)).toHaveLength(5);
   });
 
+  it('a picture ready while the player is typing is shown once the line is in, never under the prompt', async () => {
+    images = await startImagesServer();
+    const dir = mkdtempSync(join(tmpdir(), 'pq-pictures-'));
+    dirs.push(dir);
+    const store = await newSave(dir, 'typing');
+    const { g, ui } = game(store, dir, 'typing', [], images);
+    let typed: (line: string | null) => void = () => undefined;
+    const noticesWhileAsking: string[][] = [];
+    ui.ask = () => new Promise((resolve) => {
+      typed = resolve;
+      noticesWhileAsking.push([...ui.notices]);
+    });
+    const run = g.run();
+    // The opening's picture arrives (recorded in the journal) while the game waits for input.
+    await expect.poll(() => g.o.timeline.images.size, { timeout: 10_000 }).toBe(1);
+    expect(ui.notices.some((n) => n.startsWith('🖼'))).toBe(false);
+    typed(null);
+    await run;
+    expect(noticesWhileAsking[0]?.some((n) => n.startsWith('🖼'))).toBe(false);
+    expect(ui.notices.filter((n) => n.startsWith('🖼  Picture for turn 1: '))).toHaveLength(1);
+  });
+
   it('a picture that fails is one line, and the game goes on with the others', async () => {
     images = await startImagesServer({ failWhen: /cliff path/i });
     const dir = mkdtempSync(join(tmpdir(), 'pq-pictures-'));
