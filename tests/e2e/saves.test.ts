@@ -175,7 +175,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
     expect(bySlot.get('old')).toMatchObject({ type: 'save', turns: 3 });
     expect(bySlot.get('broken')).toMatchObject({ type: 'damaged', problem: 'line 3: damaged save line (not JSON); nothing was changed' });
     expect(bySlot.get('future')).toMatchObject({ type: 'damaged' });
-    expect(String(bySlot.get('future')?.problem)).toMatch(/format 99.*up to 3/);
+    expect(String(bySlot.get('future')?.problem)).toMatch(new RegExp(`format 99.*up to ${FORMAT_VERSION}`));
     expect(bySlot.get('lighthouse-sample')).toMatchObject({ type: 'save', sample: true, ending: { outcome: 'win' } });
     expect(bySlot.get('ruins-sample')).toMatchObject({ type: 'save', sample: true });
   });
@@ -213,7 +213,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
     const r = await runCli(['continue', 'future'], { home, input: ['1'] });
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
-    expect(r.stderr).toMatch(/save format 99; this version reads formats up to 3/);
+    expect(r.stderr).toMatch(new RegExp(`save format 99; this version reads formats up to ${FORMAT_VERSION}`));
     expect(readFileSync(file('future')).equals(before)).toBe(true);
   });
 
