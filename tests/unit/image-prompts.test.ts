@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { glossaryFor, imagePromptProblem } from '../../src/core/image.js';
+import { checkScript } from '../../src/core/pack-check.js';
 import { mainLine } from '../../src/core/journal.js';
 import { intentCallsNone, isIntentCall, startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { playModelGame } from '../helpers/model-game.js';
@@ -28,6 +29,16 @@ describe('image prompts', () => {
     expect(imagePromptProblem(null)).toBeNull();
     expect(imagePromptProblem('一枚古老的印章 on a stone table')).toBe('image_prompt: must be in English only, but it has Chinese text ("一枚古老的印章"); translate it, naming each thing plainly');
     expect(imagePromptProblem('Мост у моря')).toMatch(/Cyrillic text \("Мост", "у", "моря"\)/);
+  });
+
+  it('pack validate warns about an authored scene image that is not English; the bundled packs have none', () => {
+    const script = ruins.script!;
+    const start = script.scenes[script.start]!;
+    const problems = checkScript({ ...script, scenes: { ...script.scenes, [script.start]: { ...start, image: '雾中的小路' } } }, ruins.manifest);
+    expect(problems.filter((p) => p.path.at(-1) === 'image')).toEqual([
+      { part: 'script', path: ['scenes', script.start, 'image'], message: 'must be in English only, but it has Chinese text ("雾中的小路"); translate it, naming each thing plainly', warning: true },
+    ]);
+    for (const pack of [ruins, lighthouse]) expect(checkScript(pack.script!, pack.manifest).filter((p) => p.path.at(-1) === 'image')).toEqual([]);
   });
 
   it('a Chinese game whose model answers one prompt in Chinese ends with English prompts on every turn', async () => {
