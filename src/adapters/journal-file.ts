@@ -24,7 +24,7 @@ export interface ParsedJournal extends LoadedSave {
  * it is only ever shown escaped (--verbose).
  */
 function safeEvent(e: JournalEvent): JournalEvent {
-  if (e.type === 'summary') return sanitizeDeep(e);
+  if (e.type === 'summary' || e.type === 'image') return sanitizeDeep(e);
   return e.type === 'turn' ? { ...sanitizeDeep({ ...e, raw: null }), raw: e.raw } : e;
 }
 

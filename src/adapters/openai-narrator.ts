@@ -10,6 +10,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../core/prompt.js';
 import { extractReply } from '../core/extract.js';
+import { imagePromptProblem } from '../core/image.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import { Usage } from '../core/journal.js';
@@ -86,6 +87,8 @@ interface Attempts {
   stalls: number;
   /** Narration that contradicted the engine's verdict was asked for again (once). */
   verdictAsked: boolean;
+  /** An image prompt that was not English was asked for again (once). */
+  imageAsked: boolean;
   /** For the failure line, when every call is spent. */
   lastProblem: string;
 }
@@ -228,6 +231,7 @@ export class OpenAINarrator implements Narrator {
       refusals: 0,
       stalls: 0,
       verdictAsked: false,
+      imageAsked: false,
       lastProblem: '',
     };
     // Older turns are folded first, so the request below holds the whole story, in summary or verbatim.
@@ -349,6 +353,18 @@ export class OpenAINarrator implements Narrator {
       return null;
     }
     if (problem) this.log(`the reply still contradicts the engine's verdict (${problem}); kept, the verdict line says the truth`);
+    const imageProblem = result.ok ? imagePromptProblem(result.value.image_prompt) : null;
+    if (imageProblem && !turn.imageAsked && !last) {
+      // Asked once, like any invalid field; a second miss is never shown: the engine drops it (turn.ts).
+      turn.imageAsked = true;
+      this.log(`invalid reply: ${imageProblem}; asking the model to repair it`);
+      turn.repair = [
+        { role: 'assistant', content: got.content.slice(0, 4000) },
+        { role: 'user', content: `That reply was not valid: ${imageProblem}. Reply again with only the corrected JSON object.` },
+      ];
+      return null;
+    }
+    if (imageProblem) this.log(`the image prompt is still not English (${imageProblem}); the engine leaves it out`);
     if (result.ok) return { kind: 'reply', reply: result.value, raw: got.content, usage: turn.usage, calls };
     turn.lastProblem = result.error;
     this.log(`invalid reply: ${result.error}; asking the model to repair it`);

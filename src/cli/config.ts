@@ -15,7 +15,7 @@ function checkKey(key: string): Key {
 function shown(key: Key, value: unknown): string {
   if (typeof value !== 'string') return JSON.stringify(value);
   if (key === 'api_key') return `${value.slice(0, 3)}…${value.slice(-4)} (hidden)`;
-  if (key === 'base_url' && shownURL(value) !== value.replace(/\/+$/, '')) return `${shownURL(value)} (credentials hidden)`;
+  if ((key === 'base_url' || key === 'images_base_url') && shownURL(value) !== value.replace(/\/+$/, '')) return `${shownURL(value)} (credentials hidden)`;
   return value;
 }
 

@@ -9,6 +9,7 @@ import type { LoadedSave, Ui } from '../engine/ports.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { quoteArg } from './quote.js';
 import { checkNewSlot, sampleStore } from './saved-games.js';
+import { gameExtras } from './game-extras.js';
 import { playAgain } from './play.js';
 import {
   environment, imagesMode, makeNarrator, makeSettings, makeUi, runGame, sessionNotices, type Environment, type SessionFlags,
@@ -28,9 +29,11 @@ async function fork(env: Environment, header: Header, timeline: Timeline, n: num
   const kept = line.slice(0, n);
   const events = kept.flatMap((e, id): JournalEvent[] => {
     const turn: TurnEvent = { ...e, id, parent: id === 0 ? null : id - 1 };
-    // The summaries that belonged to this line come along, renumbered with their turns.
+    // The summaries and pictures that belonged to this line come along, renumbered with their
+    // turns (a picture's file stays where it is: a fork reuses it, never generates it again).
     const summary = timeline.summaries.get(e.id);
-    return summary ? [turn, { ...summary, through: id }] : [turn];
+    const image = timeline.images.get(e.id);
+    return [turn, ...(summary ? [{ ...summary, through: id }] : []), ...(image ? [{ ...image, turn: id }] : [])];
   });
   await env.store.create(forked, events);
   return forked;
@@ -113,7 +116,7 @@ async function goOn(env: Environment, source: string, from: Source, ui: Ui, flag
   if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
   const settings = makeSettings(env, flags, header);
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
-  sessionNotices(ui, settings, images);
+  sessionNotices(ui, settings);
   if (flags.slot !== undefined) {
     const target = checkSlot(flags.slot);
     await checkNewSlot(env, target, 'choose another --slot');
@@ -123,7 +126,8 @@ async function goOn(env: Environment, source: string, from: Source, ui: Ui, flag
     ui.notice(`Forked "${source}" at turn ${header.forked_from?.turn ?? 0} into "${target}".`);
   }
   const state = initialState(pack.manifest, header.vars, pack.script?.start ?? null);
-  const end = await runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state, prices: env.config.prices });
+  const extras = await gameExtras(env, settings, flags, images, slot, ui);
+  const end = await runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state, prices: env.config.prices, ...extras });
   // A new game of the same pack, set up as a plain `play` would be: never trusting the save's server.
   const { fromTurn: _fork, ...own } = flags;
   return end === 'new' ? playAgain(pack, own, ui) : 0;

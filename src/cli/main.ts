@@ -11,6 +11,7 @@ import { savesCommand } from './commands/saves.js';
 import { replayCommand } from './commands/replay.js';
 import { configCommand } from './commands/config.js';
 import { packCommand } from './commands/pack.js';
+import { exportCommand } from './commands/export.js';
 import { VERSION } from './version.js';
 import { UsageError } from '../core/errors.js';
 import { endQuietlyOnClosedPipe, reportFailure } from './run.js';
@@ -24,6 +25,7 @@ const program = new Command('promptquest')
   .addCommand(continueCommand())
   .addCommand(savesCommand())
   .addCommand(replayCommand())
+  .addCommand(exportCommand())
   .addCommand(configCommand())
   .addCommand(packCommand());
 

@@ -45,7 +45,7 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .option('--base-url <url>', 'OpenAI-compatible server, e.g. http://localhost:11434/v1 (Ollama) (env OPENAI_BASE_URL)')
     .option('--context <n>', "tokens in the model's context window, when the server cannot say (env PROMPTQUEST_CONTEXT; outranks what the server says)", contextTokens)
     .option('--slot <name>', 'save slot name (new games: must not exist yet)')
-    .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the Midjourney prompt; the default), generate (not built yet: shows the prompt)').choices(['off', 'prompt', 'generate'] as const))
+    .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the English prompt for Midjourney; the default), generate (make each picture in the background through an images API: config images_base_url, images_model)').choices(['off', 'prompt', 'generate'] as const))
     .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
     .addOption(new Option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)').argParser(collect).hideHelp(!o.newGame))
     .option('--json', 'print only JSON Lines events on stdout')

@@ -10,6 +10,7 @@ import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
 import { quoteArg } from './quote.js';
 import { checkNewSlot } from './saved-games.js';
+import { gameExtras } from './game-extras.js';
 import {
   askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionNotices,
   type Environment, type SessionFlags,
@@ -45,7 +46,7 @@ export function playAgain(pack: Pack, flags: SessionFlags, ui: Ui): Promise<numb
 
 async function start(env: Environment, pack: Pack, settings: Settings, slot: string, given: Record<string, string>, ui: Ui, flags: SessionFlags, images: ImagesMode): Promise<GameEnd> {
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
-  sessionNotices(ui, settings, images);
+  sessionNotices(ui, settings);
   const vars = await askVars(pack, given, flags);
   const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
   // A pack too large for the model's window is refused now, before a save exists.
@@ -63,5 +64,6 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
     forked_from: null,
   };
   await env.store.create(header);
-  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices, fitChecked: true });
+  const extras = await gameExtras(env, settings, flags, images, slot, ui);
+  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices, fitChecked: true, ...extras });
 }

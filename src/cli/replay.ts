@@ -4,7 +4,8 @@
  * once), instant into a pipe or with --instant; --json prints play's turn events.
  */
 import chalk from 'chalk';
-import { fold, mainLine, type Header, type TurnEvent } from '../core/journal.js';
+import { join } from 'node:path';
+import { fold, IMAGE_FILE, mainLine, type Header, type TurnEvent } from '../core/journal.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { homeDir } from '../adapters/paths.js';
 import { uiStrings } from '../adapters/ui/strings.js';
@@ -31,11 +32,15 @@ function printJson(line: TurnEvent[]): void {
   });
 }
 
+/** The saved picture of a turn, where the game made one: shown by its path, never made again. */
+type PictureOf = (e: TurnEvent) => string | null;
+const pictureLine = (path: string | null): string => (path ? `${chalk.dim(`🖼  ${path}`)}\n\n` : '');
+
 /** The same text a game shows in a pipe: each turn, with the player's words in between. */
-function printInstant(line: TurnEvent[], render: RenderOptions): void {
+function printInstant(line: TurnEvent[], render: RenderOptions, picture: PictureOf): void {
   line.forEach((e, i) => {
     if (e.said !== null) write(`> ${e.said}\n\n`);
-    write(`${renderTurn(view(e, i), render)}\n\n`);
+    write(`${renderTurn(view(e, i), render)}\n\n${pictureLine(picture(e))}`);
   });
 }
 
@@ -61,7 +66,7 @@ function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () =
 }
 
 /** Types the main line out; false when the reader pressed Ctrl-C. */
-async function printTyped(line: TurnEvent[], render: RenderOptions): Promise<boolean> {
+async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf): Promise<boolean> {
   const tw = new Typewriter(process.stdout);
   const keys = listenForKeys(tw);
   if (process.stdin.isTTY) process.stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
@@ -80,6 +85,7 @@ async function printTyped(line: TurnEvent[], render: RenderOptions): Promise<boo
       await tw.type(wrapText(e.turn.narration, width));
       const tail = renderTail(view(e, i), { ...render, width });
       write(tail ? `\n\n${tail}\n\n` : '\n\n');
+      write(pictureLine(picture(e)));
     }
     return !keys.interrupted();
   } finally {
@@ -100,7 +106,12 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
   for (const w of save.warnings) process.stderr.write(`${w}\n`);
-  const line = mainLine(fold(save.events)); // the store hands out terminal-safe text
+  const timeline = fold(save.events);
+  const line = mainLine(timeline); // the store hands out terminal-safe text
+  const picture: PictureOf = (e) => {
+    const file = timeline.images.get(e.id)?.file;
+    return file && IMAGE_FILE.test(file) ? join(store.dir, file) : null;
+  };
   if (flags.json) {
     printJson(line);
     return 0;
@@ -108,8 +119,8 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   const { pack } = save.header;
   write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(languageOf(save.header)) };
-  if (flags.instant || !process.stdout.isTTY) printInstant(line, render);
-  else if (!(await printTyped(line, render))) {
+  if (flags.instant || !process.stdout.isTTY) printInstant(line, render, picture);
+  else if (!(await printTyped(line, render, picture))) {
     process.stderr.write('\nReplay interrupted.\n');
     return 130;
   }

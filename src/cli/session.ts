@@ -128,13 +128,12 @@ const interruptedIn = (slot: string) =>
   new InterruptedError(`Interrupted. Every finished turn is saved; resume with: promptquest continue ${quoteArg(slot)}`);
 
 /** The start-of-game notices play and continue share. */
-export function sessionNotices(ui: Ui, settings: Settings, images: ImagesMode): void {
+export function sessionNotices(ui: Ui, settings: Settings): void {
   if (settings.defaultedOffline) ui.notice(OFFLINE_NOTICE);
   if (settings.keyWithheldFrom) {
     const url = settings.keyWithheldFrom;
     ui.notice(`The API key is withheld from ${url}, named in the save; pass --base-url ${url} (or set it in config) to trust it.`);
   }
-  if (images === 'generate') ui.notice('Image generation is not available yet; showing the image prompts instead.');
 }
 
 const OFFLINE_NOTICE =
@@ -166,6 +165,10 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
   process.on('SIGINT', onSigint);
   try {
     const end = await game.run();
+    // Pictures still on their way belong in the save; the transcript gets its last turn.
+    const waiting = game.painter?.waiting ?? 0;
+    if (waiting > 0) ui.notice(`Waiting for ${waiting === 1 ? 'a picture' : `${waiting} pictures`} still being made… (Ctrl-C leaves ${waiting === 1 ? 'it' : 'them'}; every turn is saved)`);
+    await Promise.all([game.painter?.drain(), game.transcript?.flush()]);
     const slot = quoteArg(options.slot);
     const t = options.timeline;
     const tokens = journalTokens([...t.turns.values(), ...t.summaries.values()]);

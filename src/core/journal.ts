@@ -13,8 +13,9 @@ import { StorySummary } from './summary.js';
  * so a save survives the package moving (nvm, reinstall) and a shared save does not
  * carry the recorder's folders; `forked_from` is always written. See migrations.ts.
  * 3: `summary` events (the rolling memory of older turns) may follow turns.
+ * 4: `image` events (a picture generated for a turn, saved beside the journal) may follow turns.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export const Usage = z.object({
   prompt_tokens: z.number(),
@@ -82,7 +83,24 @@ export const SummaryEvent = z.object({
 });
 export type SummaryEvent = z.infer<typeof SummaryEvent>;
 
-export const JournalEvent = z.discriminatedUnion('type', [TurnEvent, MoveEvent, SummaryEvent]);
+/** A PNG saved beside the journal. Only a bare file name: a save is never a way to name other paths. */
+export const IMAGE_FILE = /^[\p{L}\p{N}][\p{L}\p{N}._ -]{0,200}\.png$/u;
+
+/**
+ * The picture generated for turn `turn` from its image prompt, saved as `file` in the saves
+ * folder. Recorded once per turn: replays, exports and forks use it and never generate again.
+ */
+export const ImageEvent = z.object({
+  type: z.literal('image'),
+  turn: z.number().int().nonnegative(),
+  file: z.string().regex(IMAGE_FILE, 'a PNG file name without folders'),
+  prompt: z.string(),
+  model: z.string().nullable(),
+  at: z.string(),
+});
+export type ImageEvent = z.infer<typeof ImageEvent>;
+
+export const JournalEvent = z.discriminatedUnion('type', [TurnEvent, MoveEvent, SummaryEvent, ImageEvent]);
 export type JournalEvent = z.infer<typeof JournalEvent>;
 
 /** "turn.image_prompt: Too big: …": where a value's first problem is, and what it is. */
@@ -116,6 +134,8 @@ export interface Timeline {
   depth: Map<number, number>;
   /** Summaries by the turn they run through. */
   summaries: Map<number, SummaryEvent>;
+  /** Generated pictures by the turn they show. */
+  images: Map<number, ImageEvent>;
   head: number | null;
   /** Heads undone, most recent last: /redo pops them. */
   redo: number[];
@@ -123,7 +143,7 @@ export interface Timeline {
 }
 
 export function emptyTimeline(): Timeline {
-  return { turns: new Map(), depth: new Map(), summaries: new Map(), head: null, redo: [], nextId: 0 };
+  return { turns: new Map(), depth: new Map(), summaries: new Map(), images: new Map(), head: null, redo: [], nextId: 0 };
 }
 
 /**
@@ -134,6 +154,8 @@ export function emptyTimeline(): Timeline {
 export function step(t: Timeline, e: JournalEvent): Timeline {
   if (e.type === 'summary') {
     if (t.turns.has(e.through)) t.summaries.set(e.through, e);
+  } else if (e.type === 'image') {
+    if (t.turns.has(e.turn)) t.images.set(e.turn, e);
   } else if (e.type === 'turn') {
     t.turns.set(e.id, e);
     t.depth.set(e.id, (e.parent === null ? 0 : (t.depth.get(e.parent) ?? 0)) + 1);
@@ -265,6 +287,7 @@ function eventDamage(e: JournalEvent, seen: Set<number>, last: number): string |
     return null;
   }
   if (e.type === 'summary') return seen.has(e.through) ? null : `summary through turn ${e.through}, which is not an earlier turn`;
+  if (e.type === 'image') return seen.has(e.turn) ? null : `image of turn ${e.turn}, which is not an earlier turn`;
   return seen.has(e.to) ? null : `${e.type} to turn ${e.to}, which is not an earlier turn`;
 }
 

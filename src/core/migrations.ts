@@ -41,6 +41,12 @@ export const MIGRATIONS: Migration[] = [
     describe: 'summary events may follow turns (nothing to change)',
     up: (header, events) => ({ header, events }),
   },
+  {
+    // Format 4 adds `image` events (generated pictures saved beside the journal); same reason.
+    from: 3,
+    describe: 'image events may follow turns (nothing to change)',
+    up: (header, events) => ({ header, events }),
+  },
 ];
 
 export interface Migrated {

@@ -3,6 +3,7 @@
  * every goto lands, every scene and ending can be reached, stats exist, templates
  * use known placeholders. Pure: returns problems, the loader attaches files and lines.
  */
+import { imagePromptProblem } from './image.js';
 import type { Effects, Manifest, PackTest, Scene, Script } from './pack.js';
 import { choiceNumber, judgeAnswer } from './judge.js';
 import { ownValue } from './state.js';
@@ -55,6 +56,9 @@ export function checkScript(script: Script, manifest: Manifest): Problem[] {
     const n = scene.choices?.length ?? 0;
     if (scene.ending && n > 0) p(['scenes', id, 'choices'], 'an ending scene has no choices');
     if (!scene.ending && n < 2) p(['scenes', id, 'choices'], `expected 2 to 6 choices in a scene that is not an ending, got ${n}`);
+    // An image model reads English: the engine never lets a model's prompt in another script through either.
+    const image = imagePromptProblem(scene.image ?? null);
+    if (image) p(['scenes', id, 'image'], image.replace(/^image_prompt: /, ''), true);
     for (const s of steps(scene)) {
       if (s.goto && !Object.hasOwn(script.scenes, s.goto)) p(['scenes', id, ...s.path, 'goto'], `scene "${s.goto}" does not exist`);
       for (const stat of s.stats) {

@@ -64,6 +64,8 @@ export function checkLeaks(pack: LeakInput): Problem[] {
     check('manifest', ['state', Object.hasOwn(m.state.flags, name) ? 'flags' : 'stats', name], name.replace(/_/g, ' '));
   }
   for (const [name, def] of Object.entries(m.state.stats)) if (def.label) check('manifest', ['state', 'stats', name, 'label'], def.label);
+  // The glossary is sent when its term is in the scene: term and meaning alike.
+  for (const [term, meaning] of Object.entries(m.image.glossary)) check('manifest', ['image', 'glossary', term], `${term}: ${meaning}`);
   pack.systemTemplate.split('\n').forEach((text, i) => check('system', [], text, i + 1));
   for (const s of stringsIn(pack.examples)) check('examples', s.path, s.text);
   pack.lore.forEach((e, i) => check('lore', [i, 'text'], e.text));

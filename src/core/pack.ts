@@ -156,9 +156,11 @@ export const Manifest = z
       .object({
         style: z.string().default(''),
         suffix: z.string().default('').describe('Midjourney parameters, e.g. --ar 16:9 --v 6'),
+        /** Ambiguous words and what they mean in a picture; sent when the scene mentions them. */
+        glossary: z.record(z.string().min(1), z.string().min(1)).default({}).describe('term: what it means in a picture, e.g. "印章: an engraved stone stamp seal, not the animal"'),
       })
       .strict()
-      .default({ style: '', suffix: '' }),
+      .default({ style: '', suffix: '', glossary: {} }),
     /** Files inside the pack folder. */
     system: z.string().default('system.md'),
     examples: z.string().optional(),

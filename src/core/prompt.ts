@@ -15,6 +15,7 @@ import { renderSummary, SUMMARY_DETAILS, type RememberedTurn, type StorySummary,
 import { MESSAGE_OVERHEAD, REQUEST_OVERHEAD } from './tokens.js';
 import { verdictDirective, type VerdictOutcome } from './verdict.js';
 import { freeRiddles, riddleRules } from './free-riddle.js';
+import { glossaryFor } from './image.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -85,12 +86,14 @@ function railsText(r: Rails): string {
 /** Player text in the request is data: quoted, so it can never pass for an engine line. */
 const playerLine = (said: string | null): string => `## Player\n${said === null ? '(the game begins)' : JSON.stringify(said)}`;
 
-/** The last message without lore: state, engine notes, directive and input are never trimmed. */
-function lastMessage(p: PromptInput, lore: string[]): string {
+/** The last message without lore: state, engine notes, glossary, directive and input are never trimmed. */
+function lastMessage(p: PromptInput, lore: string[], glossary: string[]): string {
   const { stats, inventory, flags } = p.state;
   const parts = [`## Current state\n${JSON.stringify({ stats, inventory, flags })}`];
   if (p.notes.length) parts.push(`## Engine notes on your last proposal\n${p.notes.join('\n')}`);
   if (lore.length) parts.push(`## Lore\n${lore.join('\n')}`);
+  // Per turn, so in the last message: a word the scene uses, drawn the way the pack means it.
+  if (glossary.length) parts.push(`## Image prompt glossary (what these words mean in the picture)\n${glossary.join('\n')}`);
   if (p.rails) parts.push(railsText(p.rails));
   parts.push(playerLine(p.said));
   return parts.join('\n\n');
@@ -133,6 +136,7 @@ interface Parts {
   summaries: { detail: SummaryDetail; message: ChatMessage }[];
   turns: ChatMessage[][];
   lore: LoreSelection;
+  glossary: string[];
 }
 
 function parts(p: PromptInput): Parts {
@@ -152,7 +156,8 @@ function parts(p: PromptInput): Parts {
   const lastNarration = p.history.at(-1)?.turn.narration ?? '';
   const context = `${p.said ?? ''}\n${lastNarration}\n${p.rails?.reference ?? ''}`;
   const lore = selectLore(p.pack.lore, context, p.pack.manifest.lore_budget);
-  return { system: { role: 'system', content: `${system}\n\n${engineRules(p.pack)}` }, examples, summaries, turns, lore };
+  const glossary = glossaryFor(p.pack.manifest, `${context}\n${p.rails?.beats.join('\n') ?? ''}`);
+  return { system: { role: 'system', content: `${system}\n\n${engineRules(p.pack)}` }, examples, summaries, turns, lore, glossary };
 }
 
 /**
@@ -165,7 +170,7 @@ export function buildMessages(p: PromptInput, budget: PromptBudget | null = null
   const all = parts(p);
   const count = budget?.count ?? (() => 0);
   const size = (ms: readonly ChatMessage[]) => ms.reduce((n, m) => n + count(m.content) + MESSAGE_OVERHEAD, 0);
-  const current = (lore: string[]): ChatMessage => ({ role: 'user', content: lastMessage(p, lore) });
+  const current = (lore: string[]): ChatMessage => ({ role: 'user', content: lastMessage(p, lore, all.glossary) });
   const fixed = REQUEST_OVERHEAD + size([all.system, current([])]);
   const limit = budget?.tokens ?? Infinity;
   if (fixed > limit) throw new ContextTooSmall(fixed, limit);

@@ -40,6 +40,9 @@ export const ConfigValues = z
     api_key: z.string().min(1),
     pack: z.string().min(1),
     images: ImagesMode,
+    /** Where `--images generate` asks for pictures, when not the chat server. */
+    images_base_url: HttpUrl,
+    images_model: z.string().min(1),
     timeout: z.coerce.number().int().positive().describe('seconds to wait for a model reply'),
     context: z.coerce
       .number({ error: 'expected a whole number of tokens, e.g. 8192' })

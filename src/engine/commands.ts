@@ -13,10 +13,11 @@ export const HELP = [
   '  /retry         ask the narrator again for the same input (keeps the alternatives)',
   '  /alt [N]       list the alternatives of this turn, or switch to number N',
   '  /state         show stats, inventory and flags',
-  '  /image         show the image prompt of this scene (English, for Midjourney)',
+  '  /image         show the image prompt of this scene again (English) and copy it to the clipboard',
   '  /memory        what the model is sent now, block by block, with token counts',
   '  /usage         tokens used this turn and in the whole game (and the cost, with prices in config)',
   '  /save          tell where the game is saved (every turn is saved as it happens)',
+  '  /transcript on|off   write a plain-text transcript of the game as you play',
   '  /help          this help',
   '  /new           leave this game (it stays saved) and start a new one of the same pack',
   '  /quit          save and leave (resume with: promptquest continue)',
@@ -101,6 +102,38 @@ function showUsage(game: Game): void {
   game.o.ui.event('usage', { turn: last, game: total, cost: costOf(total, model, game.o.prices) });
 }
 
+/** The scene's prompt again, copied where there is a clipboard; its picture's file when it has one. */
+async function showImage(game: Game): Promise<void> {
+  const head = game.head;
+  const prompt = head?.turn.image_prompt ?? null;
+  if (!head || prompt === null) return game.o.ui.info('No image prompt for this scene.');
+  const picture = game.o.timeline.images.get(head.id);
+  game.o.ui.info(picture ? `${prompt}\nPicture: ${game.o.pictureDir ? `${game.o.pictureDir}/` : ''}${picture.file}` : prompt);
+  // A machine without a clipboard (headless, a pipe) is not told anything: there is nothing to fix.
+  const copied = game.o.clipboard ? await game.o.clipboard(prompt).catch(() => false) : false;
+  if (copied) game.o.ui.notice('(copied to the clipboard)');
+  game.o.ui.event('image_prompt', { prompt, copied, file: picture?.file ?? null });
+}
+
+async function transcript(game: Game, arg: string | undefined): Promise<void> {
+  const t = game.transcript;
+  const word = arg?.toLowerCase();
+  if (!t) return game.o.ui.notice('No transcript can be written in this game.');
+  if (word === 'off') {
+    if (!t.active) return game.o.ui.notice('The transcript is already off.');
+    t.stop();
+    await t.flush();
+    return game.o.ui.notice('Transcript off.');
+  }
+  if (word !== 'on') return game.o.ui.notice(`The transcript is ${t.active ? 'on' : 'off'}: type /transcript on or /transcript off.`);
+  if (t.active) return game.o.ui.notice('The transcript is already on.');
+  try {
+    game.o.ui.notice(`Transcript on: ${await t.start(game.head)}`);
+  } catch (err) {
+    game.o.ui.notice(`The transcript could not be started (${(err as NodeJS.ErrnoException).code ?? 'error'}); the game goes on.`);
+  }
+}
+
 export async function runCommand(game: Game, line: string): Promise<CommandOutcome> {
   const [name, arg] = line.slice(1).trim().split(/\s+/);
   switch (name?.toLowerCase()) {
@@ -112,7 +145,8 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
       game.o.ui.event('saved', { slot: game.o.slot });
       break;
     case 'state': showState(game); break;
-    case 'image': game.o.ui.info(game.head?.turn.image_prompt ?? 'No image prompt for this scene.'); break;
+    case 'image': await showImage(game); break;
+    case 'transcript': await transcript(game, arg); break;
     case 'memory': await showMemory(game); break;
     case 'usage': showUsage(game); break;
     case 'undo': await undo(game); break;

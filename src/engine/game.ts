@@ -12,7 +12,9 @@ import { sanitizeDeep } from '../core/sanitize.js';
 import { quoteArg } from '../core/quote.js';
 import { RuntimeFailure, SaveFailed, WriteFailed } from '../core/errors.js';
 import { verdictLine, type Verdict } from '../core/verdict.js';
-import type { VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
+import type { Clipboard, ImageMaker, PictureStore, TranscriptSink, VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
+import { Painter } from './pictures.js';
+import { Transcript } from './transcript.js';
 import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn, type TurnPlan, type TurnResult } from './turn.js';
 import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
@@ -33,6 +35,14 @@ export interface GameOptions {
   fitChecked?: boolean;
   /** Prices per model from the config, for /usage. */
   prices?: Prices | undefined;
+  /** --images generate: each turn's picture is made in the background. */
+  images?: { maker: ImageMaker; pictures: PictureStore } | undefined;
+  /** Where /transcript on writes. */
+  transcript?: TranscriptSink | undefined;
+  /** /image copies the prompt here, where there is a clipboard. */
+  clipboard?: Clipboard | undefined;
+  /** The folder pictures are saved in, for /image. */
+  pictureDir?: string | undefined;
 }
 
 /**
@@ -56,7 +66,39 @@ export class Game {
   /** The number of the turn being narrated, while it is. */
   private playing: number | null = null;
 
-  constructor(readonly o: GameOptions) {}
+  /** Pictures on their way (--images generate), else null. */
+  readonly painter: Painter | null;
+  readonly transcript: Transcript | null;
+
+  constructor(readonly o: GameOptions) {
+    const t = o.timeline;
+    // A picture's line waits while the player is typing: a line written under the prompt would break it.
+    const ui = { notice: (l: string) => this.whenNotAsking(() => o.ui.notice(l)), event: (ty: string, d: Record<string, unknown>) => this.whenNotAsking(() => o.ui.event(ty, d)) };
+    this.painter = o.images
+      ? new Painter({ ...o.images, slot: o.slot, ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e) })
+      : null;
+    this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t) : null;
+  }
+
+  /** Lines held back while the ui waits for input, shown as soon as it has it. */
+  private asking: (() => void)[] | null = null;
+
+  private whenNotAsking(show: () => void): void {
+    if (this.asking) this.asking.push(show);
+    else show();
+  }
+
+  /** One line of input; whatever came up meanwhile (a picture is ready) is shown right after. */
+  private async ask(choices: string[], ended: boolean): Promise<string | null> {
+    this.asking = [];
+    try {
+      return await this.o.ui.ask(choices, ended);
+    } finally {
+      const held = this.asking;
+      this.asking = null;
+      for (const show of held) show();
+    }
+  }
 
   get busy(): boolean {
     return this.inFlight !== null;
@@ -73,10 +115,15 @@ export class Game {
     return headTurn(this.o.timeline);
   }
 
+  /** The last append: appends go one at a time (a picture made in the background is recorded between turns). */
+  private writing: Promise<unknown> = Promise.resolve();
+
   /** Append to the journal, then to the timeline: an event that is not on disk never counts. */
   async record(event: JournalEvent): Promise<void> {
+    const write = this.writing.catch(() => undefined).then(() => this.o.store.append(this.o.slot, event));
+    this.writing = write;
     try {
-      await this.o.store.append(this.o.slot, event);
+      await write;
     } catch (err) {
       throw err instanceof WriteFailed ? this.saveFailed(event, err) : err;
     }
@@ -97,6 +144,8 @@ export class Game {
     if (!head) return;
     // Already terminal-safe: append() filters every turn and the store filters what it loads.
     this.o.ui.showTurn({ n: depthOf(this.o.timeline, head.id), turn: head.turn, state: head.state, usage: head.usage });
+    this.painter?.paint(head);
+    this.transcript?.shown(head, (line) => this.o.ui.notice(line));
   }
 
   async run(): Promise<GameEnd> {
@@ -114,7 +163,7 @@ export class Game {
     for (;;) {
       const head = this.head;
       const ended = head?.turn.game_over != null;
-      const line = await this.o.ui.ask(head?.turn.choices ?? [], ended);
+      const line = await this.ask(head?.turn.choices ?? [], ended);
       if (line === null) return 'eof';
       const text = line.trim();
       if (text === '') continue;

@@ -142,3 +142,24 @@ export interface SaveStore {
   /** Where a slot lives, for messages. */
   describe(slot: string): string;
 }
+
+/** An images model: a prompt in, PNG bytes out (or an error with one line to show). */
+export interface ImageMaker {
+  readonly model: string;
+  generate(prompt: string, signal?: AbortSignal): Promise<Uint8Array>;
+}
+
+/** Where pictures are kept: beside the saves. Resolves with the path to show. */
+export interface PictureStore {
+  save(file: string, png: Uint8Array): Promise<string>;
+}
+
+/** A plain-text transcript being written as the game is played (/transcript on). */
+export interface TranscriptSink {
+  /** Starts (or goes on with) the transcript file; resolves with its path. */
+  open(): Promise<string>;
+  write(text: string): Promise<void>;
+}
+
+/** Copies text to the system clipboard; false when there is none (a headless machine). */
+export type Clipboard = (text: string) => Promise<boolean>;

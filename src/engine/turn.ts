@@ -6,7 +6,7 @@
 import type { Pack, Scene, Script } from '../core/pack.js';
 import type { Rails } from '../core/prompt.js';
 import { renderTemplate } from '../core/template.js';
-import { composeImagePrompt } from '../core/image.js';
+import { composeImagePrompt, imagePromptProblem } from '../core/image.js';
 import { applyProposal } from '../core/reducer.js';
 import { NO_CHANGES, type Turn } from '../core/reply.js';
 import { choiceNumber } from '../core/judge.js';
@@ -216,7 +216,9 @@ export async function narrateTurn(narrator: Narrator, request: NarrationRequest,
   const { pack } = request;
   const result = await narrator.narrate(request, options);
   if (result.kind === 'refusal') throw new RefusalError(sanitizeText(result.text)); // model text, like any reply
-  const reply = cleanReply(result.reply);
+  const cleaned = cleanReply(result.reply);
+  // A prompt that is not English is never shown or sent to an image model: the scene's own, or none.
+  const reply = imagePromptProblem(cleaned.image_prompt) ? { ...cleaned, image_prompt: plan.authored?.image ?? null } : cleaned;
   const base = { raw: result.raw, usage: result.usage, calls: result.calls };
   if (plan.rails) {
     const turn: Turn = { ...reply, choices: plan.rails.choices, game_over: plan.rails.ending, state_changes: NO_CHANGES };

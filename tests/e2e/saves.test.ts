@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BIN, cleanEnv, jsonEvents, ROOT, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
-import { fold, mainLine } from '../../src/core/journal.js';
+import { fold, FORMAT_VERSION, mainLine } from '../../src/core/journal.js';
 
 const homes: string[] = [];
 const servers: FakeServer[] = [];
@@ -175,7 +175,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
     expect(bySlot.get('old')).toMatchObject({ type: 'save', turns: 3 });
     expect(bySlot.get('broken')).toMatchObject({ type: 'damaged', problem: 'line 3: damaged save line (not JSON); nothing was changed' });
     expect(bySlot.get('future')).toMatchObject({ type: 'damaged' });
-    expect(String(bySlot.get('future')?.problem)).toMatch(/format 99.*up to 3/);
+    expect(String(bySlot.get('future')?.problem)).toMatch(new RegExp(`format 99.*up to ${FORMAT_VERSION}`));
     expect(bySlot.get('lighthouse-sample')).toMatchObject({ type: 'save', sample: true, ending: { outcome: 'win' } });
     expect(bySlot.get('ruins-sample')).toMatchObject({ type: 'save', sample: true });
   });
@@ -213,7 +213,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
     const r = await runCli(['continue', 'future'], { home, input: ['1'] });
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
-    expect(r.stderr).toMatch(/save format 99; this version reads formats up to 3/);
+    expect(r.stderr).toMatch(new RegExp(`save format 99; this version reads formats up to ${FORMAT_VERSION}`));
     expect(readFileSync(file('future')).equals(before)).toBe(true);
   });
 
@@ -236,7 +236,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(`${file('old')}.bak`).equals(readFileSync(FIXTURE))).toBe(true);
     const now = readFileSync(file('old'), 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(now[0]!)).toMatchObject({ format: 3, pack: { id: 'lighthouse', dir: null } });
+    expect(JSON.parse(now[0]!)).toMatchObject({ format: FORMAT_VERSION, pack: { id: 'lighthouse', dir: null } });
     expect(now).toHaveLength(readFileSync(FIXTURE, 'utf8').trimEnd().split('\n').length + 1);
   });
 

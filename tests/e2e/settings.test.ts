@@ -62,7 +62,8 @@ describe('continue: the API key goes only to a base URL the user chose', () => {
     );
     expect(trusted.stderr).not.toContain('withheld');
     // The shared start-of-game notices reach continue too.
-    expect(untrusted.stderr).toContain('Image generation is not available yet');
+    // Pictures go where the chat goes, and with the key only where the chat gets it (not here).
+    expect(untrusted.stderr).toContain(`Pictures are made in the background by "gpt-image-1" at ${theirs.baseURL}`);
   });
 });
 

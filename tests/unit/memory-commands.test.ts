@@ -9,6 +9,7 @@ import { buildPreview, formatPreview } from '../../src/cli/pack-preview.js';
 import { showSave } from '../../src/cli/saves-show.js';
 import { startWindowServer } from '../helpers/window-servers.js';
 import { playModelGame } from '../helpers/model-game.js';
+import { FORMAT_VERSION } from '../../src/core/journal.js';
 
 const lighthouse = loadPack('lighthouse', '/nonexistent-home');
 const HOME = mkdtempSync(join(tmpdir(), 'pq-memory-cmd-'));
@@ -46,7 +47,7 @@ describe('/memory and /usage', () => {
     const store = new MemorySaveStore();
     const ui = new RecordingUi(['/memory', '/usage']);
     const state = initialState(lighthouse.manifest, {}, lighthouse.script!.start);
-    await store.create({ type: 'header', format: 3, slot: 'o', pack: { id: 'lighthouse', version: '1', hash: lighthouse.hash, dir: null }, provider: 'offline', model: null, base_url: null, vars: {}, created: 'now', forked_from: null });
+    await store.create({ type: 'header', format: FORMAT_VERSION, slot: 'o', pack: { id: 'lighthouse', version: '1', hash: lighthouse.hash, dir: null }, provider: 'offline', model: null, base_url: null, vars: {}, created: 'now', forked_from: null });
     await new Game({ pack: lighthouse, narrator: new OfflineNarrator(), ui, store, slot: 'o', timeline: emptyTimeline(), initialState: state }).run();
     expect(ui.infos).toEqual(['Offline, the authored script tells the story: no model is sent anything.', 'Offline: no tokens are used.']);
   });

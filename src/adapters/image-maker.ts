@@ -1,0 +1,57 @@
+/**
+ * Pictures from an OpenAI-compatible images API (`images.generate`), at the chat server's base
+ * URL or a separate one (config `images_base_url`), with the model from config `images_model`
+ * (model names change: only the default is written here). The PNG comes back as base64 in the
+ * response; a server that answers with only a URL is a failure, never a download from elsewhere.
+ */
+import OpenAI from 'openai';
+import { RuntimeFailure } from '../core/errors.js';
+import { shownURL } from '../core/settings.js';
+import type { ImageMaker } from '../engine/ports.js';
+import { describeApiError } from './openai-errors.js';
+
+export const DEFAULT_IMAGES_MODEL = 'gpt-image-1';
+
+export interface ImageMakerOptions {
+  model: string;
+  baseURL: string | null;
+  apiKey: string | null;
+  timeoutMs: number;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+
+export class OpenAIImageMaker implements ImageMaker {
+  readonly model: string;
+  private readonly client: OpenAI;
+  private readonly shownBase: string;
+
+  constructor(o: ImageMakerOptions) {
+    this.model = o.model;
+    this.shownBase = o.baseURL ?? 'https://api.openai.com/v1';
+    this.client = new OpenAI({
+      apiKey: o.apiKey ?? 'sk-no-key-needed-for-local-servers',
+      baseURL: o.baseURL ?? undefined,
+      timeout: o.timeoutMs,
+      maxRetries: 2,
+      logLevel: 'off',
+    });
+  }
+
+  async generate(prompt: string, signal?: AbortSignal): Promise<Uint8Array> {
+    let b64: string | undefined;
+    try {
+      // GPT image models always answer in base64 and refuse the parameter; the others are asked for it.
+      const format = this.model.startsWith('gpt-image') ? {} : { response_format: 'b64_json' as const };
+      const res = await this.client.images.generate({ model: this.model, prompt, n: 1, ...format }, { signal });
+      b64 = res.data?.[0]?.b64_json;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw describeApiError(err, { baseURL: this.shownBase, model: this.model });
+    }
+    const png = b64 ? Buffer.from(b64, 'base64') : null;
+    if (!png?.length) throw new RuntimeFailure(`the images server at ${shownURL(this.shownBase)} sent no image data`, 'check images_base_url and images_model');
+    if (!PNG_SIGNATURE.every((b, i) => png[i] === b)) throw new RuntimeFailure(`the images server at ${shownURL(this.shownBase)} sent something that is not a PNG`, 'check images_model');
+    return png;
+  }
+}

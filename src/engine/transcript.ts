@@ -1,0 +1,56 @@
+/**
+ * `/transcript on|off`: a plain-text record of the game as it is played (like Frotz's SCRIPT),
+ * each turn written as it is shown, in the text storybook's layout. A failing disk turns it off
+ * with one line; the game itself goes on.
+ */
+import type { Pack } from '../core/pack.js';
+import type { Timeline, TurnEvent } from '../core/journal.js';
+import { page, storyWords } from '../core/storybook.js';
+import { pageText } from '../core/storybook-txt.js';
+import type { TranscriptSink } from './ports.js';
+
+export class Transcript {
+  private on = false;
+  /** Writes go one after another, in the order the turns were shown. */
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly sink: TranscriptSink, private readonly pack: Pack, private readonly timeline: Timeline) {}
+
+  get active(): boolean {
+    return this.on;
+  }
+
+  /** Starts writing; the turn on screen is the transcript's first page. Resolves with the file's path. */
+  async start(head: TurnEvent | null): Promise<string> {
+    const path = await this.sink.open();
+    this.on = true;
+    const { title } = this.pack.manifest;
+    await this.sink.write(`${title} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')}\n\n`);
+    if (head) await this.sink.write(this.text(head));
+    return path;
+  }
+
+  stop(): void {
+    this.on = false;
+  }
+
+  /** A turn was shown: into the transcript, when it is on. */
+  shown(e: TurnEvent, notice: (line: string) => void): void {
+    if (!this.on) return;
+    const text = this.text(e);
+    this.writing = this.writing.then(() => this.sink.write(text)).catch((err: unknown) => {
+      this.on = false;
+      notice(`The transcript stopped: it could not be written (${(err as NodeJS.ErrnoException).code ?? 'error'}); the game goes on.`);
+    });
+  }
+
+  /** Wait for what is being written (the game is ending). */
+  flush(): Promise<void> {
+    return this.writing;
+  }
+
+  private text(e: TurnEvent): string {
+    const labels = Object.fromEntries(Object.entries(this.pack.manifest.state.stats).map(([k, d]) => [k, d.label ?? k]));
+    return `${pageText(page(this.timeline, e, labels, this.pack.manifest.language), storyWords(this.pack.manifest.language))}\n`;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * `play --images generate` through the built CLI, offline, with pictures from a local images
+ * server at `images_base_url`: a PNG per turn beside the save, `image` events, a fork that
+ * reuses them, and a storybook that shows them.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { jsonEvents, runCli, tempHome } from '../helpers/cli.js';
+import { startImagesServer, type ImagesServer } from '../helpers/images-server.js';
+
+let images: ImagesServer | null = null;
+afterEach(async () => {
+  await images?.close();
+  images = null;
+});
+
+describe('play --images generate', () => {
+  it('saves one PNG per turn; a fork, its replay and its export reuse them', async () => {
+    images = await startImagesServer();
+    const home = tempHome();
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ images_base_url: images.baseURL, images_model: 'local-painter' }));
+    const play = await runCli(['play', 'ruins', '--slot', 'art', '--images', 'generate', '--json'], { home, input: ['1', '/transcript on', '1', '/image'] });
+    expect(play.code).toBe(0);
+    const events = jsonEvents(play.stdout);
+    const turns = events.filter((e) => e.type === 'turn');
+    const pictures = events.filter((e) => e.type === 'image');
+    expect(turns).toHaveLength(3);
+    expect(pictures.map((e) => e.turn).sort()).toEqual([1, 2, 3]);
+    const saves = join(home, 'saves');
+    for (const e of pictures) expect(existsSync(String(e.file))).toBe(true);
+    expect(readdirSync(saves).filter((f) => f.endsWith('.png')).sort()).toEqual(['art.t0.png', 'art.t1.png', 'art.t2.png']);
+    expect(images.requests.every((r) => r.model === 'local-painter')).toBe(true);
+    // From a pipe the clipboard is never touched; the prompt is the scene's, shown again.
+    expect(events.find((e) => e.type === 'image_prompt')).toMatchObject({ copied: false, prompt: turns[2]?.image_prompt });
+    expect(readFileSync(join(saves, 'art.transcript.txt'), 'utf8')).toContain('[第 3 回合]\n\n> 1. ');
+    expect(play.stderr).not.toContain('not available');
+
+    const fork = await runCli(['continue', 'art', '--slot', 'art2', '--from-turn', '2', '--images', 'generate'], { home, input: [] });
+    expect(fork.code).toBe(0);
+    expect(images.requests).toHaveLength(3); // nothing painted twice
+    const replay = await runCli(['replay', 'art2', '--instant'], { home });
+    expect(replay.stdout).toContain(`🖼  ${join(saves, 'art.t0.png')}`);
+    expect(replay.stdout).toContain(`🖼  ${join(saves, 'art.t1.png')}`);
+    const html = await runCli(['export', 'art2'], { home });
+    expect(html.code).toBe(0);
+    expect(html.stdout.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);
+  });
+});
