@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ChatMessage } from '../core/prompt.js';
 import { extractReply } from '../core/extract.js';
-import { sanitizeText } from '../core/sanitize.js';
+import { mapStrings, sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import { Usage } from '../core/journal.js';
 import { sumUsage } from '../core/usage.js';
@@ -34,7 +34,7 @@ import { chatRequest, LADDER, type Capability } from '../core/request.js';
 import { schemaFlavour } from '../core/json-schema.js';
 import { shownURL } from '../core/settings.js';
 import { DEFAULT_DEADLINE_S, DEFAULT_MAX_REPLY_MB, WIRE_BYTES_PER_TEXT_BYTE } from '../core/config-keys.js';
-import { secretMasker } from '../core/secrets.js';
+import { liveMasker, secretMasker } from '../core/secrets.js';
 import { serverAddress } from '../core/server-address.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
@@ -122,13 +122,15 @@ export class OpenAINarrator implements Narrator {
   private capability: Capability | undefined;
   /** Hides the key, the password and any token in text from or about the server. */
   private readonly mask: (text: string) => string;
+  private readonly secrets: string[];
   private readonly limits: { deadlineS: number; maxReplyMB: number };
 
   constructor(private readonly o: OpenAINarratorOptions) {
     this.model = o.model;
     this.baseURL = o.baseURL ?? OPENAI_URL;
     const address = serverAddress(this.baseURL, o.apiKey);
-    this.mask = secretMasker([o.apiKey, ...address.secrets]);
+    this.secrets = [...(o.apiKey ? [o.apiKey] : []), ...address.secrets];
+    this.mask = secretMasker(this.secrets);
     this.limits = { deadlineS: (o.deadlineMs ?? DEFAULT_DEADLINE_S * 1000) / 1000, maxReplyMB: o.maxReplyMB ?? DEFAULT_MAX_REPLY_MB };
     const fetchImpl: typeof fetch = (input, init) => (o.fetch ?? fetch)(input, init);
     // The SDK appends paths to the base URL as text: a query (Azure's ?api-version=) must go in defaultQuery.
@@ -170,10 +172,14 @@ export class OpenAINarrator implements Narrator {
       notice: (line) => this.notice(line),
       log: (line) => this.log(line),
     });
-    this.memory = new MemoryPlanner(this.keeper, (f, promptBudget, count, signal) => foldWithModel(f, {
-      client: this.client, model: this.model, baseURL: o.baseURL, capability: this.capability ?? 'json_schema',
-      promptBudget, count, timeoutMs: o.timeoutMs, signal, log: (l) => this.log(l),
-    }));
+    this.memory = new MemoryPlanner(this.keeper, async (f, promptBudget, count, signal) => {
+      const folded = await foldWithModel(f, {
+        client: this.client, model: this.model, baseURL: o.baseURL, capability: this.capability ?? 'json_schema',
+        promptBudget, count, timeoutMs: o.timeoutMs, signal, log: (l) => this.log(l),
+      });
+      // The model's summary is saved: a server echoing the key into it must not put it on disk.
+      return { ...folded, summary: mapStrings(folded.summary, this.mask) };
+    });
   }
 
   private log(line: string): void {
@@ -299,7 +305,8 @@ export class OpenAINarrator implements Narrator {
       turn.sent = { estimate: messagesTokens(body.messages as ChatMessage[], estimateTokens), tokens: planned.report.tokens };
       let got: Streamed;
       try {
-        got = this.maskedReply(await streamChat(this.client, body, this.streamLimits(), options.signal, live.onText));
+        const onText = live.onText && liveMasker(this.secrets, live.onText);
+        got = this.maskedReply(await streamChat(this.client, body, this.streamLimits(), options.signal, onText));
       } catch (err) {
         if (options.signal?.aborted) throw err;
         this.afterFailedCall(err, turn, last);

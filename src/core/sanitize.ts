@@ -88,15 +88,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * flags). Values are tree-shaped here (parsed JSON), so cycles are not handled.
  */
 export function sanitizeDeep<T>(value: T): T {
-  return walk(value) as T;
+  return mapStrings(value, sanitizeText);
 }
 
-function walk(value: unknown): unknown {
-  if (typeof value === 'string') return sanitizeText(value);
-  if (Array.isArray(value)) return value.map(walk);
-  if (isPlainObject(value)) {
+/** A copy of JSON-like `value` with `fn` applied to every string in it, object keys included. */
+export function mapStrings<T>(value: T, fn: (s: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return fn(v);
+    if (Array.isArray(v)) return v.map(walk);
     // fromEntries defines own properties, so a "__proto__" key stays data.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeText(k), walk(v)]));
-  }
-  return value;
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [fn(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }

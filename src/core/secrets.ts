@@ -27,19 +27,54 @@ const tokenLike = (t: string): boolean => /[0-9+/=._~-]/.test(t) || /[A-Z]/.test
 /** OpenAI-style keys named nowhere in the settings (an old key in a proxy's error page). */
 const KEY_SHAPED = /\bsk-[A-Za-z0-9_-]{16,}/g;
 
-/** A function that masks every given secret (and its URL-encoded spelling) and anything shaped like a key or token. */
-export function secretMasker(secrets: ReadonlyArray<string | null | undefined>): (text: string) => string {
+type Spellings = [spelling: string, masked: string][];
+
+/** Each secret as written and URL-encoded, with its masked form; longest first, so a secret that contains another is replaced whole. */
+function spellingsOf(secrets: ReadonlyArray<string | null | undefined>): Spellings {
   const spellings = new Map<string, string>();
   for (const s of secrets) {
     if (!s || s.length < MIN_SECRET) continue;
     for (const spelling of [s, encodeURIComponent(s)]) spellings.set(spelling, maskSecret(s));
   }
-  // Longest first: a secret that contains another is replaced whole.
-  const ordered = [...spellings.entries()].sort(([a], [b]) => b.length - a.length);
+  return [...spellings.entries()].sort(([a], [b]) => b.length - a.length);
+}
+
+function replaceKnown(text: string, spellings: Spellings): string {
+  let out = text;
+  for (const [spelling, masked] of spellings) out = out.split(spelling).join(masked);
+  return out;
+}
+
+/**
+ * Masks text that arrives in pieces (live narration): a piece that ends with what could be the
+ * start of a secret is held back until the next shows it is not, so no secret is ever shown in
+ * part. Only the known secrets: a pattern (a "Bearer" token) could match only once more has
+ * arrived, after its start was shown. Call it again for each new stream.
+ */
+export function liveMasker(secrets: ReadonlyArray<string | null | undefined>, emit: (delta: string) => void): (delta: string) => void {
+  const spellings = spellingsOf(secrets);
+  let raw = '';
+  let shown = 0;
+  const heldBack = (): number => {
+    for (let k = Math.min(raw.length, (spellings[0]?.[0].length ?? 1) - 1); k > 0; k--) {
+      const tail = raw.slice(-k);
+      if (spellings.some(([spelling]) => spelling.length > k && spelling.startsWith(tail))) return k;
+    }
+    return 0;
+  };
+  return (delta) => {
+    raw += delta;
+    const out = replaceKnown(raw.slice(0, raw.length - heldBack()), spellings);
+    if (out.length > shown) emit(out.slice(shown));
+    shown = Math.max(shown, out.length);
+  };
+}
+
+/** A function that masks every given secret (and its URL-encoded spelling) and anything shaped like a key or token. */
+export function secretMasker(secrets: ReadonlyArray<string | null | undefined>): (text: string) => string {
+  const ordered = spellingsOf(secrets);
   return (text) => {
-    let out = text;
-    for (const [spelling, masked] of ordered) out = out.split(spelling).join(masked);
-    return out
+    return replaceKnown(text, ordered)
       .replace(AUTH_TOKEN, (all, scheme: string, gap: string, token: string) =>
         !tokenLike(token) ? all : `${scheme}${gap}${scheme.toLowerCase() === 'basic' ? '…' : maskSecret(token)}`)
       .replace(KEY_SHAPED, (key) => maskSecret(key));

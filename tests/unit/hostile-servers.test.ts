@@ -5,7 +5,7 @@
  * a port that speaks another protocol are named for what they are.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAIServer, type FakeServer } from '../helpers/openai-server.js';
+import { startOpenAIServer, validReply, type FakeServer } from '../helpers/openai-server.js';
 import { echoingErrorEvent, endlessStream, startHostileServer, startRawPort, type HostileServer } from '../helpers/hostile-server.js';
 import { OpenAINarrator, type OpenAINarratorOptions } from '../../src/adapters/openai-narrator.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
@@ -140,6 +140,24 @@ describe('server text that echoes credentials', () => {
     expect(line).toBe(`promptquest: the model server at ${echo.baseURL} reported an error mid-reply: upstream refused Authorization: Basic … — try again (promptquest continue), or another --model`);
     expect(line).not.toContain(token);
     expect(line).not.toContain(PASSWORD);
+  });
+});
+
+describe('a reply that echoes the key', () => {
+  let server: FakeServer;
+  beforeAll(async () => {
+    server = await startOpenAIServer({ fallback: { kind: 'ok', reply: validReply({ narration: `The oracle whispers your key: ${KEY}. Beware.` }) } });
+  });
+  afterAll(() => server.close());
+
+  it('is masked in the narration kept (and saved) and in the live text, which never shows it even in part', async () => {
+    const live: string[] = [];
+    const got = await narrator(server.baseURL).n.narrate(request, { onText: (d) => live.push(d) });
+    expect(got.kind === 'reply' && got.reply.narration).toBe('The oracle whispers your key: sk-…1234. Beware.');
+    expect(got.kind === 'reply' && got.raw).not.toContain(KEY);
+    // The fake server streams 2–7 characters a chunk, so the key arrived in pieces.
+    expect(live.length).toBeGreaterThan(5);
+    expect(live.join('')).toBe('The oracle whispers your key: sk-…1234. Beware.');
   });
 });
 

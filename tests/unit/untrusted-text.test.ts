@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { maskSecret, secretMasker } from '../../src/core/secrets.js';
+import { liveMasker, maskSecret, secretMasker } from '../../src/core/secrets.js';
 import { safeJson, sanitizeText } from '../../src/core/sanitize.js';
 import { serverAddress } from '../../src/core/server-address.js';
 import { ConfigValues, resolveSettings } from '../../src/core/settings.js';
@@ -33,6 +33,19 @@ describe('masking credentials', () => {
     expect(mask('an old key sk-OLDOLDOLDOLDOLDOLD9876 here')).toBe('an old key sk-…9876 here');
     // Words stay words.
     expect(mask('Basic understanding of a bearer bond, sk-ip the rest')).toBe('Basic understanding of a bearer bond, sk-ip the rest');
+  });
+
+  it('live text arriving in any pieces never shows a secret, not even in part, and shows the rest whole', () => {
+    const text = `a ${KEY} b ${KEY.slice(0, 10)}x end`;
+    fc.assert(fc.property(fc.array(fc.nat(text.length), { maxLength: 12 }), (cuts) => {
+      const at = [0, ...[...new Set(cuts)].sort((x, y) => x - y), text.length];
+      const shown: string[] = [];
+      const push = liveMasker([KEY], (d) => shown.push(d));
+      for (let i = 1; i < at.length; i++) push(text.slice(at[i - 1], at[i]));
+      expect(shown.join('')).toBe(`a sk-proj-…WXYZ b ${KEY.slice(0, 10)}x end`);
+      // Nothing of the key past what the masked form shows anyway ("sk-proj-") ever went out.
+      for (let i = 1; i <= shown.length; i++) expect(shown.slice(0, i).join('')).not.toContain(KEY.slice(0, 11));
+    }));
   });
 
   it('masking never leaves the secret, whatever text surrounds it', () => {
