@@ -28,6 +28,13 @@ export function usageOf(u: NonNullable<ChatCompletionChunk['usage']> | undefined
   }).data ?? null;
 }
 
+/**
+ * The live narration is re-read from the whole reply at every chunk; past this length (twice the
+ * longest reply PromptQuest asks for) a reply is not a narration, and re-reading it would make a
+ * fast endless stream cost CPU by the square of its length until the reply limit stops it.
+ */
+const LIVE_TEXT_CHARS = 64_000;
+
 /** How long one request may stay silent and last in all, and how much reply text it may bring. */
 export interface StreamLimits {
   silenceMs: number;
@@ -73,7 +80,7 @@ async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, w
       got.finish = choice.finish_reason ?? got.finish;
       // Checked as it grows: the text is kept whole (and re-read for the live narration) until the end.
       if (got.content.length + got.refusal.length > maxText) throw new ReplyTooLarge(maxText, 'text');
-      if (onText) {
+      if (onText && got.content.length <= LIVE_TEXT_CHARS) {
         const text = partialNarration(got.content);
         if (text.length > shown) onText(text.slice(shown));
         shown = Math.max(shown, text.length);

@@ -21,11 +21,14 @@ export function maskSecret(secret: string): string {
 }
 
 /** Tokens in an Authorization-looking context, whatever secret they are: a server may echo a header we never knew. */
-const AUTH_TOKEN = /\b(Bearer|Basic)(\s+|%20|\+)([A-Za-z0-9._~+/=-]{8,})/gi;
+const AUTH_TOKEN = /\b(Bearer|Basic)(\s+|%20|\+)([A-Za-z0-9._~+/=-]{8,})(?![A-Za-z0-9._~+/=…-])/gi;
 /** A token, not a word: "Basic understanding" stays as it is; "Basic dXNlcjpwYXNz" does not. */
 const tokenLike = (t: string): boolean => /[0-9+/=._~-]/.test(t) || /[A-Z]/.test(t.slice(1));
-/** OpenAI-style keys named nowhere in the settings (an old key in a proxy's error page). */
-const KEY_SHAPED = /\bsk-[A-Za-z0-9_-]{16,}/g;
+/**
+ * OpenAI-style keys named nowhere in the settings (an old key in a proxy's error page). Both
+ * patterns take a whole token, never one followed by "…": text masked once is left as it is.
+ */
+const KEY_SHAPED = /\bsk-[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_…-])/g;
 
 type Spellings = [spelling: string, masked: string][];
 

@@ -48,10 +48,15 @@ describe('masking credentials', () => {
     }));
   });
 
-  it('masking never leaves the secret, whatever text surrounds it', () => {
-    fc.assert(fc.property(fc.string(), fc.string(), (before, after) => {
-      expect(secretMasker([KEY])(`${before}${KEY}${after}`)).not.toContain(KEY);
+  it('masking never leaves the secret, whatever text surrounds it, and masking twice changes nothing', () => {
+    const mask = secretMasker([KEY]);
+    fc.assert(fc.property(fc.string(), fc.string(), fc.constantFrom('', 'Bearer ', 'Basic ', 'key='), (before, after, lead) => {
+      const once = mask(`${before}${lead}${KEY}${after}`);
+      expect(once).not.toContain(KEY);
+      expect(mask(once)).toBe(once);
     }));
+    // What the narrator masked, the error report masks again: still one ellipsis.
+    expect(mask(mask(`refused Authorization: Bearer ${KEY}`))).toBe('refused Authorization: Bearer sk-proj-…WXYZ');
   });
 });
 
