@@ -4,10 +4,10 @@
  * before it is parsed. Also the limits' config keys and where a base URL's credentials go.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { liveMasker, maskSecret, secretMasker } from '../../src/core/secrets.js';
 import { safeJson, sanitizeText } from '../../src/core/sanitize.js';
@@ -15,6 +15,7 @@ import { serverAddress } from '../../src/core/server-address.js';
 import { ConfigValues, resolveSettings } from '../../src/core/settings.js';
 import { inspectPack, MAX_PACK_FILE_BYTES } from '../../src/adapters/pack-loader.js';
 import { capabilityKey } from '../../src/adapters/openai-narrator.js';
+import { printPreview } from '../../src/cli/pack-preview.js';
 
 const KEY = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789WXYZ';
 
@@ -148,5 +149,31 @@ describe('pack files are refused by size before parsing', () => {
     const dir = packDir();
     execFileSync('mkfifo', [join(dir, 'pack.yaml')]);
     expect(inspectPack(dir).problems).toEqual([expect.objectContaining({ message: 'is not a regular file' })]);
+  });
+});
+
+describe('pack preview --json', () => {
+  it('writes no raw C1, bidi or invisible character, and the request it shows is still exact', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'pq-preview-'));
+    const dir = join(home, 'spoof');
+    mkdirSync(dir);
+    const system = 'You narrate. \u009b2J \u202eevil\u202c \u200bhidden\u2028line \u{e0041}\u{e0042}\n';
+    writeFileSync(join(dir, 'pack.yaml'), 'id: spoof\ntitle: Spoof\nversion: "1.0.0"\nlanguage: en\nsystem: system.md\n');
+    writeFileSync(join(dir, 'system.md'), system);
+    const saved = process.env.PROMPTQUEST_HOME;
+    process.env.PROMPTQUEST_HOME = home;
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    try {
+      expect(await printPreview(dir, { json: true })).toBe(0);
+    } finally {
+      spy.mockRestore();
+      process.env.PROMPTQUEST_HOME = saved;
+      rmSync(home, { recursive: true, force: true });
+    }
+    const out = written.join('');
+    expect(out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u200b\u2028\u{e0000}-\u{e007f}]/u);
+    const preview = JSON.parse(out) as { request: { messages: { content: string }[] } };
+    expect(preview.request.messages[0]?.content).toContain(system.trim());
   });
 });
