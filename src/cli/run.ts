@@ -4,17 +4,15 @@
  */
 import { InterruptedError, RuntimeFailure, UsageError } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
-import { secretMasker } from '../core/secrets.js';
 
 /**
- * The credentials this process holds (the key, a password in the base URL), hidden in every
- * error line, JSON error event and DEBUG trace: an error may quote a server that echoed them.
+ * Hides the credentials this process holds (the key, a password in the base URL) in every error
+ * line, JSON error event and DEBUG trace: an error may quote a server that echoed them. Set by
+ * the session once it knows them (core/secrets.ts), so `--help` does not load the masker.
  */
-let mask = secretMasker([]);
-const held: string[] = [];
-export function hideInReports(secrets: ReadonlyArray<string | null | undefined>): void {
-  for (const s of secrets) if (s && !held.includes(s)) held.push(s);
-  mask = secretMasker(held);
+let mask = (s: string): string => s;
+export function maskReports(masker: (s: string) => string): void {
+  mask = masker;
 }
 /** Terminal-safe and credential-free: what every report line goes through. */
 const shown = (s: string): string => sanitizeText(mask(s));

@@ -19,8 +19,9 @@ import { PlainUi } from '../adapters/ui/plain-ui.js';
 import { JsonUi } from '../adapters/ui/json-ui.js';
 import type { Narrator, Ui } from '../engine/ports.js';
 import { Game, type GameEnd, type GameOptions } from '../engine/game.js';
-import { debugging, hideInReports, reportError } from './run.js';
+import { debugging, maskReports, reportError } from './run.js';
 import { serverAddress } from '../core/server-address.js';
+import { secretMasker } from '../core/secrets.js';
 import { quoteArg } from './quote.js';
 
 export interface SessionFlags {
@@ -61,7 +62,7 @@ export function makeSettings(env: Environment, flags: SessionFlags, saved?: Head
     saved: saved ? { provider: saved.provider, model: saved.model, base_url: saved.base_url } : undefined,
   });
   // Known before any request: a failure from here on is reported with these masked.
-  hideInReports([process.env.OPENAI_API_KEY, env.config.api_key, ...(settings.baseURL ? serverAddress(settings.baseURL, settings.apiKey).secrets : [])]);
+  maskReports(secretMasker([process.env.OPENAI_API_KEY, env.config.api_key, ...(settings.baseURL ? serverAddress(settings.baseURL, settings.apiKey).secrets : [])]));
   return settings;
 }
 

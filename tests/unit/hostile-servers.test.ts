@@ -228,16 +228,20 @@ describe('answers that are not a model server', () => {
     expect(line).toContain(`redirects (HTTP 301) to ${root}/api/v1; redirects are not followed — if that is the model server, use it: --base-url ${root}/api/v1`);
   });
 
-  it.each([
-    ['an SSH port', 'SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n', 'SSH-2.0-OpenSSH_9.2p1 Debian-2'],
-    ['an SMTP port', '220 mail.example.com ESMTP Postfix\r\n', '220 mail.example.com ESMTP Postfix'],
-  ])('%s is named as not HTTP, with what it said, never "cannot reach"', async (_what, greeting, said) => {
-    const port = await startRawPort(greeting);
+  it('an SSH port and an SMTP port are named as not HTTP, with what they said, never "cannot reach"', async () => {
+    const greetings = [
+      ['SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n', 'SSH-2.0-OpenSSH_9.2p1 Debian-2'],
+      ['220 mail.example.com ESMTP Postfix\r\n', '220 mail.example.com ESMTP Postfix'],
+    ] as const;
+    const ports = await Promise.all(greetings.map(([greeting]) => startRawPort(greeting)));
     try {
-      const { line } = await failure(narrator(port.url).n);
-      expect(line).toBe(`promptquest: ${port.url} does not answer in HTTP (it said "${said}"): is that the model server's port? — check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)`);
+      // At once: the SDK retries a failed connection twice, with backoff, before it gives up.
+      const lines = await Promise.all(ports.map(async (port) => (await failure(narrator(port.url).n)).line));
+      lines.forEach((line, i) => {
+        expect(line).toBe(`promptquest: ${ports[i]!.url} does not answer in HTTP (it said "${greetings[i]![1]}"): is that the model server's port? — check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)`);
+      });
     } finally {
-      await port.close();
+      await Promise.all(ports.map((p) => p.close()));
     }
   });
 });
