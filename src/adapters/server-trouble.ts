@@ -7,9 +7,10 @@ import OpenAI from 'openai';
 import { RuntimeFailure } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { shownURL } from '../core/settings.js';
-import { DeadlinePassed, formatBytes, ReplyTooLarge } from './openai-errors.js';
+import { DeadlinePassed, formatBytes, ReplyTooLarge, SDK_RETRIES } from './openai-errors.js';
 
 const COME_BACK = 'the game is saved up to the last turn: promptquest continue';
+const SDK_ATTEMPTS = SDK_RETRIES + 1;
 /** Enough of what a non-HTTP port said to recognise it ("SSH-2.0-OpenSSH_9.2", "220 mail.example ESMTP"). */
 const GREETING_CHARS = 40;
 
@@ -30,6 +31,15 @@ function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
   for (let e = err; e instanceof Error && chain.length < 5; e = e.cause) chain.push(e);
   return chain;
+}
+
+/** The first errno-like code in the chain (ECONNREFUSED, UND_ERR_SOCKET, ERR_SSL_WRONG_VERSION_NUMBER...). */
+function codeOf(err: unknown): string | null {
+  for (const e of causes(err)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return null;
 }
 
 /** What a port that is not an HTTP server said first, or null when the failure is something else. */
@@ -72,12 +82,25 @@ export function describeOddAnswer(err: unknown, rawBaseURL: string, limits: Limi
       to ? `if that is the model server, use it: --base-url ${sanitizeText(to)}` : 'check --base-url (it usually ends in /v1)',
     );
   }
-  const odd = err instanceof OpenAI.APIConnectionError ? notHttp(err) : null;
-  if (odd) {
-    return new RuntimeFailure(
-      `${baseURL} does not answer in HTTP${odd.said ? ` (it said "${odd.said}")` : ''}: is that the model server's port?`,
-      'check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)',
-    );
+  return err instanceof OpenAI.APIConnectionError ? describeOddConnection(err, rawBaseURL) : null;
+}
+
+const CHECK_URL = 'check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)';
+
+/** A connection that was made, but not to an HTTP model server: it spoke another protocol, or plain HTTP to https://, or hung up. */
+function describeOddConnection(err: unknown, rawBaseURL: string): RuntimeFailure | null {
+  const baseURL = shownURL(rawBaseURL);
+  const odd = notHttp(err);
+  if (odd) return new RuntimeFailure(`${baseURL} does not answer in HTTP${odd.said ? ` (it said "${odd.said}")` : ''}: is that the model server's port?`, CHECK_URL);
+  const code = codeOf(err);
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' && baseURL.startsWith('https:')) {
+    const plain = baseURL.replace(/^https:/, 'http:');
+    return new RuntimeFailure(`the server at ${baseURL} answers in plain HTTP, not HTTPS`, `use --base-url ${plain}`);
+  }
+  if (code === 'UND_ERR_SOCKET') {
+    // Also what an HTTPS port does with a plain HTTP request: it hangs up.
+    const tls = baseURL.startsWith('http:') ? ` If it is an HTTPS server: --base-url ${baseURL.replace(/^http:/, 'https:')}` : '';
+    return new RuntimeFailure(`the server at ${baseURL} closed the connection without answering (${SDK_ATTEMPTS} attempts)`, `is that the model server's port?${tls}`);
   }
   return null;
 }

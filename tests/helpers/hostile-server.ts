@@ -95,8 +95,12 @@ export async function startHostileServer(chat: ChatBehaviour): Promise<HostileSe
   };
 }
 
-/** A TCP port that is not an HTTP server: it greets every connection with `greeting` and ignores what it is sent. */
-export async function startRawPort(greeting: string): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+/**
+ * A TCP port that is not an HTTP server: it greets every connection with `greeting` and ignores
+ * what it is sent; with `hangUp` it closes each connection at once, saying nothing (what an HTTPS
+ * port does with a plain HTTP request).
+ */
+export async function startRawPort(greeting: string, o: { hangUp?: boolean } = {}): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   let count = 0;
   const server = net.createServer((s) => {
@@ -105,7 +109,8 @@ export async function startRawPort(greeting: string): Promise<{ url: string; con
     s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
     s.on('data', () => undefined);
-    s.write(greeting);
+    if (o.hangUp) s.end();
+    else s.write(greeting);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

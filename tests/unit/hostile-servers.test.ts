@@ -244,4 +244,16 @@ describe('answers that are not a model server', () => {
       await Promise.all(ports.map((p) => p.close()));
     }
   });
+
+  it('https:// to a plain HTTP server, and a port that hangs up at once, are each named for what they are', async () => {
+    const hangUp = await startRawPort('', { hangUp: true });
+    const plain = server.baseURL.replace(/^http:/, 'https:');
+    try {
+      const [tls, closed] = await Promise.all([failure(narrator(plain).n), failure(narrator(hangUp.url).n)]);
+      expect(tls.line).toBe(`promptquest: the server at ${plain} answers in plain HTTP, not HTTPS — use --base-url ${server.baseURL}`);
+      expect(closed.line).toBe(`promptquest: the server at ${hangUp.url} closed the connection without answering (3 attempts) — is that the model server's port? If it is an HTTPS server: --base-url ${hangUp.url.replace(/^http:/, 'https:')}`);
+    } finally {
+      await hangUp.close();
+    }
+  });
 });
