@@ -190,12 +190,16 @@ export class OpenAINarrator implements Narrator {
     this.o.notice?.(this.mask(line));
   }
 
-  /** Any failure leaving the narrator: its line with no credential in it (server text may echo them). */
+  /**
+   * Any failure leaving the narrator, with no credential in its line, hint or stack (server text
+   * may echo them). Masked in place, so its class (and what the engine decides by it) is kept.
+   */
   private masked(err: unknown): unknown {
-    if (!(err instanceof RuntimeFailure)) return err;
-    const failure = new RuntimeFailure(this.mask(err.message), err.hint === null ? null : this.mask(err.hint));
-    if (err.stack) failure.stack = this.mask(err.stack);
-    return failure;
+    if (!(err instanceof Error)) return err;
+    err.message = this.mask(err.message);
+    if (err.stack) err.stack = this.mask(err.stack);
+    if (err instanceof RuntimeFailure && err.hint) Object.defineProperty(err, 'hint', { value: this.mask(err.hint) });
+    return err;
   }
 
   /** The line for a failed request: an odd answer (redirect, not HTTP, endless) or an API error. */
