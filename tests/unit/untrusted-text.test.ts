@@ -16,6 +16,7 @@ import { ConfigValues, resolveSettings } from '../../src/core/settings.js';
 import { inspectPack, MAX_PACK_FILE_BYTES } from '../../src/adapters/pack-loader.js';
 import { capabilityKey } from '../../src/adapters/openai-narrator.js';
 import { printPreview } from '../../src/cli/pack-preview.js';
+import { maskReports, reportFailure } from '../../src/cli/run.js';
 
 const KEY = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789WXYZ';
 
@@ -175,5 +176,31 @@ describe('pack preview --json', () => {
     expect(out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u200b\u2028\u{e0000}-\u{e007f}]/u);
     const preview = JSON.parse(out) as { request: { messages: { content: string }[] } };
     expect(preview.request.messages[0]?.content).toContain(system.trim());
+  });
+});
+
+describe('the error report', () => {
+  it('masks the credentials the session handed it: the line, the --json event and the DEBUG stack', () => {
+    const out: string[] = [];
+    const capture = (stream: NodeJS.WriteStream) => vi.spyOn(stream, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const spies = [capture(process.stdout), capture(process.stderr)];
+    const saved = { debug: process.env.DEBUG, code: process.exitCode };
+    process.env.DEBUG = 'promptquest';
+    try {
+      maskReports(secretMasker([KEY, 'hunter2-pass']));
+      reportFailure(new Error(`proxy said: ${KEY} / hunter2-pass`), { json: true });
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+      maskReports((t) => t);
+      if (saved.debug === undefined) delete process.env.DEBUG;
+      else process.env.DEBUG = saved.debug;
+      process.exitCode = saved.code;
+    }
+    const text = out.join('');
+    expect(text).toContain('unexpected error: proxy said: sk-proj-…WXYZ / …');
+    expect(text).toContain('"type":"error"');
+    expect(text).toMatch(/\n\s+at /); // the stack was printed
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain('hunter2-pass');
   });
 });
