@@ -228,32 +228,24 @@ describe('answers that are not a model server', () => {
     expect(line).toContain(`redirects (HTTP 301) to ${root}/api/v1; redirects are not followed — if that is the model server, use it: --base-url ${root}/api/v1`);
   });
 
-  it('an SSH port and an SMTP port are named as not HTTP, with what they said, never "cannot reach"', async () => {
+  it('an SSH or SMTP port, https:// to a plain HTTP server, and a port that hangs up are each named for what they are, never "cannot reach"', async () => {
     const greetings = [
       ['SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n', 'SSH-2.0-OpenSSH_9.2p1 Debian-2'],
       ['220 mail.example.com ESMTP Postfix\r\n', '220 mail.example.com ESMTP Postfix'],
     ] as const;
     const ports = await Promise.all(greetings.map(([greeting]) => startRawPort(greeting)));
-    try {
-      // At once: the SDK retries a failed connection twice, with backoff, before it gives up.
-      const lines = await Promise.all(ports.map(async (port) => (await failure(narrator(port.url).n)).line));
-      lines.forEach((line, i) => {
-        expect(line).toBe(`promptquest: ${ports[i]!.url} does not answer in HTTP (it said "${greetings[i]![1]}"): is that the model server's port? — check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)`);
-      });
-    } finally {
-      await Promise.all(ports.map((p) => p.close()));
-    }
-  });
-
-  it('https:// to a plain HTTP server, and a port that hangs up at once, are each named for what they are', async () => {
     const hangUp = await startRawPort('', { hangUp: true });
     const plain = server.baseURL.replace(/^http:/, 'https:');
     try {
-      const [tls, closed] = await Promise.all([failure(narrator(plain).n), failure(narrator(hangUp.url).n)]);
-      expect(tls.line).toBe(`promptquest: the server at ${plain} answers in plain HTTP, not HTTPS — use --base-url ${server.baseURL}`);
-      expect(closed.line).toBe(`promptquest: the server at ${hangUp.url} closed the connection without answering (3 attempts) — is that the model server's port? If it is an HTTPS server: --base-url ${hangUp.url.replace(/^http:/, 'https:')}`);
+      // All at once: the SDK retries a failed connection twice, with backoff, before it gives up.
+      const [ssh, smtp, tls, closed] = await Promise.all([...ports.map((p) => p.url), plain, hangUp.url].map(async (url) => (await failure(narrator(url).n)).line));
+      [ssh, smtp].forEach((line, i) => {
+        expect(line).toBe(`promptquest: ${ports[i]!.url} does not answer in HTTP (it said "${greetings[i]![1]}"): is that the model server's port? — check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)`);
+      });
+      expect(tls).toBe(`promptquest: the server at ${plain} answers in plain HTTP, not HTTPS — use --base-url ${server.baseURL}`);
+      expect(closed).toBe(`promptquest: the server at ${hangUp.url} closed the connection without answering (3 attempts) — is that the model server's port? If it is an HTTPS server: --base-url ${hangUp.url.replace(/^http:/, 'https:')}`);
     } finally {
-      await hangUp.close();
+      await Promise.all([...ports, hangUp].map((p) => p.close()));
     }
   });
 });
