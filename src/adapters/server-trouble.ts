@@ -12,7 +12,7 @@ import { DeadlinePassed, formatBytes, ReplyTooLarge, SDK_RETRIES } from './opena
 const COME_BACK = 'the game is saved up to the last turn: promptquest continue';
 const SDK_ATTEMPTS = SDK_RETRIES + 1;
 /** Enough of what a non-HTTP port said to recognise it ("SSH-2.0-OpenSSH_9.2", "220 mail.example ESMTP"). */
-const GREETING_CHARS = 40;
+const GREETING_CHARS = 60;
 
 /** Where a 3xx points, as a base URL the player could pass: resolved, and without the route we asked for. */
 function redirectTarget(location: string | null, baseURL: string): string | null {
@@ -48,7 +48,8 @@ function notHttp(err: unknown): { said: string } | null {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('HPE_')) {
       const data = (e as { data?: unknown }).data;
-      const said = typeof data === 'string' ? sanitizeText(data).replace(/\s+/g, ' ').trim().slice(0, GREETING_CHARS) : '';
+      const line = typeof data === 'string' ? sanitizeText(data).replace(/\s+/g, ' ').trim() : '';
+      const said = line.length > GREETING_CHARS ? `${line.slice(0, GREETING_CHARS - 1)}…` : line;
       return { said };
     }
   }
