@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { Usage } from '../core/journal.js';
 import { partialNarration } from '../core/partial.js';
-import { StreamBroken } from './openai-errors.js';
+import { ReplyTooLarge, StreamBroken } from './openai-errors.js';
 import { Watchdog } from './request-watch.js';
 
 export interface Streamed {
@@ -28,19 +28,33 @@ export function usageOf(u: NonNullable<ChatCompletionChunk['usage']> | undefined
   }).data ?? null;
 }
 
-/** Throws the SDK's errors, StreamBroken, Stalled, or an abort. */
+/**
+ * The live narration is re-read from the whole reply at every chunk; past this length (twice the
+ * longest reply PromptQuest asks for) a reply is not a narration, and re-reading it would make a
+ * fast endless stream cost CPU by the square of its length until the reply limit stops it.
+ */
+const LIVE_TEXT_CHARS = 64_000;
+
+/** How long one request may stay silent and last in all, and how much reply text it may bring. */
+export interface StreamLimits {
+  silenceMs: number;
+  deadlineMs: number;
+  maxTextChars: number;
+}
+
+/** Throws the SDK's errors, StreamBroken, Stalled, DeadlinePassed, ReplyTooLarge, or an abort. */
 export async function streamChat(
   client: OpenAI,
   body: ChatCompletionCreateParamsStreaming,
-  timeoutMs: number,
+  limits: StreamLimits,
   signal: AbortSignal | undefined,
   onText?: (delta: string) => void,
 ): Promise<Streamed> {
-  const watchdog = new Watchdog(timeoutMs, signal);
+  const watchdog = new Watchdog(limits.silenceMs, signal, limits.deadlineMs);
   const got: Streamed = { content: '', refusal: '', finish: null, usage: null };
   try {
     const stream = await watchdog.race(client.chat.completions.create(body, { signal: watchdog.signal }));
-    await read(stream, got, watchdog, onText);
+    await read(stream, got, watchdog, limits.maxTextChars, onText);
   } catch (err) {
     throw watchdog.cause() ?? err;
   } finally {
@@ -52,7 +66,7 @@ export async function streamChat(
   return got;
 }
 
-async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, watchdog: Watchdog, onText?: (delta: string) => void): Promise<void> {
+async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, watchdog: Watchdog, maxText: number, onText?: (delta: string) => void): Promise<void> {
   let shown = 0;
   try {
     for await (const chunk of stream) {
@@ -64,14 +78,17 @@ async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, w
       got.content += choice.delta.content ?? '';
       got.refusal += choice.delta.refusal ?? '';
       got.finish = choice.finish_reason ?? got.finish;
-      if (onText) {
+      // Checked as it grows: the text is kept whole (and re-read for the live narration) until the end.
+      if (got.content.length + got.refusal.length > maxText) throw new ReplyTooLarge(maxText, 'text');
+      if (onText && got.content.length <= LIVE_TEXT_CHARS) {
         const text = partialNarration(got.content);
         if (text.length > shown) onText(text.slice(shown));
         shown = Math.max(shown, text.length);
       }
     }
   } catch (err) {
-    // An error event the server sent is its answer; anything else means the connection broke.
-    throw err instanceof OpenAI.APIError ? err : new StreamBroken(err);
+    // An error event the server sent is its answer, a reply too large is the server's fault;
+    // anything else means the connection broke.
+    throw err instanceof OpenAI.APIError || err instanceof ReplyTooLarge ? err : new StreamBroken(err);
   }
 }

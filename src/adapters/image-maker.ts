@@ -9,6 +9,9 @@ import { RuntimeFailure } from '../core/errors.js';
 import { shownURL } from '../core/settings.js';
 import type { ImageMaker } from '../engine/ports.js';
 import { describeApiError } from './openai-errors.js';
+import { serverAddress } from '../core/server-address.js';
+import { secretMasker } from '../core/secrets.js';
+import { guardReplies } from './reply-guard.js';
 
 export const DEFAULT_IMAGES_MODEL = 'gpt-image-1';
 
@@ -20,21 +23,32 @@ export interface ImageMakerOptions {
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+/** A picture's reply (base64 in JSON) larger than this is a server gone wrong, not a picture. */
+const MAX_IMAGE_REPLY_BYTES = 64_000_000;
 
 export class OpenAIImageMaker implements ImageMaker {
   readonly model: string;
   private readonly client: OpenAI;
   private readonly shownBase: string;
+  /** Hides the key, the password and the Basic token in what the server's errors say. */
+  private readonly mask: (text: string) => string;
 
   constructor(o: ImageMakerOptions) {
     this.model = o.model;
     this.shownBase = o.baseURL ?? 'https://api.openai.com/v1';
+    // Like the chat server's (openai-narrator.ts): user:password in the URL goes as Basic auth,
+    // and the key is then not sent; fetch would refuse the URL otherwise.
+    const address = o.baseURL ? serverAddress(o.baseURL, o.apiKey) : null;
+    const basic = address?.authorization?.startsWith('Basic ') ? address.authorization : null;
+    this.mask = secretMasker([o.apiKey, ...(address?.secrets ?? [])]);
     this.client = new OpenAI({
-      apiKey: o.apiKey ?? 'sk-no-key-needed-for-local-servers',
-      baseURL: o.baseURL ?? undefined,
+      apiKey: (basic ? null : o.apiKey) ?? 'sk-no-key-needed-for-local-servers',
+      baseURL: address?.url ?? undefined,
+      ...(basic ? { defaultHeaders: { Authorization: basic } } : {}),
       timeout: o.timeoutMs,
       maxRetries: 2,
       logLevel: 'off',
+      fetch: guardReplies(fetch, MAX_IMAGE_REPLY_BYTES),
     });
   }
 
@@ -47,7 +61,9 @@ export class OpenAIImageMaker implements ImageMaker {
       b64 = res.data?.[0]?.b64_json;
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw describeApiError(err, { baseURL: this.shownBase, model: this.model });
+      const failure = describeApiError(err, { baseURL: this.shownBase, model: this.model });
+      failure.message = this.mask(failure.message);
+      throw failure;
     }
     const png = b64 ? Buffer.from(b64, 'base64') : null;
     if (!png?.length) throw new RuntimeFailure(`the images server at ${shownURL(this.shownBase)} sent no image data`, 'check images_base_url and images_model');

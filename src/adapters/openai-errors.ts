@@ -35,6 +35,27 @@ export class Stalled extends Error {
   }
 }
 
+/**
+ * The server sent more than the reply limit for one request (`max_reply`): a stream without end,
+ * or a body no chat reply could need. Stopped, never retried as if the connection had dropped.
+ */
+export class ReplyTooLarge extends Error {
+  constructor(readonly bytes: number, readonly what: 'text' | 'bytes') {
+    super(`the reply passed ${formatBytes(bytes)}${what === 'text' ? ' of text' : ''}`);
+  }
+}
+
+/** One request ran past its overall deadline (`deadline`) while the server kept sending. Never retried. */
+export class DeadlinePassed extends Error {
+  constructor(readonly seconds: number) {
+    super(`the reply was still coming after ${seconds} s`);
+  }
+}
+
+/** "1 MB", "512 KB": limits as a player would write them. */
+export const formatBytes = (n: number): string =>
+  n >= 1_000_000 ? `${+(n / 1_000_000).toFixed(1)} MB` : n >= 1000 ? `${+(n / 1000).toFixed(1)} KB` : `${n} bytes`;
+
 /** A 400 that rejects the response_format we asked for (LM Studio, older llama.cpp). */
 export function isFormatRejection(err: unknown): boolean {
   if (!(err instanceof OpenAI.BadRequestError || err instanceof OpenAI.UnprocessableEntityError)) return false;

@@ -11,7 +11,7 @@ import type { ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/
 import type { ChatMessage } from '../core/prompt.js';
 import { extractReply } from '../core/extract.js';
 import { imagePromptProblem } from '../core/image.js';
-import { sanitizeText } from '../core/sanitize.js';
+import { mapStrings, sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import { Usage } from '../core/journal.js';
 import { sumUsage } from '../core/usage.js';
@@ -34,9 +34,14 @@ import { streamChat, type Streamed } from './chat-stream.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
 import { schemaFlavour } from '../core/json-schema.js';
 import { shownURL } from '../core/settings.js';
+import { DEFAULT_DEADLINE_S, DEFAULT_MAX_REPLY_MB, WIRE_BYTES_PER_TEXT_BYTE } from '../core/config-keys.js';
+import { liveMasker, secretMasker } from '../core/secrets.js';
+import { serverAddress } from '../core/server-address.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
 } from './openai-errors.js';
+import { guardReplies } from './reply-guard.js';
+import { describeOddAnswer } from './server-trouble.js';
 
 export interface OpenAINarratorOptions {
   model: string;
@@ -44,6 +49,10 @@ export interface OpenAINarratorOptions {
   apiKey: string | null;
   /** Silence (no headers, no tokens) after which a request counts as stalled. */
   timeoutMs: number;
+  /** The longest one request may take in all, however busily the server sends (config `deadline`). */
+  deadlineMs?: number;
+  /** MB of reply text one request may bring (config `max_reply`); the bytes on the wire may be a multiple. */
+  maxReplyMB?: number;
   /** Passed to servers that support repeatable sampling. */
   seed?: number | null;
   cache: CapabilityCache;
@@ -96,6 +105,9 @@ interface Attempts {
 /** Raw model text for the log: escapes visible (JSON), nothing a terminal would act on. */
 const visible = (text: string): string => sanitizeText(JSON.stringify(text));
 
+/** The capability and context caches' key: server and model, the server as it may be written down. */
+export const capabilityKey = (baseURL: string, model: string): string => `${recordableBaseURL(baseURL) ?? shownURL(baseURL)}|${model}`;
+
 const shorten = (text: string): string => (text.length > PROBLEM_CHARS ? `${text.slice(0, PROBLEM_CHARS - 1)}…` : text);
 
 export class OpenAINarrator implements Narrator {
@@ -111,54 +123,99 @@ export class OpenAINarrator implements Narrator {
   private unbilled: Usage | null = null;
   /** Read from the config once: conf re-reads the file on every get. */
   private capability: Capability | undefined;
+  /** Hides the key, the password and any token in text from or about the server. */
+  private readonly mask: (text: string) => string;
+  private readonly secrets: string[];
+  private readonly limits: { deadlineS: number; maxReplyMB: number };
 
   constructor(private readonly o: OpenAINarratorOptions) {
     this.model = o.model;
     this.baseURL = o.baseURL ?? OPENAI_URL;
+    const address = serverAddress(this.baseURL, o.apiKey);
+    this.secrets = [...(o.apiKey ? [o.apiKey] : []), ...address.secrets];
+    this.mask = secretMasker(this.secrets);
+    this.limits = { deadlineS: (o.deadlineMs ?? DEFAULT_DEADLINE_S * 1000) / 1000, maxReplyMB: o.maxReplyMB ?? DEFAULT_MAX_REPLY_MB };
     const fetchImpl: typeof fetch = (input, init) => (o.fetch ?? fetch)(input, init);
     // The SDK appends paths to the base URL as text: a query (Azure's ?api-version=) must go in defaultQuery.
-    const url = o.baseURL ? new URL(o.baseURL) : null;
+    const url = o.baseURL ? new URL(address.url) : null;
     const defaultQuery = url?.search ? Object.fromEntries(url.searchParams) : undefined;
     if (url) url.search = '';
+    const basic = address.authorization?.startsWith('Basic ') ? address.authorization : null;
+    const wireBytes = Math.round(this.limits.maxReplyMB * 1_000_000 * WIRE_BYTES_PER_TEXT_BYTE);
     this.client = new OpenAI({
-      // The SDK refuses to start without a key; local servers ignore it.
-      apiKey: o.apiKey ?? 'sk-no-key-needed-for-local-servers',
+      // The SDK refuses to start without a key; local servers ignore it. With user:password in
+      // the URL the key is not sent (server-address.ts says why), so the SDK never holds it.
+      apiKey: (basic ? null : o.apiKey) ?? 'sk-no-key-needed-for-local-servers',
       baseURL: url?.toString() ?? undefined,
       ...(defaultQuery ? { defaultQuery } : {}),
+      // Later than the SDK's own bearer header, so this one is sent.
+      ...(basic ? { defaultHeaders: { Authorization: basic } } : {}),
       // The watchdog ends a silent request first; this is only a backstop.
       timeout: o.timeoutMs + 5_000,
       maxRetries: SDK_RETRIES,
       // We report errors ourselves, in one line; the SDK would print raw server text.
       logLevel: 'off',
-      fetch: capRetryAfter(fetchImpl, MAX_RETRY_AFTER_S),
+      fetch: capRetryAfter(guardReplies(fetchImpl, wireBytes), MAX_RETRY_AFTER_S),
     });
+    if (address.keyNotSent) {
+      this.notice(`The API key is not sent to ${shownURL(this.baseURL)}: the user:password in its URL goes as the Authorization header instead.`);
+    }
     // Keys never hold credentials: the config file is not a place for secrets.
-    this.cacheKey = `${recordableBaseURL(this.baseURL) ?? this.baseURL}|${o.model}`;
+    this.cacheKey = capabilityKey(this.baseURL, o.model);
     this.capability = o.cache.get(this.cacheKey);
     const openAIHost = schemaFlavour(this.baseURL) === 'strict';
-    const headers: Record<string, string> = o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {};
+    const headers: Record<string, string> = address.authorization ? { authorization: address.authorization } : {};
     this.keeper = new ContextKeeper({
       key: this.cacheKey,
       model: o.model,
       openAIHost,
       override: o.contextOverride ?? null,
       cache: o.contextCache,
-      probe: openAIHost ? null : new WindowProbe(this.baseURL, o.model, headers, fetchImpl),
-      notice: (line) => o.notice?.(line),
+      probe: openAIHost ? null : new WindowProbe(address.url, o.model, headers, fetchImpl),
+      notice: (line) => this.notice(line),
       log: (line) => this.log(line),
     });
-    this.memory = new MemoryPlanner(this.keeper, (f, promptBudget, count, signal) => foldWithModel(f, {
-      client: this.client, model: this.model, baseURL: o.baseURL, capability: this.capability ?? 'json_schema',
-      promptBudget, count, timeoutMs: o.timeoutMs, signal, log: (l) => this.log(l),
-    }));
+    this.memory = new MemoryPlanner(this.keeper, async (f, promptBudget, count, signal) => {
+      const folded = await foldWithModel(f, {
+        client: this.client, model: this.model, baseURL: o.baseURL, capability: this.capability ?? 'json_schema',
+        promptBudget, count, timeoutMs: o.timeoutMs, signal, log: (l) => this.log(l),
+      });
+      // The model's summary is saved: a server echoing the key into it must not put it on disk.
+      return { ...folded, summary: mapStrings(folded.summary, this.mask) };
+    });
   }
 
   private log(line: string): void {
-    this.o.log?.(sanitizeText(line));
+    this.o.log?.(sanitizeText(this.mask(line)));
+  }
+
+  private notice(line: string): void {
+    this.o.notice?.(this.mask(line));
+  }
+
+  /**
+   * Any failure leaving the narrator, with no credential in its line, hint or stack (server text
+   * may echo them). Masked in place, so its class (and what the engine decides by it) is kept.
+   */
+  private masked(err: unknown): unknown {
+    if (!(err instanceof Error)) return err;
+    err.message = this.mask(err.message);
+    if (err.stack) err.stack = this.mask(err.stack);
+    if (err instanceof RuntimeFailure && err.hint) Object.defineProperty(err, 'hint', { value: this.mask(err.hint) });
+    return err;
+  }
+
+  /** The line for a failed request: an odd answer (redirect, not HTTP, endless) or an API error. */
+  private failure(err: unknown): RuntimeFailure {
+    return describeOddAnswer(err, this.baseURL, this.limits) ?? describeApiError(err, { baseURL: this.baseURL, model: this.model });
   }
 
   async preflight(request: NarrationRequest): Promise<void> {
-    await this.memory.plan(request, this.want(request, null));
+    try {
+      await this.memory.plan(request, this.want(request, null));
+    } catch (err) {
+      throw this.masked(err);
+    }
   }
 
   async classify(r: ClassifyRequest, signal?: AbortSignal, story?: NarrationRequest): Promise<ClassifyReply | null> {
@@ -178,7 +235,11 @@ export class OpenAINarrator implements Narrator {
   }
 
   async describeMemory(request: NarrationRequest): Promise<MemoryView> {
-    return (await this.memory.plan(request, this.want(request, null))).view;
+    try {
+      return (await this.memory.plan(request, this.want(request, null))).view;
+    } catch (err) {
+      throw this.masked(err);
+    }
   }
 
   /** What one call asks of the planner: its reply budget and what is sent besides the messages. */
@@ -212,7 +273,7 @@ export class OpenAINarrator implements Narrator {
       return await this.attempts(request, options, live);
     } catch (err) {
       live.void(); // a failed or cancelled turn leaves no half-told narration behind
-      throw err;
+      throw this.masked(err);
     }
   }
 
@@ -252,7 +313,8 @@ export class OpenAINarrator implements Narrator {
       turn.sent = { estimate: messagesTokens(body.messages as ChatMessage[], estimateTokens), tokens: planned.report.tokens };
       let got: Streamed;
       try {
-        got = await streamChat(this.client, body, this.o.timeoutMs, options.signal, live.onText);
+        const onText = live.onText && liveMasker(this.secrets, live.onText);
+        got = this.maskedReply(await streamChat(this.client, body, this.streamLimits(), options.signal, onText));
       } catch (err) {
         if (options.signal?.aborted) throw err;
         this.afterFailedCall(err, turn, last);
@@ -280,6 +342,15 @@ export class OpenAINarrator implements Narrator {
     } catch {
       return undefined; // a window too small for the story: the question goes alone
     }
+  }
+
+  private streamLimits() {
+    return { silenceMs: this.o.timeoutMs, deadlineMs: this.limits.deadlineS * 1000, maxTextChars: Math.round(this.limits.maxReplyMB * 1_000_000) };
+  }
+
+  /** A hostile server could echo the key into the reply itself, which is shown and saved. */
+  private maskedReply(got: Streamed): Streamed {
+    return { ...got, content: this.mask(got.content), refusal: this.mask(got.refusal) };
   }
 
   private takeUnbilled(): Usage | null {
@@ -318,7 +389,7 @@ export class OpenAINarrator implements Narrator {
     }
     if (err instanceof Stalled) err.tries = ++turn.stalls;
     const again = err instanceof StreamBroken || (err instanceof Stalled && turn.stalls <= MAX_STALLS);
-    if (!again || last) throw describeApiError(err, { baseURL: this.baseURL, model: this.model });
+    if (!again || last) throw this.failure(err);
     turn.lastProblem = (err as Error).message;
     this.log(`${turn.lastProblem}; asking again from scratch`);
   }

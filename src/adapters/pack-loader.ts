@@ -3,7 +3,7 @@
  * line and key; a pack is data, so nothing in it is ever run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, constants } from 'node:fs';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
@@ -100,15 +100,51 @@ function jsonSyntaxError(text: string): { message: string; at: number | null } |
   }
 }
 
+/**
+ * The most a pack file may hold. Everything in a pack is meant for a prompt, and 2 MB of text is
+ * about 500,000 tokens, more than any model's window; a larger file is a mistake (or a trap: the
+ * YAML parser's memory grows with the file), refused by its size before a byte is parsed.
+ */
+export const MAX_PACK_FILE_BYTES = 2_000_000;
+
+/** A pack file's text, or why it cannot be had: too large (by its size, unread), not a regular file, unreadable. */
+function readPackText(file: string): { text: string } | { problem: string } {
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO named pack.yaml opens at once (and is refused below) instead of hanging.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return { problem: 'cannot read the file' };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { problem: 'is not a regular file' };
+    if (st.size > MAX_PACK_FILE_BYTES) return { problem: `the file is too large (${st.size} bytes; a pack file may hold at most ${MAX_PACK_FILE_BYTES})` };
+    // Read through the open descriptor, and at most one byte past the limit: a file that grew since is still refused.
+    const buf = Buffer.allocUnsafe(MAX_PACK_FILE_BYTES + 1);
+    let n = 0;
+    for (;;) {
+      const got = n < buf.length ? readSync(fd, buf, n, buf.length - n, null) : 0;
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > MAX_PACK_FILE_BYTES) return { problem: `the file is too large (a pack file may hold at most ${MAX_PACK_FILE_BYTES} bytes)` };
+    return { text: buf.subarray(0, n).toString('utf8') };
+  } catch {
+    return { problem: 'cannot read the file' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Parse a YAML or JSON file, reporting syntax errors with their line. */
 function parseFile(file: string, c: Collector): Parsed | null {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    c.add(file, [], 'cannot read the file');
+  const read = readPackText(file);
+  if ('problem' in read) {
+    c.add(file, [], read.problem);
     return null;
   }
+  const { text } = read;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   // YAML reads most broken JSON happily (trailing commas, missing values), so .json gets JSON's own parser.
@@ -200,7 +236,9 @@ export function inspectPack(dir: string): PackReport {
   }
   const manifest = m.data;
   const systemFile = packFile(dir, manifest.system, c, parsedManifest, 'system');
-  const systemTemplate = systemFile ? readFileSync(systemFile, 'utf8') : '';
+  const systemRead = systemFile ? readPackText(systemFile) : { text: '' };
+  if ('problem' in systemRead && systemFile) c.add(systemFile, [], systemRead.problem);
+  const systemTemplate = 'text' in systemRead ? systemRead.text : '';
   const examples = parsePart(dir, manifest.examples, 'examples', ExampleTurn.array(), c, parsedManifest);
   examples.value?.forEach((ex, i) => {
     const r = Reply.safeParse(ex.reply);

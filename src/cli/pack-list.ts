@@ -1,7 +1,7 @@
 /** `promptquest pack list`: bundled packs and the user's own (PROMPTQUEST_HOME/packs). */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { sanitizeText } from '../core/sanitize.js';
+import { safeJson, sanitizeText } from '../core/sanitize.js';
 import { formatProblem, inspectPack } from '../adapters/pack-loader.js';
 import { BUNDLED_PACKS_DIR, homeDir } from '../adapters/paths.js';
 import { displayWidth, padEnd } from '../adapters/ui/width.js';
@@ -69,7 +69,7 @@ export function printPacks(opts: { json?: boolean | undefined }): number {
   const home = homeDir();
   const rows = listPacks(home);
   if (opts.json) {
-    for (const r of rows) process.stdout.write(`${JSON.stringify({ type: 'pack', ...r })}\n`);
+    for (const r of rows) process.stdout.write(`${safeJson({ type: 'pack', ...r })}\n`);
   } else {
     process.stdout.write(`${formatTable(rows)}\n`);
     process.stdout.write(`\nYour packs go in ${join(home, 'packs')}/<id>; play one with: promptquest play <id>\n`);

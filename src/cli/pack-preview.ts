@@ -9,7 +9,7 @@ import { DEFAULT_WINDOW, replyRoom } from '../core/context-window.js';
 import { estimateTokens } from '../core/tokens.js';
 import { memoryText } from '../engine/memory-text.js';
 import { initialState } from '../core/state.js';
-import { sanitizeText } from '../core/sanitize.js';
+import { safeJson, sanitizeText } from '../core/sanitize.js';
 import { openingTurn, planTurn, styledTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
 import { chatRequest } from '../core/request.js';
@@ -113,7 +113,8 @@ export function formatPreview(p: Preview): string {
 
 export async function printPreview(ref: string, flags: PreviewFlags): Promise<number> {
   const preview = await buildPreview(ref, flags);
-  if (flags.json) process.stdout.write(`${JSON.stringify(preview)}\n`);
+  // Exact (the request as it would be sent) but with C1, bidi and invisible characters escaped, never raw.
+  if (flags.json) process.stdout.write(`${safeJson(preview)}\n`);
   else process.stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
   return 0;
 }

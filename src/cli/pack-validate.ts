@@ -1,6 +1,6 @@
 /** `promptquest pack validate <dir>`: every problem of a pack, each with file, line, key and what is expected. */
 import type { Pack } from '../core/pack.js';
-import { sanitizeText } from '../core/sanitize.js';
+import { safeJson, sanitizeText } from '../core/sanitize.js';
 import { formatProblem, inspectPack, locatePack } from '../adapters/pack-loader.js';
 import { homeDir } from '../adapters/paths.js';
 
@@ -48,7 +48,7 @@ function validateOne(dir: string, json: boolean): boolean {
   const ok = report.pack !== null && errors.length === 0;
   const summary = report.pack ? summarise(report.pack, report.tests.length) : null;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ type: 'validate', ok, dir, problems: report.problems, summary })}\n`);
+    process.stdout.write(`${safeJson({ type: 'validate', ok, dir, problems: report.problems, summary })}\n`);
     return ok;
   }
   for (const p of report.problems) process.stderr.write(`${sanitizeText(formatProblem(p))}\n`);

@@ -5,6 +5,18 @@
 import { InterruptedError, RuntimeFailure, UsageError } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
 
+/**
+ * Hides the credentials this process holds (the key, a password in the base URL) in every error
+ * line, JSON error event and DEBUG trace: an error may quote a server that echoed them. Set by
+ * the session once it knows them (core/secrets.ts), so `--help` does not load the masker.
+ */
+let mask = (s: string): string => s;
+export function maskReports(masker: (s: string) => string): void {
+  mask = masker;
+}
+/** Terminal-safe and credential-free: what every report line goes through. */
+const shown = (s: string): string => sanitizeText(mask(s));
+
 export const debugging = (): boolean => /(^|,)\s*(promptquest|\*)\s*(,|$)/.test(process.env.DEBUG ?? '');
 
 /** 2 usage, 1 runtime failure (and bugs), 130 interrupted: each error class carries its own. */
@@ -23,10 +35,10 @@ export function errorLine(err: unknown): string {
 }
 
 export function reportError(err: unknown): void {
-  const line = (s: string) => process.stderr.write(`${sanitizeText(s)}\n`);
+  const line = (s: string) => process.stderr.write(`${shown(s)}\n`);
   line(err instanceof InterruptedError ? errorLine(err) : `promptquest: ${errorLine(err)}`);
   if (err instanceof UsageError) for (const d of err.details) line(`  ${d}`);
-  if (debugging() && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (debugging() && err instanceof Error && err.stack) process.stderr.write(`${mask(err.stack)}\n`);
 }
 
 /** Wrap a command action: errors become one line and the right exit code. */
@@ -46,7 +58,7 @@ export function reportFailure(err: unknown, o: { json: boolean }): void {
   reportError(err);
   process.exitCode = exitCodeFor(err);
   // Scripts reading --json see the failure on stdout too, as the contract's `error` event.
-  if (o.json) process.stdout.write(`${JSON.stringify({ type: 'error', message: sanitizeText(errorLine(err)), exit_code: process.exitCode })}\n`);
+  if (o.json) process.stdout.write(`${JSON.stringify({ type: 'error', message: shown(errorLine(err)), exit_code: process.exitCode })}\n`);
 }
 
 /** Commander passes the command last; its options say whether --json was asked for. */

@@ -19,7 +19,9 @@ import { PlainUi } from '../adapters/ui/plain-ui.js';
 import { JsonUi } from '../adapters/ui/json-ui.js';
 import type { Narrator, Ui } from '../engine/ports.js';
 import { Game, type GameEnd, type GameOptions } from '../engine/game.js';
-import { debugging, reportError } from './run.js';
+import { debugging, maskReports, reportError } from './run.js';
+import { serverAddress } from '../core/server-address.js';
+import { secretMasker } from '../core/secrets.js';
 import { quoteArg } from './quote.js';
 
 export interface SessionFlags {
@@ -53,12 +55,15 @@ export type Environment = Awaited<ReturnType<typeof environment>>;
 export const interactive = (flags: SessionFlags): boolean => !flags.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
 
 export function makeSettings(env: Environment, flags: SessionFlags, saved?: Header): Settings {
-  return resolveSettings({
+  const settings = resolveSettings({
     flags,
     env: process.env,
     config: env.config,
     saved: saved ? { provider: saved.provider, model: saved.model, base_url: saved.base_url } : undefined,
   });
+  // Known before any request: a failure from here on is reported with these masked.
+  maskReports(secretMasker([process.env.OPENAI_API_KEY, env.config.api_key, ...(settings.baseURL ? serverAddress(settings.baseURL, settings.apiKey).secrets : [])]));
+  return settings;
 }
 
 /** The openai SDK and inquirer load only when used: offline and piped play start faster. */
@@ -74,6 +79,8 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     baseURL: settings.baseURL,
     apiKey: settings.apiKey,
     timeoutMs: settings.timeoutMs,
+    deadlineMs: settings.deadlineMs,
+    maxReplyMB: settings.maxReplyMB,
     seed: flags.seed ?? null,
     cache: capabilityCache(conf),
     contextCache: contextCache(conf),

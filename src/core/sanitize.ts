@@ -5,8 +5,9 @@
  * bidi overrides; after `sanitizeText` none of that survives.
  *
  * Pure: no I/O. The output contains no C0 control except `\n` and `\t`, no DEL,
- * no C1 control and no bidi override/isolate, so sanitising twice changes
- * nothing (every pattern below needs one of those characters to match).
+ * no C1 control, no bidi override/isolate/mark and no invisible character that
+ * spoofs text, so sanitising twice changes nothing (every pattern below needs
+ * one of those characters to match).
  */
 
 /**
@@ -36,6 +37,16 @@ const ESC_SEQUENCE = /\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
  */
 const STRAY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
+/**
+ * Characters that show as nothing and so make text read other than it is: zero-width space,
+ * the direction marks (LRM, RLM, ALM), word joiner and invisible operators, the BOM, the
+ * line and paragraph separators (a line break a terminal does not make, so one "line" hides
+ * another in a log), the Mongolian vowel separator, and the tag characters (U+E0000–U+E007F,
+ * which spell hidden ASCII: "ASCII smuggling"). Kept: ZWJ and ZWNJ (U+200D, U+200C), which
+ * emoji sequences and Persian or Indic words need, and variation selectors (emoji style).
+ */
+const INVISIBLE = /[\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u2028\u2029\u180e]|[\u{e0000}-\u{e007f}]/gu;
+
 /** Return `s` with everything that could act on a terminal removed; other text untouched. */
 export function sanitizeText(s: string): string {
   return s
@@ -43,7 +54,25 @@ export function sanitizeText(s: string): string {
     .replace(CONTROL_STRING, '') // whole strings first, so their payload goes too
     .replace(CSI, '')
     .replace(ESC_SEQUENCE, '')
-    .replace(STRAY_CONTROL, '');
+    .replace(STRAY_CONTROL, '')
+    .replace(INVISIBLE, '');
+}
+
+/** What a terminal could act on, or what hides text, if written raw: the characters sanitizeText removes. */
+const UNSAFE_IN_JSON = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u2028\u2029\u180e]|[\u{e0000}-\u{e007f}]/gu;
+
+/** Every UTF-16 unit as `\uXXXX` (a tag character is a surrogate pair: two escapes, as JSON spells it). */
+const escaped = (ch: string): string =>
+  Array.from({ length: ch.length }, (_, i) => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`).join('');
+
+/**
+ * JSON text that is safe on a terminal and exact for a program: JSON.stringify escapes C0
+ * controls but writes DEL, C1, bidi and invisible characters raw; here they become `\uXXXX`
+ * escapes, so the value parsed back is the same (for data that must stay exact, such as the
+ * request `pack preview --json` shows) and nothing raw reaches the screen.
+ */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE_IN_JSON, escaped);
 }
 
 /** Only arrays and plain objects are walked; class instances (Date, Map, ...) are left alone. */
@@ -59,15 +88,17 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * flags). Values are tree-shaped here (parsed JSON), so cycles are not handled.
  */
 export function sanitizeDeep<T>(value: T): T {
-  return walk(value) as T;
+  return mapStrings(value, sanitizeText);
 }
 
-function walk(value: unknown): unknown {
-  if (typeof value === 'string') return sanitizeText(value);
-  if (Array.isArray(value)) return value.map(walk);
-  if (isPlainObject(value)) {
+/** A copy of JSON-like `value` with `fn` applied to every string in it, object keys included. */
+export function mapStrings<T>(value: T, fn: (s: string) => string): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return fn(v);
+    if (Array.isArray(v)) return v.map(walk);
     // fromEntries defines own properties, so a "__proto__" key stays data.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeText(k), walk(v)]));
-  }
-  return value;
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [fn(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { UsageError } from './errors.js';
-import { CONFIG_KEYS, MAX_CONTEXT, MIN_CONTEXT, type ConfigKey } from './config-keys.js';
+import { CONFIG_KEYS, DEFAULT_DEADLINE_S, DEFAULT_MAX_REPLY_MB, MAX_CONTEXT, MIN_CONTEXT, type ConfigKey } from './config-keys.js';
 
 export const Provider = z.enum(['offline', 'openai']);
 /** http(s) only: "localhost:11434" parses as a URL with the scheme "localhost:". */
@@ -44,6 +44,17 @@ export const ConfigValues = z
     images_base_url: HttpUrl,
     images_model: z.string().min(1),
     timeout: z.coerce.number().int().positive().describe('seconds to wait for a model reply'),
+    deadline: z.coerce
+      .number({ error: 'expected a whole number of seconds, e.g. 600' })
+      .int('expected a whole number of seconds, e.g. 600')
+      .positive('expected a positive number of seconds')
+      .max(86_400, 'expected at most 86400 seconds (a day)')
+      .describe('seconds one model request may take in all'),
+    max_reply: z.coerce
+      .number({ error: 'expected a number of megabytes, e.g. 1 or 0.5' })
+      .positive('expected a positive number of megabytes')
+      .max(1000, 'expected at most 1000 MB')
+      .describe('MB of reply text one model request may bring'),
     context: z.coerce
       .number({ error: 'expected a whole number of tokens, e.g. 8192' })
       .int('expected a whole number of tokens, e.g. 8192')
@@ -66,6 +77,10 @@ export interface Settings {
   baseURL: string | null;
   apiKey: string | null;
   timeoutMs: number;
+  /** The longest one request may take in all (config `deadline`). */
+  deadlineMs: number;
+  /** MB of reply text one request may bring (config `max_reply`). */
+  maxReplyMB: number;
   /** The model's context window in tokens when the user said (--context, config), else null: ask the server. */
   contextTokens: number | null;
   /** True when nothing said which provider to use and we fell back to offline. */
@@ -115,6 +130,8 @@ export function resolveSettings({ flags, env, config, saved }: SettingsInput): S
     baseURL: base.url,
     apiKey: base.fromSaveOnly ? null : userKey,
     timeoutMs: (config.timeout ?? 120) * 1000,
+    deadlineMs: (config.deadline ?? DEFAULT_DEADLINE_S) * 1000,
+    maxReplyMB: config.max_reply ?? DEFAULT_MAX_REPLY_MB,
     contextTokens: context,
     defaultedOffline: chosen === undefined && provider === 'offline',
     keyWithheldFrom: withheld ? shownURL(base.url ?? '') : null,

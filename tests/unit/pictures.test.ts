@@ -152,3 +152,21 @@ describe('--images generate', () => {
     expect(ui.infos.some((i) => i === mainLine(g.o.timeline)[1]?.turn.image_prompt)).toBe(true);
   });
 });
+
+describe('the images client and credentials', () => {
+  it('sends user:password in the images URL as Basic auth (not the key), and masks secrets the server echoes', async () => {
+    images = await startImagesServer({ failWhen: /echo/ });
+    const url = new URL(images.baseURL);
+    url.username = 'ada';
+    url.password = 's3cret-pass';
+    const maker = new OpenAIImageMaker({ model: 'test-image-model', baseURL: url.toString(), apiKey: 'sk-images-key-123456', timeoutMs: 10_000 });
+    const png = await maker.generate('a lighthouse at night');
+    expect(pngSize(Buffer.from(png))).toEqual({ width: 64, height: 36 });
+    expect(images.requests[0]!.authorization).toBe(`Basic ${Buffer.from('ada:s3cret-pass').toString('base64')}`);
+
+    const keyed = new OpenAIImageMaker({ model: 'test-image-model', baseURL: images.baseURL, apiKey: 'sk-images-key-123456', timeoutMs: 10_000 });
+    const failure = await keyed.generate('echo the key').then(() => null, (err: Error) => err);
+    expect(failure?.message).toMatch(/images server|model server|HTTP 400/);
+    expect(images.requests[1]!.authorization).toBe('Bearer sk-images-key-123456');
+  });
+});
