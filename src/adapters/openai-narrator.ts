@@ -33,6 +33,7 @@ import { streamChat, type Streamed } from './chat-stream.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
 import { schemaFlavour } from '../core/json-schema.js';
 import { shownURL } from '../core/settings.js';
+import type { Messages } from '../core/messages/en.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
 } from './openai-errors.js';
@@ -52,6 +53,8 @@ export interface OpenAINarratorOptions {
   contextOverride?: number | null;
   /** Said to the player once (e.g. how to give Ollama a larger window). */
   notice?: (line: string) => void;
+  /** The notices' words, in the interface language (default English). */
+  words?: Messages['window'];
   /** Verbose mode: each call, raw reply and repair step. Lines are already terminal-safe. */
   log?: (line: string) => void;
   /** Model calls allowed per turn, repairs and retries included. */
@@ -140,9 +143,10 @@ export class OpenAINarrator implements Narrator {
       openAIHost,
       override: o.contextOverride ?? null,
       cache: o.contextCache,
-      probe: openAIHost ? null : new WindowProbe(this.baseURL, o.model, headers, fetchImpl),
+      probe: openAIHost ? null : new WindowProbe(this.baseURL, o.model, headers, fetchImpl, o.words),
       notice: (line) => o.notice?.(line),
       log: (line) => this.log(line),
+      ...(o.words ? { words: o.words } : {}),
     });
     this.memory = new MemoryPlanner(this.keeper, (f, promptBudget, count, signal) => foldWithModel(f, {
       client: this.client, model: this.model, baseURL: o.baseURL, capability: this.capability ?? 'json_schema',

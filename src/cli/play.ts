@@ -9,9 +9,10 @@ import { preflight, type GameEnd } from '../engine/game.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
 import { quoteArg } from './quote.js';
+import { messages } from '../core/messages/index.js';
 import { checkNewSlot } from './saved-games.js';
 import {
-  askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionNotices,
+  askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionLanguage, sessionNotices,
   type Environment, type SessionFlags,
 } from './session.js';
 
@@ -45,7 +46,8 @@ export function playAgain(pack: Pack, flags: SessionFlags, ui: Ui): Promise<numb
 
 async function start(env: Environment, pack: Pack, settings: Settings, slot: string, given: Record<string, string>, ui: Ui, flags: SessionFlags, images: ImagesMode): Promise<GameEnd> {
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
-  sessionNotices(ui, settings, images);
+  const language = sessionLanguage(env, pack);
+  sessionNotices(ui, settings, images, messages(language));
   const vars = await askVars(pack, given, flags);
   const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
   // A pack too large for the model's window is refused now, before a save exists.
@@ -63,5 +65,5 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
     forked_from: null,
   };
   await env.store.create(header);
-  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices, fitChecked: true });
+  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices, fitChecked: true, language });
 }

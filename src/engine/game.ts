@@ -17,6 +17,7 @@ import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn
 import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
 import type { ClassifyReply } from '../core/classify.js';
+import { messages, type Messages } from '../core/messages/index.js';
 
 /** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
 export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
@@ -33,6 +34,8 @@ export interface GameOptions {
   fitChecked?: boolean;
   /** Prices per model from the config, for /usage. */
   prices?: Prices | undefined;
+  /** The interface's language (session.ts decides: config, then the pack's, then LANG); default the pack's. */
+  language?: string | undefined;
 }
 
 /**
@@ -56,7 +59,14 @@ export class Game {
   /** The number of the turn being narrated, while it is. */
   private playing: number | null = null;
 
-  constructor(readonly o: GameOptions) {}
+  /** The engine's own words, in the interface language. */
+  readonly m: Messages;
+  readonly language: string;
+
+  constructor(readonly o: GameOptions) {
+    this.language = o.language ?? o.pack.manifest.language;
+    this.m = messages(this.language);
+  }
 
   get busy(): boolean {
     return this.inFlight !== null;
@@ -100,8 +110,7 @@ export class Game {
   }
 
   async run(): Promise<GameEnd> {
-    const { title, language } = this.o.pack.manifest;
-    this.o.ui.begin?.({ title, language });
+    this.o.ui.begin?.({ title: this.o.pack.manifest.title, language: this.language });
     // A pack that cannot fit the model's window is refused now, with the numbers, not mid-game.
     await this.preflight();
     // open() shows the opening it makes; a resumed game is shown here (never twice).
@@ -125,7 +134,7 @@ export class Game {
       }
       if (ended) return 'ending';
       // A command word without its slash, or a number that picks nothing, costs no turn.
-      const c = classifyInput(text, head?.turn.choices ?? [], this.o.pack.manifest.language);
+      const c = classifyInput(text, head?.turn.choices ?? [], this.language);
       if (c.kind === 'command' || c.kind === 'hint') {
         this.o.ui.notice(c.kind === 'command' ? c.hint : c.text);
         continue;
@@ -158,7 +167,7 @@ export class Game {
     if (!parent) return false;
     const read = await this.read(parent, input);
     if (read === 'cancelled') {
-      this.o.ui.notice('Request cancelled; the turn was not played.');
+      this.o.ui.notice(this.m.turn.cancelled);
       return false;
     }
     const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices, read);
@@ -200,11 +209,11 @@ export class Game {
       return true;
     } catch (err) {
       if (err instanceof RefusalError) {
-        this.o.ui.notice(`The narrator declined: ${err.message} (the turn was not played; try other words or /retry)`);
+        this.o.ui.notice(this.m.turn.declined(err.message));
         return false;
       }
       if (this.inFlight.signal.aborted) {
-        this.o.ui.notice('Request cancelled; the turn was not played.');
+        this.o.ui.notice(this.m.turn.cancelled);
         return false;
       }
       throw err;
@@ -217,7 +226,7 @@ export class Game {
   /** The engine's own line for the turn just shown; a ui without a verdict line gets a notice. */
   private showVerdict(v: Verdict): void {
     const head = this.head;
-    const view: VerdictView = { n: head ? depthOf(this.o.timeline, head.id) : 0, outcome: v.outcome, triesLeft: v.triesLeft, line: verdictLine(v, this.o.pack.manifest.language) };
+    const view: VerdictView = { n: head ? depthOf(this.o.timeline, head.id) : 0, outcome: v.outcome, triesLeft: v.triesLeft, line: verdictLine(v, this.language) };
     if (this.o.ui.verdict) this.o.ui.verdict(view);
     else this.o.ui.notice(view.line);
   }
@@ -253,7 +262,7 @@ export class Game {
     if (!narrator.describeMemory) return null;
     const head = this.head;
     const plan = representativePlan(pack, head?.state ?? this.o.initialState, head?.turn ?? null);
-    return narrator.describeMemory(this.request({ ...plan, said: '(your next input)' }, head, head?.notes ?? []));
+    return narrator.describeMemory(this.request({ ...plan, said: this.m.commands.nextInput }, head, head?.notes ?? []));
   }
 
   private async recordFold(fold: Fold): Promise<void> {

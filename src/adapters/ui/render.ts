@@ -42,7 +42,8 @@ export function renderTail(view: TurnView, o: RenderOptions): string {
   const parts: string[] = [];
   if (o.images !== 'off' && view.turn.image_prompt) parts.push(chalk.dim(wrap(`🎨 ${view.turn.image_prompt}`, o)));
   const over = view.turn.game_over;
-  if (over) parts.push(chalk.bold(wrap(`★ ${(o.strings ?? uiStrings(undefined)).outcome[over.outcome]}: ${over.reason}`, o)));
+  const s = o.strings ?? uiStrings(undefined);
+  if (over) parts.push(chalk.bold(wrap(s.ending(s.outcome[over.outcome], over.reason), o)));
   else if (view.turn.choices.length && o.listChoices !== false) parts.push(renderChoices(view.turn.choices));
   return parts.join('\n\n');
 }

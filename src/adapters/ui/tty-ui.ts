@@ -106,6 +106,8 @@ export class TtyUi implements Ui {
             { name: this.strings.undo, value: '/undo' },
             { name: this.strings.newGame, value: '/new' },
           ],
+          // inquirer's own "↑↓ navigate • ⏎ select" is English whatever the game speaks.
+          theme: { style: { keysHelpTip: () => chalk.dim(this.strings.menuKeys) } },
         });
       }
       return await actionPrompt({ message: this.strings.whatDoYouDo, choices: choices.map((c) => sanitizeText(c)), hint: this.strings.hint });
