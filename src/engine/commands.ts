@@ -4,13 +4,14 @@ import type { Game } from './game.js';
 import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
 import { memoryText } from './memory-text.js';
 import { en, type Messages } from '../core/messages/en.js';
+import { HELP_COMMANDS } from '../core/messages/types.js';
 
 export type CommandOutcome = 'continue' | 'quit' | 'new';
 
 /** /help: the catalogue's lines, commands in a column. */
 export function helpText(m: Messages): string {
-  const [intro, ...rows] = m.help;
-  return [intro, ...rows.map(([command, what]) => `  ${command.padEnd(15)}${what}`)].join('\n');
+  const rows = HELP_COMMANDS.map((c) => `  ${(c === 'alt' ? '/alt [N]' : `/${c}`).padEnd(15)}${m.help.commands[c]}`);
+  return [m.help.intro, ...rows].join('\n');
 }
 
 /** The English help, as the README and tests quote it. */

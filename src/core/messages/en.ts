@@ -4,7 +4,7 @@
  * also written in Chinese is a compile error, not an English line in a Chinese game.
  * Pure data and small formatting functions; what a pack or a model wrote never comes from here.
  */
-import type { TokenCounts, MemoryTotals, StateLines, Outcome } from './types.js';
+import type { TokenCounts, MemoryTotals, StateLines, Outcome, HelpCommand, BlockName } from './types.js';
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const money = (cost: number | null): string => (cost === null ? '' : `, $${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`);
@@ -28,21 +28,23 @@ export const en = {
     newGame: 'Start a new game',
   },
 
-  help: [
-    'Type a choice number, or anything you want to do. Commands:',
-    ['/undo', 'take back the last turn (repeatable)'],
-    ['/redo', 'play an undone turn again'],
-    ['/retry', 'ask the narrator again for the same input (keeps the alternatives)'],
-    ['/alt [N]', 'list the alternatives of this turn, or switch to number N'],
-    ['/state', 'show stats, inventory and flags'],
-    ['/image', 'show the image prompt of this scene (English, for Midjourney)'],
-    ['/memory', 'what the model is sent now, block by block, with token counts'],
-    ['/usage', 'tokens used this turn and in the whole game (and the cost, with prices in config)'],
-    ['/save', 'tell where the game is saved (every turn is saved as it happens)'],
-    ['/help', 'this help'],
-    ['/new', 'leave this game (it stays saved) and start a new one of the same pack'],
-    ['/quit', 'save and leave (resume with: promptquest continue)'],
-  ] as [string, ...(readonly [string, string])[]],
+  help: {
+    intro: 'Type a choice number, or anything you want to do. Commands:',
+    commands: {
+      undo: 'take back the last turn (repeatable)',
+      redo: 'play an undone turn again',
+      retry: 'ask the narrator again for the same input (keeps the alternatives)',
+      alt: 'list the alternatives of this turn, or switch to number N',
+      state: 'show stats, inventory and flags',
+      image: 'show the image prompt of this scene (English, for Midjourney)',
+      memory: 'what the model is sent now, block by block, with token counts',
+      usage: 'tokens used this turn and in the whole game (and the cost, with prices in config)',
+      save: 'tell where the game is saved (every turn is saved as it happens)',
+      help: 'this help',
+      new: 'leave this game (it stays saved) and start a new one of the same pack',
+      quit: 'save and leave (resume with: promptquest continue)',
+    } as Record<HelpCommand, string>,
+  },
 
   commands: {
     nothingToUndo: 'Nothing to undo: this is the opening.',
@@ -77,7 +79,7 @@ export const en = {
   memory: {
     blocks: {
       system: 'system prompt', examples: 'examples', summary: 'summary', turns: 'recent turns', lore: 'lore', current: 'state + input',
-    } as Record<string, string>,
+    } as Record<BlockName, string>,
     source: (source: string): string => (source === 'default' ? 'assumed' : source === 'config' ? 'configured' : `from ${source}`),
     heading: (window: string, source: string): string => `What the model is sent now (tokens, estimated; the window is ${window}, ${source}):`,
     total: 'total',
