@@ -14,10 +14,22 @@ export const graphemes = (text: string): string[] => Array.from(segmenter.segmen
 /** Columns of one grapheme (a wider string is measured whole). */
 export const charWidth = (grapheme: string): number => stringWidth(grapheme);
 
-/** CJK closing punctuation never starts a line (kinsoku): it hangs past the width instead. */
-const NO_LINE_START = /^[，。、！？；：」』）》〉】〕…—,.!?;:)]$/u;
+/** Kinsoku (禁则): closing marks, pauses and stops never start a line… */
+const NO_LINE_START = new Set([...'”’」』）》〉】〕〗、。，．！？：；…‥%,.!?;:)]}']);
+/** …and opening marks (and the dash that leads into what follows) never end one. */
+const NO_LINE_END = new Set([...'“‘「『（《〈【〔〖—([{']);
 
-/** Columns a line may run past the width for hanging punctuation. */
+/**
+ * Whether a line may break between two graphemes written with no space between them:
+ * next to a wide (CJK) character it may, unless a kinsoku mark would end up at the start
+ * or the end of a line; inside a run of narrow characters (a Latin word) it never does.
+ */
+export function mayBreakBetween(before: string, after: string): boolean {
+  if (NO_LINE_END.has(before) || NO_LINE_START.has(after)) return false;
+  return charWidth(before) === 2 || charWidth(after) === 2;
+}
+
+/** Columns a caller leaves beside wrapped text (a margin; the wrapper itself keeps to its width). */
 export const HANG = 2;
 
 export const displayWidth = (line: string): number => stringWidth(line);
@@ -26,15 +38,18 @@ export const padEnd = (text: string, width: number): string => text + ' '.repeat
 export const padStart = (text: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
 /**
- * Wraps text as it streams in, grapheme by grapheme: Latin words are held until they
- * end so they never break mid-word; wide characters (which may break anywhere) go out
- * at once. The last grapheme of each piece is held until the next one: a stream can
+ * Wraps text as it streams in, grapheme by grapheme: text is held until the next place a
+ * line may break (a space, or between CJK characters where mayBreakBetween allows), so a
+ * Latin word never breaks mid-word and a kinsoku mark moves to the next line together
+ * with the character it belongs to. The last grapheme of each piece is held until the next one: a stream can
  * split an emoji's ZWJ sequence or a letter from its accent. Counts the rows it has
  * used, so streamed text can be wiped exactly.
  */
 export class Wrapper {
   private column = 0;
+  /** The unbreakable run being held (a word, or CJK characters glued by kinsoku), and its last grapheme. */
   private word = '';
+  private last = '';
   /** A space is written only once the next word is known to fit after it. */
   private space = false;
   /** The last grapheme seen, which the next piece may still extend. */
@@ -56,8 +71,11 @@ export class Wrapper {
       else if (ch === ' ') {
         out += this.flushWord();
         this.space = this.column > 0;
-      } else if (charWidth(ch) === 2) out += this.flushWord() + this.place(ch);
-      else this.word += ch;
+      } else {
+        if (this.word && mayBreakBetween(this.last, ch)) out += this.flushWord();
+        this.word += ch;
+        this.last = ch;
+      }
     }
     return out;
   }
@@ -80,8 +98,7 @@ export class Wrapper {
     const w = displayWidth(piece);
     const gap = this.space ? 1 : 0;
     this.space = false;
-    const hangs = gap === 0 && NO_LINE_START.test(piece) && this.column + w <= this.width + HANG;
-    if (this.column > 0 && this.column + gap + w > this.width && !hangs) return `${this.newline()}${this.advance(piece, w)}`;
+    if (this.column > 0 && this.column + gap + w > this.width) return `${this.newline()}${this.advance(piece, w)}`;
     return `${' '.repeat(gap)}${this.advance(piece, w + gap)}`;
   }
 
