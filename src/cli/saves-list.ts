@@ -51,8 +51,8 @@ function savesBlocks(saves: SaveEntry[], damaged: DamagedSlot[], width: number):
   const lines: string[] = [];
   for (const s of saves) {
     const turns = `${s.turns} turn${s.turns === 1 ? '' : 's'}`;
-    // A no-break space: the date and the time stay on one line.
-    lines.push(name(s.slot), ...detail(`${clip(s.header.pack.id, width - 4)} · ${turns} · ${shortTime(s.lastPlayed).replace(' ', '\u00a0')}`));
+    // The time first: at the start of its line it is never split between date and hour.
+    lines.push(name(s.slot), ...detail(`${shortTime(s.lastPlayed)} · ${clip(s.header.pack.id, width - 4)} · ${turns}`));
     const ending = endingOf(s);
     if (ending) lines.push(...detail(clip(ending, 2 * (width - 4))));
   }

@@ -209,14 +209,14 @@ describe('saves list at 40 and 100 columns', () => {
     for (const s of SAVES) expect(lines).toContain(`  ${s.slot}`);
     expect(lines.join('\n')).toMatchInlineSnapshot(`
       "  ruins-20261201-1409-20a2
-          ruins · 14 turns · 2026-12-01 14:09
+          2026-12-01 14:09 · ruins · 14 turns
           win: 你唤醒了山巅祭坛，山谷的空气重
           新流动起来。
         雾谷 第二局
-          ruins · 3 turns · 2026-12-01 14:09
+          2026-12-01 14:09 · ruins · 3 turns
         lighthouse-1
-          lighthouse · 5 turns ·
-          2026-12-01 14:09
+          2026-12-01 14:09 · lighthouse · 5
+          turns
           lose: The lamp went out and the ship
           was lost on the rocks.
         broken
