@@ -19,7 +19,8 @@ import { PlainUi } from '../adapters/ui/plain-ui.js';
 import { JsonUi } from '../adapters/ui/json-ui.js';
 import type { Narrator, Ui } from '../engine/ports.js';
 import { Game, type GameEnd, type GameOptions } from '../engine/game.js';
-import { debugging, reportError } from './run.js';
+import { debugging, reportError, useErrorLayout } from './run.js';
+import { wrapBlock } from '../adapters/ui/layout.js';
 import { interfaceLanguage, messages, type Messages } from '../core/messages/index.js';
 import { quoteArg } from './quote.js';
 
@@ -38,6 +39,9 @@ export interface SessionFlags {
 }
 
 export const DEFAULT_PACK = 'lighthouse';
+
+// A game's error lines (an interrupt's resume command, a model failure) wrap like its notices.
+useErrorLayout(wrapBlock);
 
 /**
  * Home, config and saves; config values that are ignored are reported once, here, on stderr.
