@@ -11,11 +11,11 @@ export function memoryText(v: MemoryView, m: Messages = en): string {
   const { report, window } = v;
   const num = m.number;
   const budget = report.budget ?? window.tokens;
-  const rows = report.blocks.map((b) => `  ${label(m.memory.blocks[b.name] ?? b.name)}${num(b.tokens).padStart(7)}  ${b.detail}`);
+  const rows = report.blocks.map((b) => `  ${label(m.memory.blocks[b.name] ?? b.name)}${num(b.tokens).padStart(7)}  ${m.memory.about(b.about)}`);
   return [
     m.memory.heading(num(window.tokens), m.memory.source(window.source)),
     ...rows,
     `  ${label(m.memory.total)}${num(report.tokens).padStart(7)}  ${m.memory.totals({ budget: num(budget), reply: num(v.replyTokens), margin: num(v.margin) })}`,
-    report.trimmed.length ? m.memory.trimmed(report.trimmed.join('; ')) : m.memory.nothingTrimmed,
+    report.cuts.length ? m.memory.trimmed(report.cuts.map((c) => m.memory.cut(c)).join(m.memory.cutSeparator)) : m.memory.nothingTrimmed,
   ].join('\n');
 }

@@ -23,6 +23,8 @@ import { interfaceLanguage, messages } from '../../src/core/messages/index.js';
 import { zh } from '../../src/core/messages/zh.js';
 import { en } from '../../src/core/messages/en.js';
 import type { Pack } from '../../src/core/pack.js';
+import { startWindowServer } from '../helpers/window-servers.js';
+import { playModelGame } from '../helpers/model-game.js';
 
 const HOME = mkdtempSync(join(tmpdir(), 'pq-zh-'));
 afterAll(() => rmSync(HOME, { recursive: true, force: true }));
@@ -111,6 +113,27 @@ describe('a Chinese game speaks Chinese', () => {
     const { screen, pack, slot, where } = await playZhGame(inputs, 'en');
     const left = engineWords(screen, pack, [...inputs, slot, where]).match(/[A-Za-z]{3,}/g) ?? [];
     for (const word of ['Type', 'Stats', 'Inventory', 'Offline', 'Unknown', 'There', 'won', 'Playing', 'Saved']) expect(left).toContain(word);
+  });
+});
+
+describe('a Chinese game with a model', () => {
+  it('/memory, /usage and the hints are Chinese too (the engine words; the model writes its own)', async () => {
+    const s = await startWindowServer({ flavour: 'llamacpp', window: 8192 });
+    try {
+      const pack = loadPack('ruins', HOME);
+      const inputs = ['1', '/memory', '/usage', '/state', '/foo', '9', '/retry'];
+      const r = await playModelGame({ pack, baseURL: s.baseURL, inputs });
+      expect(r.error).toBeNull();
+      const [memory, usage] = r.ui.infos;
+      expect(memory).toMatch(/^现在发给模型的内容（词元数为估算；上下文窗口 8,192，由 llama\.cpp 报告）：/);
+      expect(memory).toMatch(/^ {2}系统提示 +[\d,]+ {2}故事包的提示和引擎规则$/m);
+      expect(memory).toMatch(/^ {2}合计 +[\d,]+ {2}（提示最多 [\d,]+，留给回复 900，/m);
+      expect(usage).toMatch(/^这一回合：提示 [\d,]+.* \+ 回复 [\d,]+ = [\d,]+ 词元\n整局：/);
+      const engine = [...r.ui.infos, ...r.ui.notices].join('\n');
+      expect(engineWords(engine, pack, [...inputs, 'fake-model']).match(/[A-Za-z]{3,}/g) ?? []).toEqual([]);
+    } finally {
+      await s.close();
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * also written in Chinese is a compile error, not an English line in a Chinese game.
  * Pure data and small formatting functions; what a pack or a model wrote never comes from here.
  */
-import type { TokenCounts, MemoryTotals, StateLines, Outcome, HelpCommand, BlockName } from './types.js';
+import type { TokenCounts, MemoryTotals, StateLines, Outcome, HelpCommand, BlockName, BlockAbout, Cut } from './types.js';
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const money = (cost: number | null): string => (cost === null ? '' : `, $${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`);
@@ -86,6 +86,26 @@ export const en = {
     totals: (t: MemoryTotals): string => `of ${t.budget} for the prompt (${t.reply} kept for the reply, ${t.margin} margin)`,
     trimmed: (what: string): string => `Left out to fit: ${what}.`,
     nothingTrimmed: 'Nothing was left out.',
+    about: (a: BlockAbout): string => {
+      switch (a.block) {
+        case 'system': return 'pack prompt and engine rules';
+        case 'current': return 'state, directive, input';
+        case 'examples': return `${a.kept} of ${a.of}`;
+        case 'summary': return a.through === null ? 'none yet' : `turns 1–${a.through} (${a.detail ?? 'left out'})`;
+        case 'turns': return `${a.kept} verbatim`;
+        case 'lore': return a.ids.join(', ') || 'none triggered';
+      }
+    },
+    cut: (c: Cut): string => {
+      switch (c.cut) {
+        case 'examples': return `${c.dropped} of ${c.of} few-shot examples`;
+        case 'lore': return `lore "${c.id}"`;
+        case 'turns': return `${c.n} oldest verbatim turn${c.n === 1 ? '' : 's'} (folded into the summary next)`;
+        case 'summary-detail': return `summary detail (${c.detail === 'facts' ? 'prose' : 'prose and people, places, promises, threads'})`;
+        case 'summary': return 'the whole summary';
+      }
+    },
+    cutSeparator: '; ',
   },
 
   turn: {

@@ -6,6 +6,24 @@ export const HELP_COMMANDS = ['undo', 'redo', 'retry', 'alt', 'state', 'image', 
 export type HelpCommand = (typeof HELP_COMMANDS)[number];
 
 export type { BlockName } from '../prompt.js';
+import type { SummaryDetail } from '../summary.js';
+
+/** What one block of a request holds, as data: /memory says it in the interface language. */
+export type BlockAbout =
+  | { block: 'system' }
+  | { block: 'current' }
+  | { block: 'examples'; kept: number; of: number }
+  | { block: 'summary'; through: number | null; detail: SummaryDetail | null }
+  | { block: 'turns'; kept: number }
+  | { block: 'lore'; ids: string[] };
+
+/** One thing left out of a request to fit the window, as data. */
+export type Cut =
+  | { cut: 'examples'; dropped: number; of: number }
+  | { cut: 'lore'; id: string }
+  | { cut: 'turns'; n: number }
+  | { cut: 'summary-detail'; detail: SummaryDetail }
+  | { cut: 'summary' };
 
 export interface TokenCounts {
   prompt: number;

@@ -3,9 +3,13 @@
  * extra key does not compile). Full-width punctuation throughout: "★ 胜利：", not "胜利:".
  */
 import type { Messages } from './en.js';
+import type { SummaryDetail } from '../summary.js';
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const money = (cost: number | null): string => (cost === null ? '' : `，$${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`);
+
+/** How much of the summary was sent. */
+const SUMMARY_DETAIL: Record<SummaryDetail, string> = { full: '完整', facts: '只有要点', events: '只有事件' };
 
 const SOURCES: Record<string, string> = {
   default: '假定值',
@@ -83,6 +87,26 @@ export const zh: Messages = {
     totals: (t) => `（提示最多 ${t.budget}，留给回复 ${t.reply}，余量 ${t.margin}）`,
     trimmed: (what) => `为了放得下而省去：${what}。`,
     nothingTrimmed: '没有省去任何内容。',
+    about: (a) => {
+      switch (a.block) {
+        case 'system': return '故事包的提示和引擎规则';
+        case 'current': return '状态、指令和输入';
+        case 'examples': return `${a.kept}/${a.of} 条`;
+        case 'summary': return a.through === null ? '还没有' : `第 1–${a.through} 回合（${a.detail ? SUMMARY_DETAIL[a.detail] : '省去了'}）`;
+        case 'turns': return `原文 ${a.kept} 回合`;
+        case 'lore': return a.ids.join('、') || '没有触发';
+      }
+    },
+    cut: (c) => {
+      switch (c.cut) {
+        case 'examples': return `${c.dropped}/${c.of} 条示例`;
+        case 'lore': return `设定“${c.id}”`;
+        case 'turns': return `最早的 ${c.n} 个原文回合（下次并入摘要）`;
+        case 'summary-detail': return `摘要的细节（${c.detail === 'facts' ? '叙述' : '叙述，以及人物、地点、约定和线索'}）`;
+        case 'summary': return '整个摘要';
+      }
+    },
+    cutSeparator: '；',
   },
 
   turn: {
