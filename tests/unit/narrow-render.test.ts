@@ -225,3 +225,18 @@ describe('saves list at 40 and 100 columns', () => {
     `);
   });
 });
+
+describe('wrapBlock, for any of the program’s lines', () => {
+  it('keeps every character but the spaces it breaks at, and no line is wider than the width', async () => {
+    const fc = (await import('fast-check')).default;
+    const piece = fc.constantFrom('  ', ' ', 'word', '“名字 一”', '"my save"', '存档', '。', '（注）', '/undo', '1. ', '\n', 'promptquest', '”', '“', "'a b'", '——', 'é');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 20, max: 60 }), (parts, width) => {
+        const text = parts.join('');
+        const out = wrapBlock(text, width);
+        expect(out.replace(/\s+/g, '')).toBe(text.replace(/\s+/g, ''));
+        fits(out, width);
+      }),
+    );
+  });
+});

@@ -3,7 +3,7 @@
  * wraps under its text, not under its number or first column (the wrapping itself, kinsoku
  * and display widths are width.ts's).
  */
-import { displayWidth, graphemes, wrapText } from './width.js';
+import { displayWidth, graphemes, mayBreakBetween, wrapText } from './width.js';
 
 /** `prefix` then `body` wrapped beside it: "1. " + a long choice, continued under the choice. */
 export function hang(prefix: string, body: string, width: number): string {
@@ -27,23 +27,56 @@ const QUOTED = /“[^”\n]{1,66}”|"[^"\n]{1,66}"|'[^'\n]{1,66}'/gu;
 /** Stands in for one column of a quoted name while a line is wrapped (narrow, so never broken inside). */
 const STAND_IN = '\uE000';
 
+/** Graphemes after `end` (and before `start`) that may not be split from the name: kinsoku glue, the rest of a word. */
+function gluedSpan(gs: readonly string[], start: number, end: number): [number, number] {
+  let from = start;
+  let to = end;
+  while (from > 0 && gs[from - 1] !== ' ' && !mayBreakBetween(gs[from - 1]!, gs[from]!)) from--;
+  while (to < gs.length && gs[to] !== ' ' && gs[to] !== '\n' && !mayBreakBetween(gs[to - 1]!, gs[to]!)) to++;
+  return [from, to];
+}
+
 /**
- * Wrap `body` with each quoted name (a slot, a pack) that fits in `room` columns kept whole:
- * it moves to the next line rather than break at its space or between its Chinese characters.
+ * Wrap `body` with each quoted name (a slot, a pack) kept whole where it fits in `room`
+ * columns: it moves to the next line rather than break at its space or between its Chinese
+ * characters. While wrapping, the inside of the name (with whatever is glued to it) stands
+ * as narrow placeholders, one per column, between its real first and last graphemes, so the
+ * wrapper breaks around it exactly as around the name; then the name is put back.
  */
 function keepingNames(body: string, room: number, wrap: (text: string) => string): string {
-  // One entry per stand-in column: the grapheme that starts there ('' for a wide one's second column).
+  const gs = graphemes(body.replaceAll(STAND_IN, ''));
+  const starts: number[] = [];
+  let at = 0;
+  for (const g of gs) {
+    starts.push(at);
+    at += g.length;
+  }
+  const text = gs.join('');
+  // One entry per placeholder: the grapheme that starts at that column ('' for a wide one's second column).
   const columns: string[] = [];
-  const held = body.replaceAll(STAND_IN, '').replace(QUOTED, (name) => {
-    if (displayWidth(name) > room) return name;
-    for (const g of graphemes(name)) {
+  const out: string[] = [];
+  let next = 0;
+  const graphemeAt = (offset: number): number => (offset === text.length ? gs.length : starts.indexOf(offset));
+  for (const m of text.matchAll(QUOTED)) {
+    const [start, end] = [graphemeAt(m.index), graphemeAt(m.index + m[0].length)];
+    if (start < 0 || end < 0) continue; // a quote mark inside a grapheme: not a name
+    const [from, to] = gluedSpan(gs, start, end);
+    if (from < next || to - from < 3 || displayWidth(gs.slice(from, to).join('')) > room) continue;
+    out.push(...gs.slice(next, from), gs[from]!);
+    for (const g of gs.slice(from + 1, to - 1)) {
       const w = displayWidth(g);
-      if (w === 0 && columns.length) columns[columns.length - 1] += g;
-      else columns.push(g, ...Array<string>(Math.max(0, w - 1)).fill(''));
+      // A zero-width grapheme stays as it is, right after the column it belongs to.
+      if (w === 0) out.push(g);
+      else {
+        columns.push(g, ...Array<string>(w - 1).fill(''));
+        out.push(STAND_IN.repeat(w));
+      }
     }
-    return STAND_IN.repeat(displayWidth(name));
-  });
-  return wrap(held).replace(/\uE000/gu, () => columns.shift() ?? '');
+    out.push(gs[to - 1]!);
+    next = to;
+  }
+  out.push(...gs.slice(next));
+  return wrap(out.join('')).replace(/\uE000/gu, () => columns.shift() ?? '');
 }
 
 const MAX_COLUMN = 24;
