@@ -3,7 +3,7 @@ import { alternatives, mainLine } from '../core/journal.js';
 import type { Game } from './game.js';
 import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
 import { memoryText } from './memory-text.js';
-import { en, type Messages } from '../core/messages/en.js';
+import type { Messages } from '../core/messages/en.js';
 import { HELP_COMMANDS } from '../core/messages/types.js';
 
 export type CommandOutcome = 'continue' | 'quit' | 'new';
@@ -13,9 +13,6 @@ export function helpText(m: Messages): string {
   const rows = HELP_COMMANDS.map((c) => `  ${(c === 'alt' ? '/alt [N]' : `/${c}`).padEnd(15)}${m.help.commands[c]}`);
   return [m.help.intro, ...rows].join('\n');
 }
-
-/** The English help, as the README and tests quote it. */
-export const HELP = helpText(en);
 
 const now = () => new Date().toISOString();
 

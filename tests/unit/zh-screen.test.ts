@@ -18,7 +18,7 @@ import { LineReader } from '../../src/adapters/ui/line-reader.js';
 import { PlainUi } from '../../src/adapters/ui/plain-ui.js';
 import { emptyTimeline, FORMAT_VERSION } from '../../src/core/journal.js';
 import { initialState } from '../../src/core/state.js';
-import { resolveSettings } from '../../src/core/settings.js';
+import { ConfigValues, resolveSettings } from '../../src/core/settings.js';
 import { interfaceLanguage, messages } from '../../src/core/messages/index.js';
 import { zh } from '../../src/core/messages/zh.js';
 import { en } from '../../src/core/messages/en.js';
@@ -154,6 +154,11 @@ describe('which language the interface speaks', () => {
     expect(interfaceLanguage({ pack: 'fr', env: { LANG: 'zh_CN.UTF-8' } })).toBe('zh');
     expect(interfaceLanguage({ pack: 'fr', env: { LC_ALL: 'zh_TW', LANG: 'en_US' } })).toBe('zh');
     expect(interfaceLanguage({ pack: 'fr', env: {} })).toBe('en');
+  });
+
+  it('config accepts language en or zh, and nothing else', () => {
+    expect(ConfigValues.safeParse({ language: 'zh' }).success).toBe(true);
+    expect(ConfigValues.safeParse({ language: 'fr' }).success).toBe(false);
   });
 
   it('a Chinese game told to speak English (config language en) does', async () => {
