@@ -7,6 +7,7 @@
 import { DEFAULT_WINDOW, knownOpenAIWindow, type ContextOverflow, type ContextWindow } from '../core/context-window.js';
 import { calibratedCounter, estimateTokens, nextFactor } from '../core/tokens.js';
 import type { WindowProbe } from './window-probe.js';
+import { en, type Messages } from '../core/messages/en.js';
 
 /** What is remembered between runs, per server+model. */
 export interface ContextMemo {
@@ -30,6 +31,8 @@ export interface ContextKeeperOptions {
   probe: WindowProbe | null;
   notice: (text: string) => void;
   log: (text: string) => void;
+  /** The notices' words, in the interface language. */
+  words?: Messages['window'];
 }
 
 /** A factor is saved only when it moved this much: the config file is not rewritten every turn. */
@@ -67,7 +70,7 @@ export class ContextKeeper {
     }
     const cached = this.o.cache.get(this.o.key)?.window;
     if (cached) return { tokens: cached, source: 'cache' };
-    this.o.notice(`The server does not say how large the model's context window is; assuming ${DEFAULT_WINDOW} tokens (set it with --context N or: promptquest config set context N).`);
+    this.o.notice((this.o.words ?? en.window).assumed(DEFAULT_WINDOW));
     return { tokens: DEFAULT_WINDOW, source: 'default' };
   }
 

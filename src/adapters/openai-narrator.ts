@@ -37,6 +37,7 @@ import { shownURL } from '../core/settings.js';
 import { DEFAULT_DEADLINE_S, DEFAULT_MAX_REPLY_MB, WIRE_BYTES_PER_TEXT_BYTE } from '../core/config-keys.js';
 import { liveMasker, secretMasker } from '../core/secrets.js';
 import { serverAddress } from '../core/server-address.js';
+import type { Messages } from '../core/messages/en.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
 } from './openai-errors.js';
@@ -62,6 +63,8 @@ export interface OpenAINarratorOptions {
   contextOverride?: number | null;
   /** Said to the player once (e.g. how to give Ollama a larger window). */
   notice?: (line: string) => void;
+  /** The notices' words, in the interface language (default English). */
+  words?: Messages['window'];
   /** Verbose mode: each call, raw reply and repair step. Lines are already terminal-safe. */
   log?: (line: string) => void;
   /** Model calls allowed per turn, repairs and retries included. */
@@ -171,9 +174,10 @@ export class OpenAINarrator implements Narrator {
       openAIHost,
       override: o.contextOverride ?? null,
       cache: o.contextCache,
-      probe: openAIHost ? null : new WindowProbe(address.url, o.model, headers, fetchImpl),
+      probe: openAIHost ? null : new WindowProbe(address.url, o.model, headers, fetchImpl, o.words),
       notice: (line) => this.notice(line),
       log: (line) => this.log(line),
+      ...(o.words ? { words: o.words } : {}),
     });
     this.memory = new MemoryPlanner(this.keeper, async (f, promptBudget, count, signal) => {
       const folded = await foldWithModel(f, {

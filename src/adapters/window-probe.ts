@@ -5,6 +5,7 @@
  * silence or an error just means "this server does not say".
  */
 import type { ContextWindow } from '../core/context-window.js';
+import { en, type Messages } from '../core/messages/en.js';
 
 /** Ollama runs a model with 4096 tokens unless told otherwise, whatever the model could take. */
 export const OLLAMA_DEFAULT_CTX = 4096;
@@ -57,6 +58,8 @@ export class WindowProbe {
     private readonly model: string,
     private readonly headers: Record<string, string>,
     private readonly fetchImpl: typeof fetch = fetch,
+    /** The notices' words, in the interface language. */
+    private readonly words: Messages['window'] = en.window,
   ) {}
 
   private async json(url: string, init: RequestInit = {}): Promise<Json | unknown[] | null> {
@@ -112,12 +115,12 @@ export class WindowProbe {
     const names = [this.model, `${this.model}:latest`];
     const loaded = (Array.isArray(ps?.models) ? (ps.models as Json[]) : []).find((m) => names.includes(String(m.name)) || names.includes(String(m.model)));
     const running = positive(loaded?.context_length);
-    if (running) return { tokens: running, source: 'ollama', tokenizeURL: null, notice: running <= OLLAMA_DEFAULT_CTX ? raiseOllama(running) : null };
+    if (running) return { tokens: running, source: 'ollama', tokenizeURL: null, notice: running <= OLLAMA_DEFAULT_CTX ? this.words.ollama(running, null) : null };
     const show = (await this.json(`${root}/api/show`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: this.model }) })) as Json | null;
     const info = (show?.model_info ?? {}) as Json;
     const trained = Object.entries(info).filter(([k]) => k.endsWith('.context_length')).map(([, v]) => positive(v)).find((v) => v !== null) ?? null;
     const n = Math.min(trained ?? OLLAMA_DEFAULT_CTX, OLLAMA_DEFAULT_CTX);
-    return { tokens: n, source: 'ollama', tokenizeURL: null, notice: trained && trained > n ? raiseOllama(n, trained) : null };
+    return { tokens: n, source: 'ollama', tokenizeURL: null, notice: trained && trained > n ? this.words.ollama(n, trained) : null };
   }
 
   /** Exact token count of a text from llama.cpp's tokenizer, or null. */
@@ -126,8 +129,4 @@ export class WindowProbe {
     const tokens = (body as Json | null)?.tokens;
     return Array.isArray(tokens) ? tokens.length : null;
   }
-}
-
-function raiseOllama(n: number, trained?: number): string {
-  return `Ollama runs this model with a ${n}-token window${trained ? ` (it can take ${trained})` : ''}; long games stay within it, but for more memory start Ollama with OLLAMA_CONTEXT_LENGTH=8192 (or more).`;
 }

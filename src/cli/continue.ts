@@ -8,11 +8,12 @@ import { initialState } from '../core/state.js';
 import type { LoadedSave, Ui } from '../engine/ports.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { quoteArg } from './quote.js';
+import { messages } from '../core/messages/index.js';
 import { checkNewSlot, sampleStore } from './saved-games.js';
 import { gameExtras } from './game-extras.js';
 import { playAgain } from './play.js';
 import {
-  environment, imagesMode, makeNarrator, makeSettings, makeUi, runGame, sessionNotices, type Environment, type SessionFlags,
+  environment, imagesMode, makeNarrator, makeSettings, makeUi, runGame, sessionLanguage, sessionNotices, type Environment, type SessionFlags,
 } from './session.js';
 
 export async function latestSlot(env: Environment): Promise<string> {
@@ -113,21 +114,23 @@ async function goOn(env: Environment, source: string, from: Source, ui: Ui, flag
   // Pack and narrator first: a fork is only written when the game can go on from it.
   const pack = packOfSave(header, env.home);
   checkScenes(pack, from);
-  if (pack.hash !== header.pack.hash) ui.notice(`Note: pack "${pack.manifest.id}" has changed since this game was saved.`);
+  const language = sessionLanguage(env, pack);
+  const m = messages(language);
+  if (pack.hash !== header.pack.hash) ui.notice(m.session.packChanged(pack.manifest.id));
   const settings = makeSettings(env, flags, header);
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
-  sessionNotices(ui, settings);
+  sessionNotices(ui, settings, m);
   if (flags.slot !== undefined) {
     const target = checkSlot(flags.slot);
     await checkNewSlot(env, target, 'choose another --slot');
     header = await fork(env, header, timeline, flags.fromTurn ?? mainLine(timeline).length, target);
     slot = target;
     timeline = fold((await env.store.load(target)).events);
-    ui.notice(`Forked "${source}" at turn ${header.forked_from?.turn ?? 0} into "${target}".`);
+    ui.notice(m.session.forked(source, header.forked_from?.turn ?? 0, target));
   }
   const state = initialState(pack.manifest, header.vars, pack.script?.start ?? null);
-  const extras = await gameExtras(env, settings, flags, images, slot, ui);
-  const end = await runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state, prices: env.config.prices, ...extras });
+  const extras = await gameExtras(env, settings, flags, images, slot, ui, m);
+  const end = await runGame({ pack, narrator, ui, store: env.store, slot, timeline, initialState: state, prices: env.config.prices, language, ...extras });
   // A new game of the same pack, set up as a plain `play` would be: never trusting the save's server.
   const { fromTurn: _fork, ...own } = flags;
   return end === 'new' ? playAgain(pack, own, ui) : 0;

@@ -6,6 +6,7 @@
 import { shownURL, type ImagesMode, type Settings } from '../core/settings.js';
 import type { GameOptions } from '../engine/game.js';
 import type { Ui } from '../engine/ports.js';
+import type { Messages } from '../core/messages/index.js';
 import { savesDir } from '../adapters/paths.js';
 import { PictureFiles, TranscriptFile } from '../adapters/picture-files.js';
 import { interactive, type Environment, type SessionFlags } from './session.js';
@@ -20,19 +21,19 @@ function imagesServer(env: Environment, settings: Settings): { baseURL: string |
   return settings.apiKey ? { baseURL: null, apiKey: settings.apiKey } : null;
 }
 
-export async function gameExtras(env: Environment, settings: Settings, flags: SessionFlags, images: ImagesMode, slot: string, ui: Ui): Promise<Extras> {
+export async function gameExtras(env: Environment, settings: Settings, flags: SessionFlags, images: ImagesMode, slot: string, ui: Ui, m: Messages): Promise<Extras> {
   const dir = savesDir(env.home);
   const extras: Extras = { transcript: new TranscriptFile(dir, slot), pictureDir: dir };
   if (interactive(flags)) extras.clipboard = (await import('../adapters/clipboard.js')).systemClipboard();
   if (images !== 'generate') return extras;
   const server = imagesServer(env, settings);
   if (!server) {
-    ui.notice('No images server to make pictures with: set OPENAI_API_KEY, play with a model, or: promptquest config set images_base_url <url>. Showing the image prompts instead.');
+    ui.notice(m.session.noImagesServer);
     return extras;
   }
   const { OpenAIImageMaker, DEFAULT_IMAGES_MODEL } = await import('../adapters/image-maker.js');
   const model = env.config.images_model ?? DEFAULT_IMAGES_MODEL;
   const maker = new OpenAIImageMaker({ model, baseURL: server.baseURL, apiKey: server.apiKey, timeoutMs: settings.timeoutMs });
-  ui.notice(`Pictures are made in the background by "${model}" at ${shownURL(server.baseURL ?? 'https://api.openai.com/v1')} and saved in ${dir}.`);
+  ui.notice(m.session.picturesBy(model, shownURL(server.baseURL ?? 'https://api.openai.com/v1'), dir));
   return { ...extras, images: { maker, pictures: new PictureFiles(dir) } };
 }

@@ -9,10 +9,11 @@ import { preflight, type GameEnd } from '../engine/game.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
 import { quoteArg } from './quote.js';
+import { messages } from '../core/messages/index.js';
 import { checkNewSlot } from './saved-games.js';
 import { gameExtras } from './game-extras.js';
 import {
-  askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionNotices,
+  askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionLanguage, sessionNotices,
   type Environment, type SessionFlags,
 } from './session.js';
 
@@ -46,7 +47,8 @@ export function playAgain(pack: Pack, flags: SessionFlags, ui: Ui): Promise<numb
 
 async function start(env: Environment, pack: Pack, settings: Settings, slot: string, given: Record<string, string>, ui: Ui, flags: SessionFlags, images: ImagesMode): Promise<GameEnd> {
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
-  sessionNotices(ui, settings);
+  const language = sessionLanguage(env, pack);
+  sessionNotices(ui, settings, messages(language));
   const vars = await askVars(pack, given, flags);
   const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
   // A pack too large for the model's window is refused now, before a save exists.
@@ -64,6 +66,6 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
     forked_from: null,
   };
   await env.store.create(header);
-  const extras = await gameExtras(env, settings, flags, images, slot, ui);
-  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices, fitChecked: true, ...extras });
+  const extras = await gameExtras(env, settings, flags, images, slot, ui, messages(language));
+  return runGame({ pack, narrator, ui, store: env.store, slot, timeline: emptyTimeline(), initialState: state, prices: env.config.prices, fitChecked: true, language, ...extras });
 }

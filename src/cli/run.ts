@@ -34,8 +34,19 @@ export function errorLine(err: unknown): string {
   return `unexpected error: ${msg}${debugging() ? '' : ' (run with DEBUG=promptquest for details)'}`;
 }
 
+/**
+ * How error lines are wrapped on a terminal, once a game session has loaded the terminal's
+ * wrapper (--help and --version must not load it): between words, so the terminal never cuts
+ * a slot name or a resume command. Before that, and on a pipe, a line is left as it is.
+ */
+let layout: ((text: string, width: number) => string) | null = null;
+export const useErrorLayout = (wrap: (text: string, width: number) => string): void => {
+  layout = wrap;
+};
+const fitted = (text: string): string => (layout && process.stderr.isTTY && process.stderr.columns ? layout(text, process.stderr.columns) : text);
+
 export function reportError(err: unknown): void {
-  const line = (s: string) => process.stderr.write(`${shown(s)}\n`);
+  const line = (s: string) => process.stderr.write(`${fitted(shown(s))}\n`);
   line(err instanceof InterruptedError ? errorLine(err) : `promptquest: ${errorLine(err)}`);
   if (err instanceof UsageError) for (const d of err.details) line(`  ${d}`);
   if (debugging() && err instanceof Error && err.stack) process.stderr.write(`${mask(err.stack)}\n`);

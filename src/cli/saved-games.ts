@@ -53,5 +53,5 @@ export function clip(text: string, width: number): string {
 }
 
 
-/** Terminal width for laying out lines; a pipe gets a generous fixed width. */
-export const lineWidth = (): number => Math.max(60, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 120);
+/** Terminal width for laying out lines (the window's, however narrow; at least 20); a pipe gets a generous fixed width. */
+export const lineWidth = (): number => Math.max(20, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 120);

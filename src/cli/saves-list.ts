@@ -1,9 +1,13 @@
 /** `promptquest saves list`: every saved game, damaged ones included (with their problem), then the samples. */
 import type { DamagedSlot, SaveEntry } from '../adapters/file-store.js';
-import { displayWidth, padEnd, padStart } from '../adapters/ui/width.js';
+import { displayWidth, padEnd, padStart, wrapText } from '../adapters/ui/width.js';
+import { hang } from '../adapters/ui/layout.js';
+import { sanitizeText } from '../core/sanitize.js';
 import { clip, lineWidth, sampleStore, shortTime, userStore } from './saved-games.js';
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
+/** A sentence of ours, wrapped to the terminal. */
+const say = (text: string) => out(wrapText(text, lineWidth()));
 
 function jsonLines(saves: SaveEntry[], damaged: DamagedSlot[], sample: boolean): void {
   for (const s of saves) {
@@ -15,16 +19,45 @@ function jsonLines(saves: SaveEntry[], damaged: DamagedSlot[], sample: boolean):
   for (const d of damaged) out(JSON.stringify({ type: 'damaged', slot: d.slot, sample, problem: d.problem, file: d.file }));
 }
 
-function table(saves: SaveEntry[], damaged: DamagedSlot[]): void {
-  const slotW = Math.max(4, ...[...saves, ...damaged].map((s) => displayWidth(clip(s.slot, 40))));
+/** Columns of everything but the ending in a table row. */
+const FIXED = 2 + 2 + 2 + 5 + 2 + 16 + 2;
+/** Below this many columns for the ending, each save is shown as a small block instead of a row. */
+const MIN_ENDING = 12;
+
+const endingOf = (s: SaveEntry): string | null => (s.summary.ending ? `${s.summary.ending.outcome}: ${s.summary.ending.reason}` : null);
+
+/**
+ * The saves as a table at `width` columns (display widths: a Chinese pack id or ending
+ * takes two a character); when even a short ending would not fit, one block per save,
+ * its slot name whole on a line of its own (a name is what you type, so it is never cut).
+ */
+export function savesTable(saves: SaveEntry[], damaged: DamagedSlot[], width: number): string[] {
+  const slotW = Math.max(4, ...[...saves, ...damaged].map((s) => displayWidth(sanitizeText(s.slot))));
   const packW = Math.max(4, ...saves.map((s) => displayWidth(clip(s.header.pack.id, 20))));
-  const rest = lineWidth() - (2 + slotW + 2 + packW + 2 + 5 + 2 + 16 + 2);
-  out(`  ${padEnd('SLOT', slotW)}  ${padEnd('PACK', packW)}  TURNS  ${padEnd('LAST PLAYED', 16)}  ENDING`);
+  const rest = width - (FIXED + slotW + packW);
+  if (rest < MIN_ENDING) return savesBlocks(saves, damaged, width);
+  const lines = [`  ${padEnd('SLOT', slotW)}  ${padEnd('PACK', packW)}  TURNS  ${padEnd('LAST PLAYED', 16)}  ENDING`];
   for (const s of saves) {
-    const ending = s.summary.ending ? clip(`${s.summary.ending.outcome}: ${s.summary.ending.reason}`, Math.max(12, rest)) : '—';
-    out(`  ${padEnd(clip(s.slot, slotW), slotW)}  ${padEnd(clip(s.header.pack.id, packW), packW)}  ${padStart(String(s.turns), 5)}  ${padEnd(shortTime(s.lastPlayed), 16)}  ${ending}`);
+    const ending = endingOf(s);
+    lines.push(`  ${padEnd(sanitizeText(s.slot), slotW)}  ${padEnd(clip(s.header.pack.id, packW), packW)}  ${padStart(String(s.turns), 5)}  ${padEnd(shortTime(s.lastPlayed), 16)}  ${ending ? clip(ending, rest) : '—'}`);
   }
-  for (const d of damaged) out(`  ${padEnd(clip(d.slot, slotW), slotW)}  DAMAGED: ${clip(d.problem, Math.max(30, lineWidth() - slotW - 14))}`);
+  for (const d of damaged) lines.push(`  ${padEnd(sanitizeText(d.slot), slotW)}  DAMAGED: ${clip(d.problem, Math.max(12, width - slotW - 14))}`);
+  return lines;
+}
+
+function savesBlocks(saves: SaveEntry[], damaged: DamagedSlot[], width: number): string[] {
+  const detail = (text: string) => hang('    ', text, width).split('\n');
+  const name = (slot: string) => `  ${sanitizeText(slot)}`;
+  const lines: string[] = [];
+  for (const s of saves) {
+    const turns = `${s.turns} turn${s.turns === 1 ? '' : 's'}`;
+    // The time first: at the start of its line it is never split between date and hour.
+    lines.push(name(s.slot), ...detail(`${shortTime(s.lastPlayed)} · ${clip(s.header.pack.id, width - 4)} · ${turns}`));
+    const ending = endingOf(s);
+    if (ending) lines.push(...detail(clip(ending, 2 * (width - 4))));
+  }
+  for (const d of damaged) lines.push(name(d.slot), ...detail(`DAMAGED: ${clip(d.problem, 3 * (width - 4))}`));
+  return lines;
 }
 
 export async function listSaves(opts: { json?: boolean | undefined }): Promise<number> {
@@ -36,15 +69,15 @@ export async function listSaves(opts: { json?: boolean | undefined }): Promise<n
     jsonLines(samples.saves, samples.damaged, true);
     return 0;
   }
-  if (mine.saves.length + mine.damaged.length === 0) out(`No saved games yet in ${user.dir}. Start one with: promptquest play`);
+  if (mine.saves.length + mine.damaged.length === 0) say(`No saved games yet in ${user.dir}. Start one with: promptquest play`);
   else {
-    out(`Saved games in ${user.dir} (resume one with: promptquest continue <slot>):`);
-    table(mine.saves, mine.damaged);
+    say(`Saved games in ${user.dir} (resume one with: promptquest continue <slot>):`);
+    for (const line of savesTable(mine.saves, mine.damaged, lineWidth())) out(line);
   }
   if (samples.saves.length + samples.damaged.length > 0) {
     out();
-    out('Sample games, bundled and read-only (watch one with: promptquest replay <slot>):');
-    table(samples.saves, samples.damaged);
+    say('Sample games, bundled and read-only (watch one with: promptquest replay <slot>):');
+    for (const line of savesTable(samples.saves, samples.damaged, lineWidth())) out(line);
   }
   return 0;
 }

@@ -19,9 +19,11 @@ import { PlainUi } from '../adapters/ui/plain-ui.js';
 import { JsonUi } from '../adapters/ui/json-ui.js';
 import type { Narrator, Ui } from '../engine/ports.js';
 import { Game, type GameEnd, type GameOptions } from '../engine/game.js';
-import { debugging, maskReports, reportError } from './run.js';
+import { debugging, maskReports, reportError, useErrorLayout } from './run.js';
 import { serverAddress } from '../core/server-address.js';
 import { secretMasker } from '../core/secrets.js';
+import { wrapBlock } from '../adapters/ui/layout.js';
+import { interfaceLanguage, messages, type Messages } from '../core/messages/index.js';
 import { quoteArg } from './quote.js';
 
 export interface SessionFlags {
@@ -40,6 +42,9 @@ export interface SessionFlags {
 
 export const DEFAULT_PACK = 'lighthouse';
 
+// A game's error lines (an interrupt's resume command, a model failure) wrap like its notices.
+useErrorLayout(wrapBlock);
+
 /**
  * Home, config and saves; config values that are ignored are reported once, here, on stderr.
  * The config file is only read here (conf itself loads when a model's capabilities are cached).
@@ -51,6 +56,10 @@ export async function environment() {
   return { home, config: values, store: new FileSaveStore(savesDir(home)) };
 }
 export type Environment = Awaited<ReturnType<typeof environment>>;
+
+/** The interface's language for a game of this pack: `config set language`, else the pack's, else LANG (see core/messages). */
+export const sessionLanguage = (env: Environment, pack: Pack): string =>
+  interfaceLanguage({ configured: env.config.language, pack: pack.manifest.language, env: process.env });
 
 export const interactive = (flags: SessionFlags): boolean => !flags.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
 
@@ -86,6 +95,7 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     contextCache: contextCache(conf),
     contextOverride: settings.contextTokens,
     notice: (line: string) => ui.notice(line),
+    words: messages(sessionLanguage(env, pack)).window,
     ...(flags.verbose || debugging() ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
   });
 }
@@ -131,21 +141,13 @@ export async function askVars(pack: Pack, given: Record<string, string>, flags: 
   return vars;
 }
 
-const interruptedIn = (slot: string) =>
-  new InterruptedError(`Interrupted. Every finished turn is saved; resume with: promptquest continue ${quoteArg(slot)}`);
+const interruptedIn = (slot: string, m: Messages) => new InterruptedError(m.session.interrupted(`promptquest continue ${quoteArg(slot)}`));
 
 /** The start-of-game notices play and continue share. */
-export function sessionNotices(ui: Ui, settings: Settings): void {
-  if (settings.defaultedOffline) ui.notice(OFFLINE_NOTICE);
-  if (settings.keyWithheldFrom) {
-    const url = settings.keyWithheldFrom;
-    ui.notice(`The API key is withheld from ${url}, named in the save; pass --base-url ${url} (or set it in config) to trust it.`);
-  }
+export function sessionNotices(ui: Ui, settings: Settings, m: Messages = messages('en')): void {
+  if (settings.defaultedOffline) ui.notice(m.session.offline);
+  if (settings.keyWithheldFrom) ui.notice(m.session.keyWithheld(settings.keyWithheldFrom));
 }
-
-const OFFLINE_NOTICE =
-  'Playing offline with the authored script. To use a model: set OPENAI_API_KEY, or --base-url for a local server ' +
-  '(Ollama http://localhost:11434/v1, llama.cpp, LM Studio, vLLM).';
 
 export const freshSlotName = (packId: string): string => newSlotName(packId, new Date(), randomBytes(2).toString('hex'));
 
@@ -156,12 +158,13 @@ export const freshSlotName = (packId: string): string => newSlotName(packId, new
 export async function runGame(options: GameOptions): Promise<GameEnd> {
   const { ui } = options;
   const game = new Game(options);
+  const { m } = game;
   const onSigint = () => {
     if (game.abortTurn()) {
-      ui.notice('Cancelling the request… (Ctrl-C again to quit)');
+      ui.notice(m.session.cancelling);
       return;
     }
-    reportError(interruptedIn(options.slot));
+    reportError(interruptedIn(options.slot, m));
     process.exit(130);
   };
   // conf (through atomically's when-exit) listens for SIGINT and re-raises it to kill the
@@ -179,16 +182,16 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
     const slot = quoteArg(options.slot);
     const t = options.timeline;
     const tokens = journalTokens([...t.turns.values(), ...t.summaries.values()]);
-    if (tokens.reported > 0) ui.notice(`Tokens this game: ${tokensLine(tokens, costOf(tokens, options.narrator.model, options.prices))}.`);
+    if (tokens.reported > 0) ui.notice(m.session.tokensThisGame(tokensLine(tokens, costOf(tokens, options.narrator.model, options.prices), m)));
     ui.notice(
       game.head?.turn.game_over
-        ? `Saved as "${options.slot}" (finished). Watch it again with: promptquest replay ${slot}`
-        : `Saved as "${options.slot}". Resume with: promptquest continue ${slot}`,
+        ? m.session.savedFinished(options.slot, `promptquest replay ${slot}`)
+        : m.session.savedResume(options.slot, `promptquest continue ${slot}`),
     );
     ui.event('saved', { slot: options.slot, reason: end });
     return end;
   } catch (err) {
-    throw err instanceof InterruptedError ? interruptedIn(options.slot) : err;
+    throw err instanceof InterruptedError ? interruptedIn(options.slot, m) : err;
   } finally {
     process.off('SIGINT', onSigint);
     for (const listener of others) process.on('SIGINT', listener);

@@ -5,6 +5,7 @@
  * loop shows the hint and asks again, so none of these uses a turn or reaches a model.
  */
 import { z } from 'zod';
+import { messages } from './messages/index.js';
 
 export const InputClass = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('choice'), n: z.number().int().positive() }),
@@ -35,18 +36,12 @@ function numberIn(text: string): number | null {
   return ZH_DIGITS[raw] ?? Number(raw);
 }
 
-const zh = (language: string) => language.toLowerCase().startsWith('zh');
-
 function rangeHint(n: number, count: number, language: string): string {
-  if (zh(language)) return count > 0 ? `没有第 ${n} 个选项：请输入 1 到 ${count} 之间的数字，或者直接写你想做的事。` : '现在没有可选的选项。';
-  return count > 0 ? `There is no choice ${n}: type a number from 1 to ${count}, or say what you want to do.` : 'There are no choices to pick from now.';
+  const m = messages(language).input;
+  return count > 0 ? m.noChoice(n, count) : m.noChoices;
 }
 
-function commandHint(word: string, name: string, language: string): string {
-  return zh(language)
-    ? `“${word}”是指令：请输入 /${name}（指令以 / 开头，/help 查看全部）。`
-    : `"${word}" is a command: type /${name} (commands start with /; /help lists them).`;
-}
+const commandHint = (word: string, name: string, language: string): string => messages(language).input.command(word, name);
 
 /** Classify one line typed in reply to `choices` (the numbered choices on screen). */
 export function classifyInput(text: string, choices: readonly string[], language: string): InputClass {

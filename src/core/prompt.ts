@@ -5,6 +5,8 @@
  * message with everything that changes each turn (state, lore, directive, input).
  * Secret riddle answers are never part of any of it.
  */
+import { en } from './messages/en.js';
+import type { BlockAbout, Cut } from './messages/types.js';
 import type { Pack } from './pack.js';
 import type { Turn } from './reply.js';
 import type { GameState } from './state.js';
@@ -110,12 +112,14 @@ export type BlockName = 'system' | 'examples' | 'summary' | 'turns' | 'lore' | '
 
 export interface MemoryReport {
   /** Each block's share of the request, in request order (tokens include message overhead). */
-  blocks: { name: BlockName; tokens: number; detail: string }[];
+  blocks: { name: BlockName; tokens: number; detail: string; about: BlockAbout }[];
   /** Tokens of the whole prompt, as counted. */
   tokens: number;
   budget: number | null;
   /** What was left out to fit, in the order it was trimmed (empty when everything fit). */
   trimmed: string[];
+  /** The same, as data (for /memory in the interface language). */
+  cuts: Cut[];
   /** Recent turns that could not be sent verbatim: the engine folds them into the summary next. */
   droppedTurns: number;
   /** Few-shot examples sent, from the first (a tight window leaves the later ones out). */
@@ -194,28 +198,30 @@ export function buildMessages(p: PromptInput, budget: PromptBudget | null = null
   const last = current(lore.map((e) => e.text));
   const messages = [all.system, ...examples, ...(summary ? [summary.message] : []), ...turns, last];
   const droppedTurns = all.turns.length - keptTurns;
-  const trimmed = [
-    ...(keptExamples < all.examples.length ? [`${all.examples.length - keptExamples} of ${all.examples.length} few-shot examples`] : []),
-    ...all.lore.included.filter((e) => !lore.includes(e)).map((e) => `lore "${e.id}"`),
-    ...(droppedTurns ? [`${droppedTurns} oldest verbatim turn${droppedTurns === 1 ? '' : 's'} (folded into the summary next)`] : []),
-    ...(summary && summary.detail !== 'full' ? [`summary detail (${summary.detail === 'facts' ? 'prose' : 'prose and people, places, promises, threads'})`] : []),
-    ...(all.summaries.length && !summary ? ['the whole summary'] : []),
+  const cuts: Cut[] = [
+    ...(keptExamples < all.examples.length ? [{ cut: 'examples' as const, dropped: all.examples.length - keptExamples, of: all.examples.length }] : []),
+    ...all.lore.included.filter((e) => !lore.includes(e)).map((e) => ({ cut: 'lore' as const, id: e.id })),
+    ...(droppedTurns ? [{ cut: 'turns' as const, n: droppedTurns }] : []),
+    ...(summary && summary.detail !== 'full' ? [{ cut: 'summary-detail' as const, detail: summary.detail }] : []),
+    ...(all.summaries.length && !summary ? [{ cut: 'summary' as const }] : []),
   ];
-  const block = (name: BlockName, ms: readonly ChatMessage[], detail: string) => ({ name, tokens: size(ms), detail });
+  const trimmed = cuts.map((c) => en.memory.cut(c));
+  const block = (name: BlockName, ms: readonly ChatMessage[], about: BlockAbout) => ({ name, tokens: size(ms), detail: en.memory.about(about), about });
   const loreMessage = { role: 'user' as const, content: lore.length ? `## Lore\n${lore.map((e) => e.text).join('\n')}` : '' };
   const blocks = [
-    block('system', [all.system], 'pack prompt and engine rules'),
-    block('examples', examples, `${keptExamples} of ${all.examples.length}`),
-    block('summary', summary ? [summary.message] : [], p.summary ? `turns 1–${p.summary.turns} (${summary?.detail ?? 'left out'})` : 'none yet'),
-    block('turns', turns, `${keptTurns} verbatim`),
-    { name: 'lore' as const, tokens: lore.length ? count(loreMessage.content) : 0, detail: lore.map((e) => e.id).join(', ') || 'none triggered' },
-    block('current', [last], 'state, directive, input'),
+    block('system', [all.system], { block: 'system' }),
+    block('examples', examples, { block: 'examples', kept: keptExamples, of: all.examples.length }),
+    block('summary', summary ? [summary.message] : [], { block: 'summary', through: p.summary?.turns ?? null, detail: summary?.detail ?? null }),
+    block('turns', turns, { block: 'turns', kept: keptTurns }),
+    { ...block('lore', [], { block: 'lore', ids: lore.map((e) => e.id) }), tokens: lore.length ? count(loreMessage.content) : 0 },
+    block('current', [last], { block: 'current' }),
   ];
   const report: MemoryReport = {
     blocks,
     tokens: REQUEST_OVERHEAD + size(messages),
     budget: budget?.tokens ?? null,
     trimmed,
+    cuts,
     droppedTurns,
     examplesSent: keptExamples,
     summaryDetail: summary?.detail ?? null,

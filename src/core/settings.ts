@@ -62,6 +62,7 @@ export const ConfigValues = z
       .max(MAX_CONTEXT, `expected at most ${MAX_CONTEXT} tokens`)
       .describe("tokens in the model's context window, when the server cannot say"),
     prices: Prices,
+    language: z.enum(['en', 'zh'], { error: 'expected en or zh (the interface language; unset: the pack\'s)' }),
   })
   .partial();
 export type ConfigValues = z.infer<typeof ConfigValues>;

@@ -5,6 +5,7 @@
  */
 import type { JournalEvent, Usage } from './journal.js';
 import type { Prices } from './settings.js';
+import { en, type Messages } from './messages/en.js';
 
 export interface TokenTotals {
   prompt: number;
@@ -45,11 +46,7 @@ export function costOf(t: TokenTotals, model: string | null, prices: Prices | un
   return (fresh * price.input + t.cached * cachedPrice + t.completion * price.output) / 1_000_000;
 }
 
-const thousands = (n: number): string => n.toLocaleString('en-US');
-
-/** "12,345 prompt (8,000 cached) + 2,100 reply = 14,445 tokens, $0.0031" */
-export function tokensLine(t: TokenTotals, cost: number | null): string {
-  const cached = t.cached ? ` (${thousands(t.cached)} cached)` : '';
-  const money = cost === null ? '' : `, $${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`;
-  return `${thousands(t.prompt)} prompt${cached} + ${thousands(t.completion)} reply = ${thousands(t.prompt + t.completion)} tokens${money}`;
+/** "12,345 prompt (8,000 cached) + 2,100 reply = 14,445 tokens, $0.0031", in the catalogue's words. */
+export function tokensLine(t: TokenTotals, cost: number | null, m: Messages = en): string {
+  return m.tokens(t, cost);
 }

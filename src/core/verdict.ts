@@ -4,6 +4,8 @@
  * schema starts with the outcome; narration that claims the opposite is re-asked once).
  * Pure: the verdict, its line in the pack's language, and the check for a contradiction.
  */
+import { messages } from './messages/index.js';
+
 export type VerdictOutcome = 'right' | 'wrong' | 'give-up' | 'persuaded' | 'not-persuaded';
 
 export interface Verdict {
@@ -14,25 +16,14 @@ export interface Verdict {
 
 const good = (o: VerdictOutcome): boolean => o === 'right' || o === 'persuaded';
 
-const LINES: Record<'en' | 'zh', (v: Verdict) => string> = {
-  en: (v) => {
-    if (v.outcome === 'right') return '✓ Correct';
-    if (v.outcome === 'persuaded') return '✓ Persuaded';
-    if (v.outcome === 'not-persuaded') return '✗ Not persuaded';
-    if (v.outcome === 'give-up') return '✗ Not the answer — no tries left';
-    return v.triesLeft === null ? '✗ Not the answer' : `✗ Not the answer — ${v.triesLeft} ${v.triesLeft === 1 ? 'try' : 'tries'} left`;
-  },
-  zh: (v) => {
-    if (v.outcome === 'right') return '✓ 正确';
-    if (v.outcome === 'persuaded') return '✓ 说服了';
-    if (v.outcome === 'not-persuaded') return '✗ 没有说服';
-    if (v.outcome === 'give-up') return '✗ 不对——机会用完了';
-    return v.triesLeft === null ? '✗ 不对' : `✗ 不对——还剩 ${v.triesLeft} 次`;
-  },
-};
-
+/** The line in the interface language (the catalogue's `verdict` words). */
 export function verdictLine(v: Verdict, language: string): string {
-  return LINES[language.startsWith('zh') ? 'zh' : 'en'](v);
+  const m = messages(language).verdict;
+  if (v.outcome === 'right') return m.right;
+  if (v.outcome === 'persuaded') return m.persuaded;
+  if (v.outcome === 'not-persuaded') return m.notPersuaded;
+  if (v.outcome === 'give-up') return m.giveUp;
+  return v.triesLeft === null ? m.wrong : m.wrongTries(v.triesLeft);
 }
 
 // Claims of success, and of failure. A word right after a negation ("not correct", "不正确") does not count.

@@ -3,31 +3,22 @@ import { alternatives, mainLine } from '../core/journal.js';
 import type { Game } from './game.js';
 import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
 import { memoryText } from './memory-text.js';
+import type { Messages } from '../core/messages/en.js';
+import { HELP_COMMANDS } from '../core/messages/types.js';
 
 export type CommandOutcome = 'continue' | 'quit' | 'new';
 
-export const HELP = [
-  'Type a choice number, or anything you want to do. Commands:',
-  '  /undo          take back the last turn (repeatable)',
-  '  /redo          play an undone turn again',
-  '  /retry         ask the narrator again for the same input (keeps the alternatives)',
-  '  /alt [N]       list the alternatives of this turn, or switch to number N',
-  '  /state         show stats, inventory and flags',
-  '  /image         show the image prompt of this scene again (English) and copy it to the clipboard',
-  '  /memory        what the model is sent now, block by block, with token counts',
-  '  /usage         tokens used this turn and in the whole game (and the cost, with prices in config)',
-  '  /save          tell where the game is saved (every turn is saved as it happens)',
-  '  /transcript on|off   write a plain-text transcript of the game as you play',
-  '  /help          this help',
-  '  /new           leave this game (it stays saved) and start a new one of the same pack',
-  '  /quit          save and leave (resume with: promptquest continue)',
-].join('\n');
+/** /help: the catalogue's lines, commands in a column. */
+export function helpText(m: Messages): string {
+  const rows = HELP_COMMANDS.map((c) => `  ${(c === 'alt' ? '/alt [N]' : `/${c}`).padEnd(15)}${m.help.commands[c]}`);
+  return [m.help.intro, ...rows].join('\n');
+}
 
 const now = () => new Date().toISOString();
 
 async function undo(game: Game): Promise<void> {
   const head = game.head;
-  if (!head || head.parent === null) return game.o.ui.notice('Nothing to undo: this is the opening.');
+  if (!head || head.parent === null) return game.o.ui.notice(game.m.commands.nothingToUndo);
   await game.record({ type: 'undo', to: head.parent, at: now() });
   game.o.ui.event('undo', { to_turn: depth(game) });
   game.show();
@@ -35,7 +26,7 @@ async function undo(game: Game): Promise<void> {
 
 async function redo(game: Game): Promise<void> {
   const to = game.o.timeline.redo.at(-1);
-  if (to === undefined) return game.o.ui.notice('Nothing to redo.');
+  if (to === undefined) return game.o.ui.notice(game.m.commands.nothingToRedo);
   await game.record({ type: 'redo', to, at: now() });
   game.o.ui.event('redo', { to_turn: depth(game) });
   game.show();
@@ -44,13 +35,13 @@ async function redo(game: Game): Promise<void> {
 async function retry(game: Game): Promise<void> {
   const head = game.head;
   const parent = head?.parent != null ? game.o.timeline.turns.get(head.parent) : undefined;
-  if (!head || !parent || head.input === null) return game.o.ui.notice('Nothing to retry: this is the opening.');
+  if (!head || !parent || head.input === null) return game.o.ui.notice(game.m.commands.nothingToRetry);
   if (game.o.narrator.provider === 'offline') {
-    return game.o.ui.notice('Offline, the authored script tells every turn the same way, so there is nothing to retry; /undo lets you choose differently.');
+    return game.o.ui.notice(game.m.commands.retryOffline);
   }
   if (await game.play(head.input, parent)) {
     const alts = game.head ? alternatives(game.o.timeline, game.head.id) : [];
-    game.o.ui.notice(`Alternative ${alts.length} of ${alts.length} (/alt to browse).`);
+    game.o.ui.notice(game.m.commands.alternative(alts.length, alts.length));
   }
 }
 
@@ -60,10 +51,10 @@ async function alt(game: Game, arg: string | undefined): Promise<void> {
   const alts = alternatives(game.o.timeline, head.id);
   if (!arg) {
     const lines = alts.map((a, i) => `${a.id === head.id ? '*' : ' '} ${i + 1}. ${a.turn.narration.slice(0, 70).replace(/\n/g, ' ')}`);
-    return game.o.ui.info(`Alternatives of this turn:\n${lines.join('\n')}`);
+    return game.o.ui.info(`${game.m.commands.alternatives}\n${lines.join('\n')}`);
   }
   const chosen = alts[Number(arg) - 1];
-  if (!chosen) return game.o.ui.notice(`No alternative ${arg}: there are ${alts.length}.`);
+  if (!chosen) return game.o.ui.notice(game.m.commands.noAlternative(arg, alts.length));
   await game.record({ type: 'select', to: chosen.id, at: now() });
   game.show();
 }
@@ -74,20 +65,21 @@ function showState(game: Game): void {
   const s = game.head?.state;
   if (!s) return;
   const defs = game.o.pack.manifest.state.stats;
+  const { listSeparator: sep, none } = game.m.commands;
   // "Health 3/5" with the pack's label and range where it declares them.
   const stats = Object.entries(s.stats).map(([k, v]) => {
     const def = Object.hasOwn(defs, k) ? defs[k] : undefined;
     return def ? `${def.label ?? k} ${v}/${def.max}` : `${k} ${v}`;
-  }).join(', ') || '—';
-  const flags = Object.entries(s.flags).filter(([, v]) => v).map(([k]) => k).join(', ') || '—';
-  game.o.ui.info(`Stats: ${stats}\nInventory: ${s.inventory.join(', ') || '—'}\nFlags: ${flags}`);
+  }).join(sep) || none;
+  const flags = Object.entries(s.flags).filter(([, v]) => v).map(([k]) => k).join(sep) || none;
+  game.o.ui.info(game.m.commands.state({ stats, inventory: s.inventory.join(sep) || none, flags }));
   game.o.ui.event('state', { state: s });
 }
 
 async function showMemory(game: Game): Promise<void> {
   const view = await game.memoryView();
-  if (!view) return game.o.ui.info('Offline, the authored script tells the story: no model is sent anything.');
-  game.o.ui.info(memoryText(view));
+  if (!view) return game.o.ui.info(game.m.commands.memoryOffline);
+  game.o.ui.info(memoryText(view, game.m));
   game.o.ui.event('memory', { window: view.window, reply_tokens: view.replyTokens, margin: view.margin, ...view.report });
 }
 
@@ -97,8 +89,9 @@ function showUsage(game: Game): void {
   const total = journalTokens(events);
   const last = addUsage(NO_TOKENS, game.head?.usage ?? null);
   const model = game.o.narrator.model;
-  if (total.reported === 0) return game.o.ui.info(game.o.narrator.provider === 'offline' ? 'Offline: no tokens are used.' : 'The server has not reported any token usage yet.');
-  game.o.ui.info(`This turn: ${tokensLine(last, costOf(last, model, game.o.prices))}\nThis game: ${tokensLine(total, costOf(total, model, game.o.prices))} over ${total.reported === 1 ? '1 turn' : `${total.reported} turns and summaries`}`);
+  const m = game.m;
+  if (total.reported === 0) return game.o.ui.info(game.o.narrator.provider === 'offline' ? m.commands.usageOffline : m.commands.usageNone);
+  game.o.ui.info(m.commands.usage(tokensLine(last, costOf(last, model, game.o.prices), m), tokensLine(total, costOf(total, model, game.o.prices), m), total.reported));
   game.o.ui.event('usage', { turn: last, game: total, cost: costOf(total, model, game.o.prices) });
 }
 
@@ -106,31 +99,32 @@ function showUsage(game: Game): void {
 async function showImage(game: Game): Promise<void> {
   const head = game.head;
   const prompt = head?.turn.image_prompt ?? null;
-  if (!head || prompt === null) return game.o.ui.info('No image prompt for this scene.');
+  if (!head || prompt === null) return game.o.ui.info(game.m.commands.noImage);
   const picture = game.o.timeline.images.get(head.id);
-  game.o.ui.info(picture ? `${prompt}\nPicture: ${game.o.pictureDir ? `${game.o.pictureDir}/` : ''}${picture.file}` : prompt);
+  game.o.ui.info(picture ? `${prompt}\n${game.m.commands.picture(`${game.o.pictureDir ? `${game.o.pictureDir}/` : ''}${picture.file}`)}` : prompt);
   // A machine without a clipboard (headless, a pipe) is not told anything: there is nothing to fix.
   const copied = game.o.clipboard ? await game.o.clipboard(prompt).catch(() => false) : false;
-  if (copied) game.o.ui.notice('(copied to the clipboard)');
+  if (copied) game.o.ui.notice(game.m.commands.copied);
   game.o.ui.event('image_prompt', { prompt, copied, file: picture?.file ?? null });
 }
 
 async function transcript(game: Game, arg: string | undefined): Promise<void> {
   const t = game.transcript;
   const word = arg?.toLowerCase();
-  if (!t) return game.o.ui.notice('No transcript can be written in this game.');
+  const m = game.m.commands;
+  if (!t) return game.o.ui.notice(m.transcriptUnavailable);
   if (word === 'off') {
-    if (!t.active) return game.o.ui.notice('The transcript is already off.');
+    if (!t.active) return game.o.ui.notice(m.transcriptAlreadyOff);
     t.stop();
     await t.flush();
-    return game.o.ui.notice('Transcript off.');
+    return game.o.ui.notice(m.transcriptOff);
   }
-  if (word !== 'on') return game.o.ui.notice(`The transcript is ${t.active ? 'on' : 'off'}: type /transcript on or /transcript off.`);
-  if (t.active) return game.o.ui.notice('The transcript is already on.');
+  if (word !== 'on') return game.o.ui.notice(m.transcriptUsage(t.active));
+  if (t.active) return game.o.ui.notice(m.transcriptAlreadyOn);
   try {
-    game.o.ui.notice(`Transcript on: ${await t.start(game.head)}`);
+    game.o.ui.notice(m.transcriptOn(await t.start(game.head)));
   } catch (err) {
-    game.o.ui.notice(`The transcript could not be started (${(err as NodeJS.ErrnoException).code ?? 'error'}); the game goes on.`);
+    game.o.ui.notice(m.transcriptFailed((err as NodeJS.ErrnoException).code ?? 'error'));
   }
 }
 
@@ -139,9 +133,9 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
   switch (name?.toLowerCase()) {
     case 'quit': case 'exit': case 'q': return 'quit';
     case 'new': return 'new';
-    case 'help': case '?': game.o.ui.info(HELP); break;
+    case 'help': case '?': game.o.ui.info(helpText(game.m)); break;
     case 'save':
-      game.o.ui.notice(`Saved as "${game.o.slot}" (${game.o.store.describe(game.o.slot)}).`);
+      game.o.ui.notice(game.m.commands.saved(game.o.slot, game.o.store.describe(game.o.slot)));
       game.o.ui.event('saved', { slot: game.o.slot });
       break;
     case 'state': showState(game); break;
@@ -153,7 +147,7 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
     case 'redo': await redo(game); break;
     case 'retry': await retry(game); break;
     case 'alt': await alt(game, arg); break;
-    default: game.o.ui.notice(`Unknown command "/${name ?? ''}". Type /help for the list.`);
+    default: game.o.ui.notice(game.m.commands.unknown(name ?? ''));
   }
   return 'continue';
 }

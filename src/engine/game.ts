@@ -19,6 +19,7 @@ import { narrateTurn, openingTurn, planTurn, readInput, RefusalError, styledTurn
 import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
 import type { ClassifyReply } from '../core/classify.js';
+import { messages, type Messages } from '../core/messages/index.js';
 
 /** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
 export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
@@ -43,6 +44,8 @@ export interface GameOptions {
   clipboard?: Clipboard | undefined;
   /** The folder pictures are saved in, for /image. */
   pictureDir?: string | undefined;
+  /** The interface's language (session.ts decides: config, then the pack's, then LANG); default the pack's. */
+  language?: string | undefined;
 }
 
 /**
@@ -70,12 +73,18 @@ export class Game {
   readonly painter: Painter | null;
   readonly transcript: Transcript | null;
 
+  /** The engine's own words, in the interface language. */
+  readonly m: Messages;
+  readonly language: string;
+
   constructor(readonly o: GameOptions) {
+    this.language = o.language ?? o.pack.manifest.language;
+    this.m = messages(this.language);
     const t = o.timeline;
     // A picture's line waits while the player is typing: a line written under the prompt would break it.
     const ui = { notice: (l: string) => this.whenNotAsking(() => o.ui.notice(l)), event: (ty: string, d: Record<string, unknown>) => this.whenNotAsking(() => o.ui.event(ty, d)) };
     this.painter = o.images
-      ? new Painter({ ...o.images, slot: o.slot, ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e) })
+      ? new Painter({ ...o.images, slot: o.slot, ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e), words: this.m.session })
       : null;
     this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t) : null;
   }
@@ -149,8 +158,7 @@ export class Game {
   }
 
   async run(): Promise<GameEnd> {
-    const { title, language } = this.o.pack.manifest;
-    this.o.ui.begin?.({ title, language });
+    this.o.ui.begin?.({ title: this.o.pack.manifest.title, language: this.language });
     // A pack that cannot fit the model's window is refused now, with the numbers, not mid-game.
     await this.preflight();
     // open() shows the opening it makes; a resumed game is shown here (never twice).
@@ -174,7 +182,7 @@ export class Game {
       }
       if (ended) return 'ending';
       // A command word without its slash, or a number that picks nothing, costs no turn.
-      const c = classifyInput(text, head?.turn.choices ?? [], this.o.pack.manifest.language);
+      const c = classifyInput(text, head?.turn.choices ?? [], this.language);
       if (c.kind === 'command' || c.kind === 'hint') {
         this.o.ui.notice(c.kind === 'command' ? c.hint : c.text);
         continue;
@@ -207,7 +215,7 @@ export class Game {
     if (!parent) return false;
     const read = await this.read(parent, input);
     if (read === 'cancelled') {
-      this.o.ui.notice('Request cancelled; the turn was not played.');
+      this.o.ui.notice(this.m.turn.cancelled);
       return false;
     }
     const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices, read);
@@ -249,11 +257,11 @@ export class Game {
       return true;
     } catch (err) {
       if (err instanceof RefusalError) {
-        this.o.ui.notice(`The narrator declined: ${err.message} (the turn was not played; try other words or /retry)`);
+        this.o.ui.notice(this.m.turn.declined(err.message));
         return false;
       }
       if (this.inFlight.signal.aborted) {
-        this.o.ui.notice('Request cancelled; the turn was not played.');
+        this.o.ui.notice(this.m.turn.cancelled);
         return false;
       }
       throw err;
@@ -266,7 +274,7 @@ export class Game {
   /** The engine's own line for the turn just shown; a ui without a verdict line gets a notice. */
   private showVerdict(v: Verdict): void {
     const head = this.head;
-    const view: VerdictView = { n: head ? depthOf(this.o.timeline, head.id) : 0, outcome: v.outcome, triesLeft: v.triesLeft, line: verdictLine(v, this.o.pack.manifest.language) };
+    const view: VerdictView = { n: head ? depthOf(this.o.timeline, head.id) : 0, outcome: v.outcome, triesLeft: v.triesLeft, line: verdictLine(v, this.language) };
     if (this.o.ui.verdict) this.o.ui.verdict(view);
     else this.o.ui.notice(view.line);
   }
@@ -302,7 +310,7 @@ export class Game {
     if (!narrator.describeMemory) return null;
     const head = this.head;
     const plan = representativePlan(pack, head?.state ?? this.o.initialState, head?.turn ?? null);
-    return narrator.describeMemory(this.request({ ...plan, said: '(your next input)' }, head, head?.notes ?? []));
+    return narrator.describeMemory(this.request({ ...plan, said: this.m.commands.nextInput }, head, head?.notes ?? []));
   }
 
   private async recordFold(fold: Fold): Promise<void> {

@@ -1,26 +1,21 @@
-/** `/memory`: what the model is sent, block by block, as a small table. */
+/** `/memory`: what the model is sent, block by block, as a small table (display widths: labels may be CJK). */
 import type { MemoryView } from './ports.js';
+import { en, type Messages } from '../core/messages/en.js';
+import stringWidth from 'string-width';
 
-const LABELS: Record<string, string> = {
-  system: 'system prompt',
-  examples: 'examples',
-  summary: 'summary',
-  turns: 'recent turns',
-  lore: 'lore',
-  current: 'state + input',
-};
+// In terminal columns (a Chinese label takes two per character), so the table stays aligned;
+// the engine does not reach into the terminal adapter for this.
+const label = (text: string): string => text + ' '.repeat(Math.max(0, 14 - stringWidth(text)));
 
-const num = (n: number): string => n.toLocaleString('en-US');
-
-export function memoryText(v: MemoryView): string {
+export function memoryText(v: MemoryView, m: Messages = en): string {
   const { report, window } = v;
+  const num = m.number;
   const budget = report.budget ?? window.tokens;
-  const rows = report.blocks.map((b) => `  ${(LABELS[b.name] ?? b.name).padEnd(14)}${num(b.tokens).padStart(7)}  ${b.detail}`);
-  const source = window.source === 'default' ? 'assumed' : window.source === 'config' ? 'configured' : `from ${window.source}`;
+  const rows = report.blocks.map((b) => `  ${label(m.memory.blocks[b.name] ?? b.name)}${num(b.tokens).padStart(7)}  ${m.memory.about(b.about)}`);
   return [
-    `What the model is sent now (tokens, estimated; the window is ${num(window.tokens)}, ${source}):`,
+    m.memory.heading(num(window.tokens), m.memory.source(window.source)),
     ...rows,
-    `  ${'total'.padEnd(14)}${num(report.tokens).padStart(7)}  of ${num(budget)} for the prompt (${num(v.replyTokens)} kept for the reply, ${num(v.margin)} margin)`,
-    report.trimmed.length ? `Left out to fit: ${report.trimmed.join('; ')}.` : 'Nothing was left out.',
+    `  ${label(m.memory.total)}${num(report.tokens).padStart(7)}  ${m.memory.totals({ budget: num(budget), reply: num(v.replyTokens), margin: num(v.margin) })}`,
+    report.cuts.length ? m.memory.trimmed(report.cuts.map((c) => m.memory.cut(c)).join(m.memory.cutSeparator)) : m.memory.nothingTrimmed,
   ].join('\n');
 }

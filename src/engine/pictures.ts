@@ -9,6 +9,7 @@ import { apiImagePrompt, imageFileName } from '../core/image.js';
 import type { ImageEvent, TurnEvent } from '../core/journal.js';
 import { sanitizeText } from '../core/sanitize.js';
 import type { ImageMaker, PictureStore, Ui } from './ports.js';
+import type { Messages } from '../core/messages/index.js';
 
 export interface PainterOptions {
   maker: ImageMaker;
@@ -21,6 +22,8 @@ export interface PainterOptions {
   /** The turn's number on its line, for messages. */
   numberOf: (turnId: number) => number;
   record: (event: ImageEvent) => Promise<void>;
+  /** The lines it shows, in the interface language. */
+  words: Pick<Messages['session'], 'pictureReady' | 'pictureFailed'>;
 }
 
 export class Painter {
@@ -59,7 +62,7 @@ export class Painter {
       const path = await this.o.pictures.save(file, png);
       await this.o.record({ type: 'image', turn: turnId, file, prompt, model: this.o.maker.model, at: new Date().toISOString() });
       const n = this.o.numberOf(turnId);
-      this.o.ui.notice(`🖼  Picture for turn ${n}: ${path}`);
+      this.o.ui.notice(this.o.words.pictureReady(n, path));
       this.o.ui.event('image', { turn: n, file: path });
     } finally {
       this.pending.delete(turnId);
@@ -69,6 +72,6 @@ export class Painter {
   private failed(turnId: number, err: unknown): void {
     if (this.stop.signal.aborted) return;
     const why = sanitizeText(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 200);
-    this.o.ui.notice(`The picture for turn ${this.o.numberOf(turnId)} could not be made (${why}); the game goes on.`);
+    this.o.ui.notice(this.o.words.pictureFailed(this.o.numberOf(turnId), why));
   }
 }

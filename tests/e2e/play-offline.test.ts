@@ -63,7 +63,7 @@ describe('playing offline through a pipe', () => {
     expect(r.stdout).toContain('不对'); // 火 was refused
     expect(r.stdout).toContain('终于有人叫出了我的名字'); // 风 opened the door
     expect(r.stdout).toContain('差点都忘了自己是什么做的'); // 稻草 answered the guard
-    expect(r.stdout).toContain('★ 胜利: 你唤醒了山巅祭坛'); // the interface speaks the pack's language
+    expect(r.stdout).toContain('★ 胜利：你唤醒了山巅祭坛'); // the interface speaks the pack's language
     expect(r.stdout.split('\n')[0]).toBe('雾谷遗迹'); // the title opens the game
     expect(r.stdout).toContain('── 第 1 回合 ──');
     const turns = turnLines(home, '遗迹存档');

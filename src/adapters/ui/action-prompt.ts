@@ -7,12 +7,26 @@
 import {
   createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useState, type Status,
 } from '@inquirer/core';
+import { hang } from './layout.js';
 
 export interface ActionPromptConfig {
   message: string;
   choices: readonly string[];
   /** The line under the choices, e.g. "↑↓ choose · Enter takes it · or type what you do". */
   hint: string;
+  /** Columns to lay the choices out in (a long choice wraps under its text, never mid-word). */
+  width?: number;
+}
+
+/**
+ * The choices as rows: "❯ 1. text" for the highlighted one, "  2. text" for the others,
+ * each wrapped at `width` under its text (the marker and number stay to the left).
+ */
+export function choiceRows(choices: readonly string[], active: number | null, width = Infinity): string[][] {
+  return choices.map((c, i) => {
+    const lines = hang(`${i + 1}. `, c, width - 2).split('\n');
+    return lines.map((line, j) => (j === 0 && i === active ? `❯ ${line}` : `  ${line}`));
+  });
 }
 
 /** What a typed number means, so the highlight can follow it. */
@@ -49,12 +63,12 @@ export const actionPrompt = createPrompt<string, ActionPromptConfig>((config, do
   if (status === 'done') {
     const n = numberIn(line, count) ?? (line.trim() ? null : active + 1);
     const shown = n !== null ? `${n}. ${config.choices[n - 1] ?? ''}` : line.trim();
-    return `${prefix} ${message} ${theme.style.answer(shown)}`;
+    const head = `${prefix} ${message} `;
+    const [first = '', ...more] = hang(head, shown, config.width ?? Infinity).split('\n');
+    return [head + theme.style.answer(first.slice(head.length)), ...more.map((l) => theme.style.answer(l))].join('\n');
   }
   const typing = line.trim() !== '' && numberIn(line, count) === null;
-  const rows = config.choices.map((c, i) => {
-    const text = `${i + 1}. ${c}`;
-    return i === active && !typing ? theme.style.highlight(`❯ ${text}`) : `  ${text}`;
-  });
+  const rows = choiceRows(config.choices, typing ? null : active, config.width).map((lines, i) =>
+    (i === active && !typing ? lines.map((l) => theme.style.highlight(l)) : lines).join('\n'));
   return [[`${prefix} ${message}`, ...rows, `> ${line}`].join('\n'), theme.style.help(config.hint)];
 });

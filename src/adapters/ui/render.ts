@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import type { TurnView, VerdictView } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
 import { HANG, wrapText } from './width.js';
+import { hang } from './layout.js';
 import { uiStrings, type UiStrings } from './strings.js';
 
 // chalk honours FORCE_COLOR but not the NO_COLOR convention (no-color.org): do it here.
@@ -33,8 +34,9 @@ export function renderHeading(n: number, s: UiStrings = uiStrings(undefined)): s
   return chalk.dim(`── ${s.turn(n)} ──`);
 }
 
-export function renderChoices(choices: readonly string[]): string {
-  return choices.map((c, i) => `${chalk.bold(`${i + 1}.`)} ${c}`).join('\n');
+/** The numbered choices; with a width, a long one wraps under its text, never mid-word. */
+export function renderChoices(choices: readonly string[], width?: number): string {
+  return choices.map((c, i) => hang(`${chalk.bold(`${i + 1}.`)} `, c, width ?? Infinity)).join('\n');
 }
 
 /** Everything after the narration: image prompt, ending or choices. */
@@ -42,8 +44,9 @@ export function renderTail(view: TurnView, o: RenderOptions): string {
   const parts: string[] = [];
   if (o.images !== 'off' && view.turn.image_prompt) parts.push(chalk.dim(wrap(`🎨 ${view.turn.image_prompt}`, o)));
   const over = view.turn.game_over;
-  if (over) parts.push(chalk.bold(wrap(`★ ${(o.strings ?? uiStrings(undefined)).outcome[over.outcome]}: ${over.reason}`, o)));
-  else if (view.turn.choices.length && o.listChoices !== false) parts.push(renderChoices(view.turn.choices));
+  const s = o.strings ?? uiStrings(undefined);
+  if (over) parts.push(chalk.bold(wrap(s.ending(s.outcome[over.outcome], over.reason), o)));
+  else if (view.turn.choices.length && o.listChoices !== false) parts.push(renderChoices(view.turn.choices, o.width));
   return parts.join('\n\n');
 }
 

@@ -11,6 +11,7 @@ import { sanitizeText } from '../../core/sanitize.js';
 import { InterruptedError, isPromptInterrupt } from '../../core/errors.js';
 import { readingWidth, renderHeading, renderTail, renderTurn, verdictText, type RenderOptions } from './render.js';
 import { Wrapper, wrapText } from './width.js';
+import { wrapBlock } from './layout.js';
 import { uiStrings, type UiStrings } from './strings.js';
 
 
@@ -106,16 +107,21 @@ export class TtyUi implements Ui {
             { name: this.strings.undo, value: '/undo' },
             { name: this.strings.newGame, value: '/new' },
           ],
+          // inquirer's own "↑↓ navigate • ⏎ select" is English whatever the game speaks.
+          theme: { style: { keysHelpTip: () => chalk.dim(wrapText(this.strings.menuKeys, readingWidth(this.out.columns))) } },
         });
       }
-      return await actionPrompt({ message: this.strings.whatDoYouDo, choices: choices.map((c) => sanitizeText(c)), hint: this.strings.hint });
+      const width = readingWidth(this.out.columns);
+      return await actionPrompt({
+        message: this.strings.whatDoYouDo, choices: choices.map((c) => sanitizeText(c)), hint: wrapText(this.strings.hint, width), width,
+      });
     } catch (err) {
       return interrupted(err);
     }
   }
 
   notice(text: string): void {
-    process.stderr.write(`${chalk.yellow(wrapText(sanitizeText(text), readingWidth(this.out.columns)))}\n`);
+    process.stderr.write(`${chalk.yellow(wrapBlock(sanitizeText(text), readingWidth(this.out.columns)))}\n`);
   }
 
   /** The engine's line, green or red, on stdout with the story (it is part of what happened). */
@@ -124,7 +130,7 @@ export class TtyUi implements Ui {
   }
 
   info(text: string): void {
-    this.out.write(`${wrapText(sanitizeText(text), readingWidth(this.out.columns))}\n\n`);
+    this.out.write(`${wrapBlock(sanitizeText(text), readingWidth(this.out.columns))}\n\n`);
   }
 
   event(): void {}

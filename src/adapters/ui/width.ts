@@ -1,56 +1,90 @@
 /**
- * Terminal columns: wide (CJK, emoji) characters take two. Used to wrap narration
- * at word boundaries on a terminal and to lay out tables.
+ * Terminal columns, counted by grapheme (what a terminal draws as one character):
+ * CJK and emoji take two, a family emoji joined by ZWJ is one wide character, a
+ * combining accent adds nothing. Used to wrap narration at word boundaries on a
+ * terminal and to lay out tables.
  */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+import stringWidth from 'string-width';
 
-export const charWidth = (ch: string): number => (WIDE.test(ch) ? 2 : 1);
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-/** CJK closing punctuation never starts a line (kinsoku): it hangs past the width instead. */
-const NO_LINE_START = /^[，。、！？；：」』）》〉】〕…—,.!?;:)]$/u;
+/** The graphemes of a text, in order. */
+export const graphemes = (text: string): string[] => Array.from(segmenter.segment(text), (s) => s.segment);
 
-/** Columns a line may run past the width for hanging punctuation. */
+/** Columns of one grapheme (a wider string is measured whole). */
+export const charWidth = (grapheme: string): number => stringWidth(grapheme);
+
+/** Kinsoku (禁则): closing marks, pauses and stops never start a line… */
+const NO_LINE_START = new Set([...'”’」』）》〉】〕〗、。，．！？：；…‥%,.!?;:)]}']);
+/** …and opening marks (and the dash that leads into what follows) never end one. */
+const NO_LINE_END = new Set([...'“‘「『（《〈【〔〖—([{']);
+
+/**
+ * Whether a line may break between two graphemes written with no space between them:
+ * next to a wide (CJK) character it may, unless a kinsoku mark would end up at the start
+ * or the end of a line; inside a run of narrow characters (a Latin word) it never does.
+ */
+export function mayBreakBetween(before: string, after: string): boolean {
+  if (NO_LINE_END.has(before) || NO_LINE_START.has(after)) return false;
+  return charWidth(before) === 2 || charWidth(after) === 2;
+}
+
+/** Columns a caller leaves beside wrapped text (a margin; the wrapper itself keeps to its width). */
 export const HANG = 2;
 
-export function displayWidth(line: string): number {
-  let w = 0;
-  for (const ch of line) w += charWidth(ch);
-  return w;
-}
+export const displayWidth = (line: string): number => stringWidth(line);
 
 export const padEnd = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 export const padStart = (text: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
 /**
- * Wraps text as it streams in: Latin words are held until they end so they never
- * break mid-word; wide characters (which may break anywhere) go out at once.
- * Counts the rows it has used, so streamed text can be wiped exactly.
+ * Wraps text as it streams in, grapheme by grapheme: text is held until the next place a
+ * line may break (a space, or between CJK characters where mayBreakBetween allows), so a
+ * Latin word never breaks mid-word and a kinsoku mark moves to the next line together
+ * with the character it belongs to. The last grapheme of each piece is held until the next one: a stream can
+ * split an emoji's ZWJ sequence or a letter from its accent. Counts the rows it has
+ * used, so streamed text can be wiped exactly.
  */
 export class Wrapper {
   private column = 0;
+  /** The unbreakable run being held (a word, or CJK characters glued by kinsoku), and its last grapheme. */
   private word = '';
+  private last = '';
   /** A space is written only once the next word is known to fit after it. */
   private space = false;
+  /** The last grapheme seen, which the next piece may still extend. */
+  private carry = '';
   rows = 1;
 
   constructor(private readonly width: number) {}
 
   push(text: string): string {
+    const parts = graphemes(this.carry + text);
+    this.carry = parts.pop() ?? '';
+    return this.placeAll(parts);
+  }
+
+  private placeAll(parts: readonly string[]): string {
     let out = '';
-    for (const ch of text) {
+    for (const ch of parts) {
       if (ch === '\n') out += this.flushWord() + this.newline();
       else if (ch === ' ') {
         out += this.flushWord();
         this.space = this.column > 0;
-      } else if (charWidth(ch) === 2) out += this.flushWord() + this.place(ch);
-      else this.word += ch;
+      } else {
+        if (this.word && mayBreakBetween(this.last, ch)) out += this.flushWord();
+        this.word += ch;
+        this.last = ch;
+      }
     }
     return out;
   }
 
   /** Whatever is still held back. */
   end(): string {
-    return this.flushWord();
+    const last = this.carry;
+    this.carry = '';
+    return this.placeAll(last ? [last] : []) + this.flushWord();
   }
 
   private newline(): string {
@@ -64,8 +98,7 @@ export class Wrapper {
     const w = displayWidth(piece);
     const gap = this.space ? 1 : 0;
     this.space = false;
-    const hangs = gap === 0 && NO_LINE_START.test(piece) && this.column + w <= this.width + HANG;
-    if (this.column > 0 && this.column + gap + w > this.width && !hangs) return `${this.newline()}${this.advance(piece, w)}`;
+    if (this.column > 0 && this.column + gap + w > this.width) return `${this.newline()}${this.advance(piece, w)}`;
     return `${' '.repeat(gap)}${this.advance(piece, w + gap)}`;
   }
 
@@ -81,7 +114,7 @@ export class Wrapper {
     if (displayWidth(word) <= this.width) return this.place(word);
     // Longer than a whole line (a URL, say): break it anywhere.
     let out = '';
-    for (const ch of word) out += this.place(ch);
+    for (const ch of graphemes(word)) out += this.place(ch);
     return out;
   }
 }

@@ -1,0 +1,167 @@
+/**
+ * Every word the engine itself says to a player, in English. The shape of this object is the
+ * catalogue's type (`Messages`): zh.ts must have every key, so a new English line that is not
+ * also written in Chinese is a compile error, not an English line in a Chinese game.
+ * Pure data and small formatting functions; what a pack or a model wrote never comes from here.
+ */
+import type { TokenCounts, MemoryTotals, StateLines, Outcome, HelpCommand, BlockName, BlockAbout, Cut } from './types.js';
+
+const thousands = (n: number): string => n.toLocaleString('en-US');
+const money = (cost: number | null): string => (cost === null ? '' : `, $${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`);
+
+export const en = {
+  /** Digits as the tables and token counts show them. */
+  number: thousands,
+
+  ui: {
+    turn: (n: number): string => `Turn ${n}`,
+    outcome: { win: 'You won', lose: 'You lost', end: 'The end' } as Record<Outcome, string>,
+    /** "★ You won: the valley breathes again" (the reason is the pack's). */
+    ending: (outcome: string, reason: string): string => `★ ${outcome}: ${reason}`,
+    whatDoYouDo: 'What do you do?',
+    hint: '↑↓ choose · Enter takes it · or type what you do (a number, anything, /help)',
+    /** Under the ending menu (inquirer's own "↑↓ navigate • ⏎ select" is replaced by this). */
+    menuKeys: '↑↓ choose · Enter takes it',
+    ended: 'The story has ended.',
+    leave: 'Leave (the game is saved)',
+    undo: 'Undo the last turn',
+    newGame: 'Start a new game',
+  },
+
+  help: {
+    intro: 'Type a choice number, or anything you want to do. Commands:',
+    commands: {
+      undo: 'take back the last turn (repeatable)',
+      redo: 'play an undone turn again',
+      retry: 'ask the narrator again for the same input (keeps the alternatives)',
+      alt: 'list the alternatives of this turn, or switch to number N',
+      state: 'show stats, inventory and flags',
+      image: 'show the image prompt of this scene again (English) and copy it to the clipboard',
+      memory: 'what the model is sent now, block by block, with token counts',
+      usage: 'tokens used this turn and in the whole game (and the cost, with prices in config)',
+      save: 'tell where the game is saved (every turn is saved as it happens)',
+      transcript: 'on|off: write a plain-text transcript of the game as you play',
+      help: 'this help',
+      new: 'leave this game (it stays saved) and start a new one of the same pack',
+      quit: 'save and leave (resume with: promptquest continue)',
+    } as Record<HelpCommand, string>,
+  },
+
+  commands: {
+    nothingToUndo: 'Nothing to undo: this is the opening.',
+    nothingToRedo: 'Nothing to redo.',
+    nothingToRetry: 'Nothing to retry: this is the opening.',
+    retryOffline: 'Offline, the authored script tells every turn the same way, so there is nothing to retry; /undo lets you choose differently.',
+    alternative: (n: number, of: number): string => `Alternative ${n} of ${of} (/alt to browse).`,
+    alternatives: 'Alternatives of this turn:',
+    noAlternative: (arg: string, count: number): string => `No alternative ${arg}: there are ${count}.`,
+    state: (s: StateLines): string => `Stats: ${s.stats}\nInventory: ${s.inventory}\nFlags: ${s.flags}`,
+    /** How a list is joined in running text. */
+    listSeparator: ', ',
+    none: '—',
+    memoryOffline: 'Offline, the authored script tells the story: no model is sent anything.',
+    usageOffline: 'Offline: no tokens are used.',
+    usageNone: 'The server has not reported any token usage yet.',
+    usage: (turn: string, game: string, reported: number): string =>
+      `This turn: ${turn}\nThis game: ${game} over ${reported === 1 ? '1 turn' : `${reported} turns and summaries`}`,
+    saved: (slot: string, where: string): string => `Saved as "${slot}" (${where}).`,
+    noImage: 'No image prompt for this scene.',
+    picture: (file: string): string => `Picture: ${file}`,
+    copied: '(copied to the clipboard)',
+    transcriptUnavailable: 'No transcript can be written in this game.',
+    transcriptAlreadyOff: 'The transcript is already off.',
+    transcriptOff: 'Transcript off.',
+    transcriptAlreadyOn: 'The transcript is already on.',
+    transcriptOn: (file: string): string => `Transcript on: ${file}`,
+    transcriptUsage: (on: boolean): string => `The transcript is ${on ? 'on' : 'off'}: type /transcript on or /transcript off.`,
+    transcriptFailed: (code: string): string => `The transcript could not be started (${code}); the game goes on.`,
+    unknown: (name: string): string => `Unknown command "/${name}". Type /help for the list.`,
+    /** "(your next input)": stands for the player's words in /memory. */
+    nextInput: '(your next input)',
+  },
+
+  /** "12,345 prompt (8,000 cached) + 2,100 reply = 14,445 tokens, $0.0031" */
+  tokens: (t: TokenCounts, cost: number | null): string => {
+    const cached = t.cached ? ` (${thousands(t.cached)} cached)` : '';
+    return `${thousands(t.prompt)} prompt${cached} + ${thousands(t.completion)} reply = ${thousands(t.prompt + t.completion)} tokens${money(cost)}`;
+  },
+
+  memory: {
+    blocks: {
+      system: 'system prompt', examples: 'examples', summary: 'summary', turns: 'recent turns', lore: 'lore', current: 'state + input',
+    } as Record<BlockName, string>,
+    source: (source: string): string => (source === 'default' ? 'assumed' : source === 'config' ? 'configured' : `from ${source}`),
+    heading: (window: string, source: string): string => `What the model is sent now (tokens, estimated; the window is ${window}, ${source}):`,
+    total: 'total',
+    totals: (t: MemoryTotals): string => `of ${t.budget} for the prompt (${t.reply} kept for the reply, ${t.margin} margin)`,
+    trimmed: (what: string): string => `Left out to fit: ${what}.`,
+    nothingTrimmed: 'Nothing was left out.',
+    about: (a: BlockAbout): string => {
+      switch (a.block) {
+        case 'system': return 'pack prompt and engine rules';
+        case 'current': return 'state, directive, input';
+        case 'examples': return `${a.kept} of ${a.of}`;
+        case 'summary': return a.through === null ? 'none yet' : `turns 1–${a.through} (${a.detail ?? 'left out'})`;
+        case 'turns': return `${a.kept} verbatim`;
+        case 'lore': return a.ids.join(', ') || 'none triggered';
+      }
+    },
+    cut: (c: Cut): string => {
+      switch (c.cut) {
+        case 'examples': return `${c.dropped} of ${c.of} few-shot examples`;
+        case 'lore': return `lore "${c.id}"`;
+        case 'turns': return `${c.n} oldest verbatim turn${c.n === 1 ? '' : 's'} (folded into the summary next)`;
+        case 'summary-detail': return `summary detail (${c.detail === 'facts' ? 'prose' : 'prose and people, places, promises, threads'})`;
+        case 'summary': return 'the whole summary';
+      }
+    },
+    cutSeparator: '; ',
+  },
+
+  turn: {
+    cancelled: 'Request cancelled; the turn was not played.',
+    declined: (why: string): string => `The narrator declined: ${why} (the turn was not played; try other words or /retry)`,
+  },
+
+  input: {
+    noChoice: (n: number, count: number): string => `There is no choice ${n}: type a number from 1 to ${count}, or say what you want to do.`,
+    noChoices: 'There are no choices to pick from now.',
+    command: (word: string, name: string): string => `"${word}" is a command: type /${name} (commands start with /; /help lists them).`,
+  },
+
+  verdict: {
+    right: '✓ Correct',
+    persuaded: '✓ Persuaded',
+    notPersuaded: '✗ Not persuaded',
+    giveUp: '✗ Not the answer — no tries left',
+    wrong: '✗ Not the answer',
+    wrongTries: (left: number): string => `✗ Not the answer — ${left} ${left === 1 ? 'try' : 'tries'} left`,
+  },
+
+  session: {
+    offline:
+      'Playing offline with the authored script. To use a model: set OPENAI_API_KEY, or --base-url for a local server ' +
+      '(Ollama http://localhost:11434/v1, llama.cpp, LM Studio, vLLM).',
+    keyWithheld: (url: string): string => `The API key is withheld from ${url}, named in the save; pass --base-url ${url} (or set it in config) to trust it.`,
+    noImagesServer: 'No images server to make pictures with: set OPENAI_API_KEY, play with a model, or: promptquest config set images_base_url <url>. Showing the image prompts instead.',
+    picturesBy: (model: string, url: string, dir: string): string => `Pictures are made in the background by "${model}" at ${url} and saved in ${dir}.`,
+    pictureReady: (n: number, path: string): string => `🖼  Picture for turn ${n}: ${path}`,
+    pictureFailed: (n: number, why: string): string => `The picture for turn ${n} could not be made (${why}); the game goes on.`,
+    cancelling: 'Cancelling the request… (Ctrl-C again to quit)',
+    tokensThisGame: (line: string): string => `Tokens this game: ${line}.`,
+    savedFinished: (slot: string, command: string): string => `Saved as "${slot}" (finished). Watch it again with: ${command}`,
+    savedResume: (slot: string, command: string): string => `Saved as "${slot}". Resume with: ${command}`,
+    interrupted: (command: string): string => `Interrupted. Every finished turn is saved; resume with: ${command}`,
+    packChanged: (id: string): string => `Note: pack "${id}" has changed since this game was saved.`,
+    forked: (source: string, turn: number, target: string): string => `Forked "${source}" at turn ${turn} into "${target}".`,
+  },
+
+  window: {
+    assumed: (tokens: number): string =>
+      `The server does not say how large the model's context window is; assuming ${tokens} tokens (set it with --context N or: promptquest config set context N).`,
+    ollama: (n: number, trained: number | null): string =>
+      `Ollama runs this model with a ${n}-token window${trained ? ` (it can take ${trained})` : ''}; long games stay within it, but for more memory start Ollama with OLLAMA_CONTEXT_LENGTH=8192 (or more).`,
+  },
+};
+
+export type Messages = typeof en;
