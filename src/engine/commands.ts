@@ -110,7 +110,9 @@ async function showImage(game: Game): Promise<void> {
 
 async function transcript(game: Game, arg: string | undefined): Promise<void> {
   const t = game.transcript;
-  const word = arg?.toLowerCase();
+  // The words as /help shows them in either language.
+  const said = arg?.toLowerCase();
+  const word = said === '开' || said === '开启' ? 'on' : said === '关' || said === '关闭' ? 'off' : said;
   const m = game.m.commands;
   if (!t) return game.o.ui.notice(m.transcriptUnavailable);
   if (word === 'off') {

@@ -127,9 +127,9 @@ describe('the engine’s own lines: /help and notices', () => {
         /alt [N]       列出这一回合的各个版
                        本，或者换到第 N 个
         /state         查看属性、物品和标记
-        /image         显示这个场景的图片提示
-                       词（英文，供 Midjourney
-                       使用）
+        /image         再显示一次这个场景的图
+                       片提示词（英文），并复
+                       制到剪贴板
         /memory        现在发给模型的内容，逐
                        块列出词元数
         /usage         这一回合和整局用掉的词
@@ -137,6 +137,8 @@ describe('the engine’s own lines: /help and notices', () => {
                        会算出费用）
         /save          显示存档位置（每一回合
                        都随时保存）
+        /transcript    开|关：边玩边把故事写成
+                       纯文本记录
         /help          显示这份帮助
         /new           离开这一局（存档保
                        留），用同一个故事包开
