@@ -1,10 +1,18 @@
 /**
- * Terminal columns: wide (CJK, emoji) characters take two. Used to wrap narration
- * at word boundaries on a terminal and to lay out tables.
+ * Terminal columns, counted by grapheme (what a terminal draws as one character):
+ * CJK and emoji take two, a family emoji joined by ZWJ is one wide character, a
+ * combining accent adds nothing. Used to wrap narration at word boundaries on a
+ * terminal and to lay out tables.
  */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+import stringWidth from 'string-width';
 
-export const charWidth = (ch: string): number => (WIDE.test(ch) ? 2 : 1);
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** The graphemes of a text, in order. */
+export const graphemes = (text: string): string[] => Array.from(segmenter.segment(text), (s) => s.segment);
+
+/** Columns of one grapheme (a wider string is measured whole). */
+export const charWidth = (grapheme: string): number => stringWidth(grapheme);
 
 /** CJK closing punctuation never starts a line (kinsoku): it hangs past the width instead. */
 const NO_LINE_START = /^[，。、！？；：」』）》〉】〕…—,.!?;:)]$/u;
@@ -12,32 +20,38 @@ const NO_LINE_START = /^[，。、！？；：」』）》〉】〕…—,.!?;:)
 /** Columns a line may run past the width for hanging punctuation. */
 export const HANG = 2;
 
-export function displayWidth(line: string): number {
-  let w = 0;
-  for (const ch of line) w += charWidth(ch);
-  return w;
-}
+export const displayWidth = (line: string): number => stringWidth(line);
 
 export const padEnd = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 export const padStart = (text: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
 
 /**
- * Wraps text as it streams in: Latin words are held until they end so they never
- * break mid-word; wide characters (which may break anywhere) go out at once.
- * Counts the rows it has used, so streamed text can be wiped exactly.
+ * Wraps text as it streams in, grapheme by grapheme: Latin words are held until they
+ * end so they never break mid-word; wide characters (which may break anywhere) go out
+ * at once. The last grapheme of each piece is held until the next one: a stream can
+ * split an emoji's ZWJ sequence or a letter from its accent. Counts the rows it has
+ * used, so streamed text can be wiped exactly.
  */
 export class Wrapper {
   private column = 0;
   private word = '';
   /** A space is written only once the next word is known to fit after it. */
   private space = false;
+  /** The last grapheme seen, which the next piece may still extend. */
+  private carry = '';
   rows = 1;
 
   constructor(private readonly width: number) {}
 
   push(text: string): string {
+    const parts = graphemes(this.carry + text);
+    this.carry = parts.pop() ?? '';
+    return this.placeAll(parts);
+  }
+
+  private placeAll(parts: readonly string[]): string {
     let out = '';
-    for (const ch of text) {
+    for (const ch of parts) {
       if (ch === '\n') out += this.flushWord() + this.newline();
       else if (ch === ' ') {
         out += this.flushWord();
@@ -50,7 +64,9 @@ export class Wrapper {
 
   /** Whatever is still held back. */
   end(): string {
-    return this.flushWord();
+    const last = this.carry;
+    this.carry = '';
+    return this.placeAll(last ? [last] : []) + this.flushWord();
   }
 
   private newline(): string {
@@ -81,7 +97,7 @@ export class Wrapper {
     if (displayWidth(word) <= this.width) return this.place(word);
     // Longer than a whole line (a URL, say): break it anywhere.
     let out = '';
-    for (const ch of word) out += this.place(ch);
+    for (const ch of graphemes(word)) out += this.place(ch);
     return out;
   }
 }
