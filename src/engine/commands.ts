@@ -3,6 +3,8 @@ import { alternatives, mainLine } from '../core/journal.js';
 import type { Game } from './game.js';
 import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
 import { memoryText } from './memory-text.js';
+import { flagLabels } from '../core/status.js';
+import { GAME_MESSAGES } from './game-messages.js';
 
 export type CommandOutcome = 'continue' | 'quit' | 'new';
 
@@ -18,7 +20,8 @@ export const HELP = [
   '  /usage         tokens used this turn and in the whole game (and the cost, with prices in config)',
   '  /save          tell where the game is saved (every turn is saved as it happens)',
   '  /help          this help',
-  '  /new           leave this game (it stays saved) and start a new one of the same pack',
+  '  /continue [..] after an ending: the story goes on (an epilogue; what you type after it is what you do)',
+  '  /new           leave this game (it stays saved) and start a new one of the same pack (asks first)',
   '  /quit          save and leave (resume with: promptquest continue)',
 ].join('\n');
 
@@ -58,13 +61,25 @@ async function alt(game: Game, arg: string | undefined): Promise<void> {
   if (!head) return;
   const alts = alternatives(game.o.timeline, head.id);
   if (!arg) {
-    const lines = alts.map((a, i) => `${a.id === head.id ? '*' : ' '} ${i + 1}. ${a.turn.narration.slice(0, 70).replace(/\n/g, ' ')}`);
+    const lines = alts.map((a, i) => `${a.id === head.id ? '*' : ' '} ${i + 1}. ${preview(a.turn.narration)}`);
     return game.o.ui.info(`Alternatives of this turn:\n${lines.join('\n')}`);
   }
   const chosen = alts[Number(arg) - 1];
   if (!chosen) return game.o.ui.notice(`No alternative ${arg}: there are ${alts.length}.`);
   await game.record({ type: 'select', to: chosen.id, at: now() });
   game.show();
+}
+
+const PREVIEW_CHARS = 70;
+
+/** The start of a narration on one line, cut at a word boundary with "…" (CJK text, which has no spaces, at a character). */
+export function preview(text: string, max = PREVIEW_CHARS): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  if (chars.length <= max) return flat;
+  const cut = chars.slice(0, max - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?，。、；：！？]+$/u, '')}…`;
 }
 
 const depth = (game: Game): number => mainLine(game.o.timeline).length;
@@ -78,7 +93,7 @@ function showState(game: Game): void {
     const def = Object.hasOwn(defs, k) ? defs[k] : undefined;
     return def ? `${def.label ?? k} ${v}/${def.max}` : `${k} ${v}`;
   }).join(', ') || '—';
-  const flags = Object.entries(s.flags).filter(([, v]) => v).map(([k]) => k).join(', ') || '—';
+  const flags = flagLabels(game.o.pack, s).join(', ') || '—';
   game.o.ui.info(`Stats: ${stats}\nInventory: ${s.inventory.join(', ') || '—'}\nFlags: ${flags}`);
   game.o.ui.event('state', { state: s });
 }
@@ -105,7 +120,8 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
   const [name, arg] = line.slice(1).trim().split(/\s+/);
   switch (name?.toLowerCase()) {
     case 'quit': case 'exit': case 'q': return 'quit';
-    case 'new': return 'new';
+    case 'new': return (await (game.o.ui.confirm?.(GAME_MESSAGES.newGame) ?? true)) ? 'new' : 'continue';
+    case 'continue': await game.continueStory(line.slice(1).trim().slice(name?.length ?? 0).trim() || null); break;
     case 'help': case '?': game.o.ui.info(HELP); break;
     case 'save':
       game.o.ui.notice(`Saved as "${game.o.slot}" (${game.o.store.describe(game.o.slot)}).`);
