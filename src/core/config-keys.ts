@@ -2,7 +2,7 @@
  * The keys a user may set with `promptquest config set`, as plain data: `config --help` names
  * them without loading zod. settings.ts checks at compile time that they are ConfigValues' keys.
  */
-const KEYS = ['provider', 'model', 'base_url', 'api_key', 'pack', 'images', 'timeout', 'context', 'prices'] as const;
+const KEYS = ['provider', 'model', 'base_url', 'api_key', 'pack', 'images', 'timeout', 'context', 'prices', 'status', 'speed'] as const;
 export type ConfigKey = (typeof KEYS)[number];
 export const CONFIG_KEYS: ConfigKey[] = [...KEYS];
 
