@@ -30,15 +30,24 @@ export class InputHold {
     if (rest.length) this.held.push(rest);
   };
 
-  /** Give the terminal back; what was typed is read next, by the prompt that follows. */
-  release(): void {
-    if (!this.holding) return;
+  /** Give the terminal back; returns what was typed meanwhile, for replay(). */
+  release(): Buffer {
+    const typed = Buffer.concat(this.held);
+    this.held = [];
+    if (!this.holding) return typed;
     this.holding = false;
     this.input.off('data', this.onData);
     this.input.pause();
     this.input.setRawMode(false);
-    const typed = Buffer.concat(this.held);
-    this.held = [];
-    if (typed.length) this.input.unshift(typed);
+    return typed;
+  }
+
+  /**
+   * Type the held keys into the prompt just started. Inquirer drops what arrives before its
+   * first render (one setImmediate, to shed stale keys): this runs after it, when the
+   * prompt listens.
+   */
+  replay(typed: Buffer): void {
+    if (typed.length) setImmediate(() => this.input.unshift(typed));
   }
 }

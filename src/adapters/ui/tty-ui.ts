@@ -179,9 +179,11 @@ export class TtyUi implements Ui {
   private async prompt<T>(ask: () => Promise<T>): Promise<T> {
     this.closePending();
     this.screen.lineStart();
-    this.hold.release();
+    const typed = this.hold.release();
     try {
-      return await ask();
+      const answer = ask();
+      this.hold.replay(typed);
+      return await answer;
     } catch (err) {
       return interrupted(err);
     } finally {
@@ -260,6 +262,6 @@ export class TtyUi implements Ui {
   close(): void {
     this.closePending();
     this.screen.lineStart();
-    this.hold.release();
+    this.hold.release(); // keys typed into a game that is over are dropped
   }
 }
