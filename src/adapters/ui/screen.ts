@@ -43,10 +43,20 @@ export class Screen {
     this.rows = 0;
   }
 
+  /** Rows between the cursor and the mark. */
+  private get up(): number {
+    return (this.rows ?? 0) + Math.floor(Math.max(0, this.column - 1) / this.columns);
+  }
+
+  /** Whether the cursor can still get back to the mark (it cannot move into the scrollback). */
+  get markOnScreen(): boolean {
+    return this.rows !== null && this.up < (this.out.rows || 24);
+  }
+
   /** Back to the mark, clearing everything below it; the mark stays. */
   wipe(): void {
     if (this.rows === null) return;
-    const up = this.rows + Math.floor(Math.max(0, this.column - 1) / this.columns);
+    const up = this.up;
     this.out.write(`\r${up > 0 ? `\x1b[${up}A` : ''}\x1b[J`);
     this.rows = 0;
     this.column = 0;

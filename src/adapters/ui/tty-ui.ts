@@ -34,6 +34,8 @@ interface Pending {
   messages: string[];
   streamed: string;
   wrapper: Wrapper | null;
+  /** The heading scrolled out of reach (see notice): redraws start below it. */
+  continued?: boolean;
 }
 
 /** Lay parts out as "a · b · c" lines no wider than `width`, breaking between parts. */
@@ -102,7 +104,7 @@ export class TtyUi implements Ui {
     const p = this.pending;
     if (!p) return;
     const messages = p.messages.map((m) => `${m}\n`).join('');
-    this.screen.write(`\n${renderHeading(p.n, this.strings)}\n\n${messages}`);
+    this.screen.write(`${p.continued ? '' : `\n${renderHeading(p.n, this.strings)}\n\n`}${messages}`);
     if (p.wrapper) {
       p.wrapper = new Wrapper(this.width);
       this.screen.write(p.wrapper.push(p.streamed));
@@ -238,6 +240,17 @@ export class TtyUi implements Ui {
     if (!p) {
       this.screen.lineStart();
       this.screen.writeErr(`${line}\n`);
+      return;
+    }
+    if (!this.screen.markOnScreen) {
+      // The turn has scrolled past the top: it cannot be redrawn, so what is there stays, the
+      // message goes below it on a line of its own, and the turn goes on from a new mark.
+      this.screen.lineStart();
+      this.screen.write(`${line}\n`);
+      this.screen.mark();
+      if (p.wrapper) p.wrapper = new Wrapper(this.width);
+      p.streamed = '';
+      p.continued = true;
       return;
     }
     // During a turn: redrawn with the turn, so the prompt's redraw can never take it away.
