@@ -132,11 +132,13 @@ describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails
     }
   });
 
-  it('offline to an ending: a long paste is capped, Up recalls, "continue the story" tells the epilogue, typed text is answered, /new asks', async () => {
-    const s = session('ending', ['play', 'lighthouse', '--slot', 'end']);
+  it('offline to an ending, --no-status: a long paste is capped, Up recalls, "continue the story" tells the epilogue, typed text is answered, /new asks', async () => {
+    const s = session('ending', ['play', 'lighthouse', '--slot', 'end', '--no-status']);
     await s.waitFor(/What is your name, apprentice\?/, 'the name prompt');
     s.press('Enter');
-    await s.waitFor(/❯ 1\. Climb the cliff path/, 'the first menu');
+    const opening = await s.waitFor(/❯ 1\. Climb the cliff path/, 'the first menu');
+    expect(opening).not.toMatch(/· Turn 1 ·/); // --no-status
+    expect(opening).toContain('Offline: the authored script narrates');
 
     s.type('word '.repeat(420)); // 2,100 characters in one paste
     await s.waitFor(/Input is limited to 2,000 characters; the rest was not taken\./, 'the length notice');
