@@ -4,7 +4,7 @@ import type { Game } from './game.js';
 import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
 import { memoryText } from './memory-text.js';
 import { flagLabels } from '../core/status.js';
-import { GAME_MESSAGES } from './game-messages.js';
+import { gameMessages } from './game-messages.js';
 
 export type CommandOutcome = 'continue' | 'quit' | 'new';
 
@@ -120,7 +120,7 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
   const [name, arg] = line.slice(1).trim().split(/\s+/);
   switch (name?.toLowerCase()) {
     case 'quit': case 'exit': case 'q': return 'quit';
-    case 'new': return (await (game.o.ui.confirm?.(GAME_MESSAGES.newGame) ?? true)) ? 'new' : 'continue';
+    case 'new': return (await (game.o.ui.confirm?.(gameMessages(game.o.pack.manifest.language).newGame) ?? true)) ? 'new' : 'continue';
     case 'continue': await game.continueStory(line.slice(1).trim().slice(name?.length ?? 0).trim() || null); break;
     case 'help': case '?': game.o.ui.info(HELP); break;
     case 'save':

@@ -9,7 +9,7 @@ import { redactAnswers } from '../core/answer.js';
 import { currentScene, quoted, scriptAnswers } from '../core/script.js';
 import { freeAnswers } from '../core/free-riddle.js';
 import type { TurnPlan } from './turn.js';
-import { GAME_MESSAGES } from './game-messages.js';
+import { gameMessages, GO_ON } from './game-messages.js';
 
 export type Continuation = { plan: TurnPlan } | { notice: string };
 
@@ -27,21 +27,22 @@ function epilogueOf(script: Script, head: TurnEvent): string | null {
  * (its parent had ended too): offline, the epilogue is told only once.
  */
 export function continuation(pack: Pack, offline: boolean, head: TurnEvent, afterEnding: boolean, typed: string | null): Continuation {
+  const words = gameMessages(pack.manifest.language);
   const over = head.turn.game_over;
-  if (!over) return { notice: GAME_MESSAGES.notEnded };
-  const input = typed ?? GAME_MESSAGES.continueInput;
+  if (!over) return { notice: words.notEnded };
+  const input = typed ?? words.continueInput;
   const { script } = pack;
   if (!script) {
     // Free play: the model decides whether the story opens again; riddle answers never reach it.
-    const said = typed ? redactAnswers(typed, freeAnswers(pack)) : GAME_MESSAGES.continueInput;
-    return { plan: { input, said, state: head.state, rails: null, authored: null, notes: [GAME_MESSAGES.goOnFree] } };
+    const said = typed ? redactAnswers(typed, freeAnswers(pack)) : words.continueInput;
+    return { plan: { input, said, state: head.state, rails: null, authored: null, notes: [GO_ON.free] } };
   }
   const epilogue = epilogueOf(script, head);
-  if (offline && afterEnding) return { notice: GAME_MESSAGES.epilogueTold };
-  if (offline && !epilogue) return { notice: GAME_MESSAGES.noEpilogue };
-  const said = typed ? redactAnswers(typed, scriptAnswers(script)) : GAME_MESSAGES.continueInput;
+  if (offline && afterEnding) return { notice: words.epilogueTold };
+  if (offline && !epilogue) return { notice: words.noEpilogue };
+  const said = typed ? redactAnswers(typed, scriptAnswers(script)) : words.continueInput;
   const reference = epilogue ?? over.reason;
-  const event = typed ? `${GAME_MESSAGES.goOn} What the player does: ${quoted(said)}` : GAME_MESSAGES.goOn;
+  const event = typed ? `${GO_ON.rails} What the player does: ${quoted(said)}` : GO_ON.rails;
   return {
     plan: {
       input,

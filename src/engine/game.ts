@@ -20,7 +20,7 @@ import type { ClassifyReply } from '../core/classify.js';
 import { journalTokens } from '../core/usage.js';
 import { nothingChanged, stateChanges, statusOf } from '../core/status.js';
 import { continuation } from './continuation.js';
-import { GAME_MESSAGES } from './game-messages.js';
+import { gameMessages } from './game-messages.js';
 
 /** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
 export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
@@ -61,6 +61,11 @@ export class Game {
   private playing: number | null = null;
 
   constructor(readonly o: GameOptions) {}
+
+  /** The player-facing words of the loop, in the pack's language. */
+  private get words() {
+    return gameMessages(this.o.pack.manifest.language);
+  }
 
   get busy(): boolean {
     return this.inFlight !== null;
@@ -182,7 +187,7 @@ export class Game {
     if (!parent) return false;
     const read = await this.read(parent, input);
     if (read === 'cancelled') {
-      this.o.ui.notice(GAME_MESSAGES.cancelled);
+      this.o.ui.notice(this.words.cancelled);
       return false;
     }
     const plan = planTurn(this.o.pack, parent.state, input, parent.turn.choices, read);
@@ -240,11 +245,11 @@ export class Game {
         });
       } catch (err) {
         if (err instanceof RefusalError) {
-          this.o.ui.notice(GAME_MESSAGES.declined(err.message));
+          this.o.ui.notice(this.words.declined(err.message));
           return null;
         }
         if (this.inFlight.signal.aborted) {
-          this.o.ui.notice(GAME_MESSAGES.cancelled);
+          this.o.ui.notice(this.words.cancelled);
           return null;
         }
         if (!(await this.offerRetry(err))) throw err;
@@ -258,7 +263,7 @@ export class Game {
   private async offerRetry(err: unknown): Promise<boolean> {
     const { ui } = this.o;
     if (!ui.offerRetry || !(err instanceof RuntimeFailure) || err instanceof SaveFailed || err instanceof WriteFailed) return false;
-    return ui.offerRetry(GAME_MESSAGES.failed(err.message));
+    return ui.offerRetry(this.words.failed(err.message));
   }
 
   /** "Warmth 5 → 4", "+ brass key": after the narration, when anything changed. */

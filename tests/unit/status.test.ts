@@ -123,4 +123,13 @@ describe('after an ending, the story goes on', () => {
     expect(ui.notices[0]).toMatch(/has not ended yet/);
     expect(ui.notices.at(-1)).toMatch(/no epilogue to tell offline/);
   });
+
+  it('in a Chinese game the epilogue and the words about it are Chinese', async () => {
+    const ui = new StatusUi(['3', '/continue', '/continue', '/new']);
+    const { line } = await play(ruins, ui);
+    expect(line.at(-1)?.input).toBe('（继续这个故事）');
+    expect(line.at(-1)?.turn.narration).toMatch(/^你回到了村子/);
+    expect(ui.notices.at(-1)).toBe('尾声已经讲完：故事到此结束（/undo、/new 或 /quit）。');
+    expect(ui.questions).toEqual(['离开这局游戏（它会保存好）并开始新游戏？']);
+  });
 });
