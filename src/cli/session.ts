@@ -160,6 +160,7 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
       ui.notice('Cancelling the request… (Ctrl-C again to quit)');
       return;
     }
+    ui.close(); // a turn being told is closed first: the line below gets a line of its own
     reportError(interruptedIn(options.slot));
     process.exit(130);
   };
