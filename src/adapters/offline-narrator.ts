@@ -4,13 +4,17 @@
  * already resolved the input against the script, so this narrator tells it as written.
  */
 import { NO_CHANGES } from '../core/reply.js';
-import type { Narration, NarrationRequest, Narrator } from '../engine/ports.js';
+import type { Narration, NarrationRequest, Narrator, NarratorInfo } from '../engine/ports.js';
 
 export class OfflineNarrator implements Narrator {
   readonly provider = 'offline' as const;
   readonly model = null;
   /** The script needs no story so far: the engine already resolved the input against it. */
   readonly remembers = false;
+
+  describe(): Promise<NarratorInfo> {
+    return Promise.resolve({ provider: 'offline', model: null, server: null, window: null });
+  }
 
   narrate(request: NarrationRequest): Promise<Narration> {
     const { authored, rails, pack } = request;

@@ -15,7 +15,7 @@ import { mapStrings, sanitizeText } from '../core/sanitize.js';
 import { RuntimeFailure } from '../core/errors.js';
 import { Usage } from '../core/journal.js';
 import { sumUsage } from '../core/usage.js';
-import type { MemoryView, NarrateOptions, Narration, NarrationRequest, Narrator } from '../engine/ports.js';
+import type { MemoryView, NarrateOptions, Narration, NarrationRequest, Narrator, NarratorInfo } from '../engine/ports.js';
 import type { CapabilityCache } from './config.js';
 import { parseContextOverflow } from '../core/context-window.js';
 import { estimateTokens, messagesTokens } from '../core/tokens.js';
@@ -236,6 +236,11 @@ export class OpenAINarrator implements Narrator {
     });
     if (reply) this.log(`intent reading: ${JSON.stringify(reply)}`);
     return reply;
+  }
+
+  /** For the banner: the server without credentials, and the window as learned (asked of the server once). */
+  async describe(): Promise<NarratorInfo> {
+    return { provider: 'openai', model: this.model, server: shownURL(this.baseURL), window: (await this.keeper.window()).tokens };
   }
 
   async describeMemory(request: NarrationRequest): Promise<MemoryView> {

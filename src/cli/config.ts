@@ -42,11 +42,18 @@ export async function setConfig(key: string, value: string): Promise<void> {
   const k = checkKey(key);
   const parsed = ConfigValues.shape[k].safeParse(value);
   if (!parsed.success) throw new UsageError(`invalid value for ${k}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  (await openConfig()).set(k, parsed.data);
+  const conf = await openConfig();
+  conf.set(k, parsed.data);
+  // Said back as stored (masked where secret), so a typo in a value shows at once.
+  process.stdout.write(`${sanitizeText(`${k}=${shown(k, parsed.data)}`)} (saved in ${conf.path})\n`);
 }
 
 export async function unsetConfig(key: string): Promise<void> {
-  (await openConfig()).delete(checkKey(key));
+  const k = checkKey(key);
+  const conf = await openConfig();
+  const was = storedValues(conf)[k] !== undefined;
+  conf.delete(k);
+  process.stdout.write(`${k} ${was ? 'is unset' : 'was not set'}; the default applies\n`);
 }
 
 export function printConfigPath(): void {

@@ -96,7 +96,7 @@ export async function resume(slotArg: string | undefined, flags: ContinueFlags):
   try {
     const from = await loadSource(env, source, flags.slot !== undefined);
     const images = imagesMode(env, flags);
-    ui = await makeUi(flags, images);
+    ui = await makeUi(flags, images, env);
     return await goOn(env, source, from, ui, flags, images);
   } finally {
     lock.release();

@@ -48,6 +48,7 @@ export function withSessionOptions<A extends any[], O extends OptionValues, G ex
     .addOption(new Option('--images <mode>', 'image prompts: off, prompt (show the English prompt for Midjourney; the default), generate (make each picture in the background through an images API: config images_base_url, images_model)').choices(['off', 'prompt', 'generate'] as const))
     .option('--seed <n>', 'seed passed to the model, for repeatable replies where the server supports it', integer)
     .addOption(new Option('--var <name=value>', 'set a pack variable, e.g. --var name=Ada (repeatable)').argParser(collect).hideHelp(!o.newGame))
+    .option('--no-status', 'hide the status line on a terminal (config: status off)')
     .option('--json', 'print only JSON Lines events on stdout')
     .option('--verbose', 'show each raw model reply and each repair step on stderr');
 }

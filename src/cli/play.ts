@@ -30,7 +30,7 @@ export async function play(packRef: string | undefined, flags: SessionFlags, reu
   try {
     await checkNewSlot(env, slot, `use: promptquest continue ${quoteArg(slot)}`);
     const images = imagesMode(env, flags);
-    ui ??= await makeUi(flags, images);
+    ui ??= await makeUi(flags, images, env);
     const end = await start(env, pack, settings, slot, given, ui, flags, images);
     lock.release(); // this game is over; /new plays in a slot of its own
     return end === 'new' ? await playAgain(pack, flags, ui) : 0;

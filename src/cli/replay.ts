@@ -12,13 +12,16 @@ import { uiStrings } from '../adapters/ui/strings.js';
 import { turnEventData } from '../adapters/ui/json-ui.js';
 import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from '../adapters/ui/render.js';
 import { wrapText } from '../adapters/ui/width.js';
-import { Typewriter } from '../adapters/ui/typewriter.js';
+import { atSpeed, Typewriter } from '../adapters/ui/typewriter.js';
+import { readConfigFile, readConfigValues } from '../adapters/config.js';
 import type { TurnView } from '../engine/ports.js';
 import { findSave } from './saved-games.js';
 import { quoteArg } from './quote.js';
 
 interface ReplayFlags {
   instant?: boolean | undefined;
+  /** Typing speed: --speed, else `config set speed`, else 1. */
+  speed?: number | undefined;
   json?: boolean | undefined;
 }
 
@@ -66,18 +69,18 @@ function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () =
 }
 
 /** Types the main line out; false when the reader pressed Ctrl-C. */
-async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf): Promise<boolean> {
-  const tw = new Typewriter(process.stdout);
+async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf, speed: number): Promise<boolean> {
+  const tw = new Typewriter(process.stdout, atSpeed(speed));
   const keys = listenForKeys(tw);
   if (process.stdin.isTTY) process.stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
   try {
     for (const [i, e] of line.entries()) {
       if (e.said !== null) {
-        await tw.pause(500);
+        await tw.pause(500 / speed);
         write(chalk.bold('> '));
         await tw.type(e.said);
         write('\n');
-        await tw.pause(400);
+        await tw.pause(400 / speed);
       }
       if (keys.interrupted()) return false;
       write(`\n${renderHeading(i + 1, render.strings)}\n\n`);
@@ -120,7 +123,7 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(languageOf(save.header)) };
   if (flags.instant || !process.stdout.isTTY) printInstant(line, render, picture);
-  else if (!(await printTyped(line, render, picture))) {
+  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile()).values.speed ?? 1))) {
     process.stderr.write('\nReplay interrupted.\n');
     return 130;
   }

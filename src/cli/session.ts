@@ -38,6 +38,8 @@ export interface SessionFlags {
   var?: string[] | undefined;
   json?: boolean | undefined;
   verbose?: boolean | undefined;
+  /** --no-status: false hides the status line (commander's negated flag). */
+  status?: boolean | undefined;
 }
 
 export const DEFAULT_PACK = 'lighthouse';
@@ -103,9 +105,12 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
 /** Images: --images, else `config set images`, else show the prompts. */
 export const imagesMode = (env: Environment, flags: SessionFlags): ImagesMode => flags.images ?? env.config.images ?? 'prompt';
 
-export async function makeUi(flags: SessionFlags, images: ImagesMode): Promise<Ui> {
+/** The status line: --no-status, else `config set status off`, else shown. */
+const statusShown = (env: Environment, flags: SessionFlags): boolean => flags.status !== false && env.config.status !== 'off';
+
+export async function makeUi(flags: SessionFlags, images: ImagesMode, env?: Environment): Promise<Ui> {
   if (flags.json) return new JsonUi(new LineReader());
-  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images });
+  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images, status: env ? statusShown(env, flags) : true });
   return new PlainUi(new LineReader(), { images });
 }
 
@@ -164,6 +169,7 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
       ui.notice(m.session.cancelling);
       return;
     }
+    ui.close(); // a turn being told is closed first: the line below gets a line of its own
     reportError(interruptedIn(options.slot, m));
     process.exit(130);
   };

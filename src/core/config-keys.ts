@@ -2,7 +2,7 @@
  * The keys a user may set with `promptquest config set`, as plain data: `config --help` names
  * them without loading zod. settings.ts checks at compile time that they are ConfigValues' keys.
  */
-const KEYS = ['provider', 'model', 'base_url', 'api_key', 'pack', 'images', 'images_base_url', 'images_model', 'timeout', 'deadline', 'max_reply', 'context', 'prices', 'language'] as const;
+const KEYS = ['provider', 'model', 'base_url', 'api_key', 'pack', 'images', 'images_base_url', 'images_model', 'timeout', 'deadline', 'max_reply', 'context', 'prices', 'language', 'status', 'speed'] as const;
 export type ConfigKey = (typeof KEYS)[number];
 export const CONFIG_KEYS: ConfigKey[] = [...KEYS];
 

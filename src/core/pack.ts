@@ -76,11 +76,15 @@ export const Ending = z
   .object({
     outcome: z.enum(['win', 'lose', 'end']),
     reason: z.string().min(1),
+    /** What happens after, told when the player asks the story to go on (offline; a model writes its own). */
+    epilogue: z.string().min(1).optional(),
   })
   .strict();
 
 export const Scene = z
   .object({
+    /** Where the player is, for the status line ("The keeper's cottage"). */
+    title: z.string().min(1).optional(),
     text: z.string().min(1),
     image: z.string().optional().describe('English image prompt for this scene'),
     beats: z.array(z.string()).optional().describe('what a model narrator must convey here'),
@@ -111,6 +115,8 @@ export const StateModel = z
     stats: z.record(z.string(), StatDef).default({}),
     inventory: z.array(z.string()).default([]).describe('items held at the start'),
     flags: z.record(z.string(), z.boolean()).default({}),
+    /** What a set flag means to the player, for /state ("lamp_lit: The lamp is lit"); unlabelled flags stay unseen. */
+    flag_labels: z.record(z.string(), z.string().min(1)).optional(),
   })
   .strict();
 export type StateModel = z.infer<typeof StateModel>;

@@ -63,6 +63,12 @@ export const ConfigValues = z
       .describe("tokens in the model's context window, when the server cannot say"),
     prices: Prices,
     language: z.enum(['en', 'zh'], { error: 'expected en or zh (the interface language; unset: the pack\'s)' }),
+    status: z.enum(['on', 'off'], { error: 'expected on or off' }).describe('the status line on a terminal'),
+    speed: z.coerce
+      .number({ error: 'expected a number, e.g. 2 for twice as fast' })
+      .positive('expected a number above 0, e.g. 2 for twice as fast')
+      .max(1000, 'expected at most 1000')
+      .describe('replay typing speed: 1 is gentle, 2 twice as fast'),
   })
   .partial();
 export type ConfigValues = z.infer<typeof ConfigValues>;

@@ -5,6 +5,7 @@ import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/
 import { memoryText } from './memory-text.js';
 import type { Messages } from '../core/messages/en.js';
 import { HELP_COMMANDS } from '../core/messages/types.js';
+import { flagLabels } from '../core/status.js';
 
 export type CommandOutcome = 'continue' | 'quit' | 'new';
 
@@ -50,13 +51,25 @@ async function alt(game: Game, arg: string | undefined): Promise<void> {
   if (!head) return;
   const alts = alternatives(game.o.timeline, head.id);
   if (!arg) {
-    const lines = alts.map((a, i) => `${a.id === head.id ? '*' : ' '} ${i + 1}. ${a.turn.narration.slice(0, 70).replace(/\n/g, ' ')}`);
+    const lines = alts.map((a, i) => `${a.id === head.id ? '*' : ' '} ${i + 1}. ${preview(a.turn.narration)}`);
     return game.o.ui.info(`${game.m.commands.alternatives}\n${lines.join('\n')}`);
   }
   const chosen = alts[Number(arg) - 1];
   if (!chosen) return game.o.ui.notice(game.m.commands.noAlternative(arg, alts.length));
   await game.record({ type: 'select', to: chosen.id, at: now() });
   game.show();
+}
+
+const PREVIEW_CHARS = 70;
+
+/** The start of a narration on one line, cut at a word boundary with "…" (CJK text, which has no spaces, at a character). */
+export function preview(text: string, max = PREVIEW_CHARS): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  if (chars.length <= max) return flat;
+  const cut = chars.slice(0, max - 1).join('');
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:!?，。、；：！？]+$/u, '')}…`;
 }
 
 const depth = (game: Game): number => mainLine(game.o.timeline).length;
@@ -71,7 +84,7 @@ function showState(game: Game): void {
     const def = Object.hasOwn(defs, k) ? defs[k] : undefined;
     return def ? `${def.label ?? k} ${v}/${def.max}` : `${k} ${v}`;
   }).join(sep) || none;
-  const flags = Object.entries(s.flags).filter(([, v]) => v).map(([k]) => k).join(sep) || none;
+  const flags = flagLabels(game.o.pack, s).join(sep) || none;
   game.o.ui.info(game.m.commands.state({ stats, inventory: s.inventory.join(sep) || none, flags }));
   game.o.ui.event('state', { state: s });
 }
@@ -134,7 +147,8 @@ export async function runCommand(game: Game, line: string): Promise<CommandOutco
   const [name, arg] = line.slice(1).trim().split(/\s+/);
   switch (name?.toLowerCase()) {
     case 'quit': case 'exit': case 'q': return 'quit';
-    case 'new': return 'new';
+    case 'new': return (await (game.o.ui.confirm?.(game.m.turn.newGame) ?? true)) ? 'new' : 'continue';
+    case 'continue': await game.continueStory(line.slice(1).trim().slice(name?.length ?? 0).trim() || null); break;
     case 'help': case '?': game.o.ui.info(helpText(game.m)); break;
     case 'save':
       game.o.ui.notice(game.m.commands.saved(game.o.slot, game.o.store.describe(game.o.slot)));

@@ -20,6 +20,9 @@ import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
 import type { ClassifyReply } from '../core/classify.js';
 import { messages, type Messages } from '../core/messages/index.js';
+import { journalTokens } from '../core/usage.js';
+import { nothingChanged, stateChanges, statusOf } from '../core/status.js';
+import { continuation } from './continuation.js';
 
 /** How a game left off; 'new' asks for a new game of the same pack (offered after an ending). */
 export type GameEnd = 'quit' | 'ending' | 'eof' | 'new';
@@ -152,15 +155,25 @@ export class Game {
     const head = this.head;
     if (!head) return;
     // Already terminal-safe: append() filters every turn and the store filters what it loads.
-    this.o.ui.showTurn({ n: depthOf(this.o.timeline, head.id), turn: head.turn, state: head.state, usage: head.usage });
+    const n = depthOf(this.o.timeline, head.id);
+    this.o.ui.showTurn({ n, turn: head.turn, state: head.state, usage: head.usage });
+    this.o.ui.status?.(statusOf(this.o.pack, head.state, n, this.tokensUsed()));
     this.painter?.paint(head);
     this.transcript?.shown(head, (line) => this.o.ui.notice(line));
+  }
+
+  /** Tokens the whole game has used, as the server reported them; null when it never did. */
+  private tokensUsed(): number | null {
+    const t = this.o.timeline;
+    const total = journalTokens([...t.turns.values(), ...t.summaries.values()]);
+    return total.reported > 0 ? total.prompt + total.completion : null;
   }
 
   async run(): Promise<GameEnd> {
     this.o.ui.begin?.({ title: this.o.pack.manifest.title, language: this.language });
     // A pack that cannot fit the model's window is refused now, with the numbers, not mid-game.
     await this.preflight();
+    if (this.o.ui.banner && this.o.narrator.describe) this.o.ui.banner(await this.o.narrator.describe());
     // open() shows the opening it makes; a resumed game is shown here (never twice).
     if (this.head) this.show();
     else await this.open();
@@ -189,6 +202,16 @@ export class Game {
       }
       await this.play(text);
     }
+  }
+
+  /** After an ending: the story goes on (a model's epilogue or continuation, the pack's authored epilogue offline). */
+  async continueStory(typed: string | null): Promise<void> {
+    const head = this.head;
+    if (!head) return;
+    const parent = head.parent !== null ? this.o.timeline.turns.get(head.parent) : undefined;
+    const next = continuation(this.o.pack, this.o.narrator.provider === 'offline', head, parent?.turn.game_over != null, typed, this.language);
+    if ('notice' in next) return this.o.ui.notice(next.notice);
+    await this.narrateAndAppend(next.plan, head);
   }
 
   private async preflight(): Promise<void> {
@@ -242,33 +265,62 @@ export class Game {
 
   private async narrateAndAppend(plan: TurnPlan, parent: TurnEvent | null): Promise<boolean> {
     const request = this.request(plan, parent, [...(parent?.notes ?? []), ...(plan.notes ?? [])]);
-    this.inFlight = new AbortController();
     this.playing = depthOf(this.o.timeline, parent?.id ?? null) + 1;
-    this.o.ui.beginTurn?.(this.playing);
     try {
-      const result = await narrateTurn(this.o.narrator, request, plan, {
-        signal: this.inFlight.signal,
-        onFold: (fold) => this.recordFold(fold),
-        ...this.streaming(),
-      });
+      const result = await this.narrateOrRetry(request, plan);
+      if (!result) return false;
       await this.append(plan.input, plan.said, result, parent);
       this.show();
+      if (parent) this.showChanges(parent.state, result.state);
       if (plan.verdict) this.showVerdict(plan.verdict);
       return true;
-    } catch (err) {
-      if (err instanceof RefusalError) {
-        this.o.ui.notice(this.m.turn.declined(err.message));
-        return false;
-      }
-      if (this.inFlight.signal.aborted) {
-        this.o.ui.notice(this.m.turn.cancelled);
-        return false;
-      }
-      throw err;
     } finally {
-      this.inFlight = null;
       this.playing = null;
     }
+  }
+
+  /**
+   * The narration of one turn; null when it was not played (declined, cancelled, or the player
+   * quit at the failure menu). A failed request is offered again where the ui can ask: nothing
+   * of the turn is saved yet, and everything before it is.
+   */
+  private async narrateOrRetry(request: NarrationRequest, plan: TurnPlan): Promise<TurnResult | null> {
+    for (;;) {
+      this.inFlight = new AbortController();
+      this.o.ui.beginTurn?.(this.playing ?? 1);
+      try {
+        return await narrateTurn(this.o.narrator, request, plan, {
+          signal: this.inFlight.signal,
+          onFold: (fold) => this.recordFold(fold),
+          ...this.streaming(),
+        });
+      } catch (err) {
+        if (err instanceof RefusalError) {
+          this.o.ui.notice(this.m.turn.declined(err.message));
+          return null;
+        }
+        if (this.inFlight.signal.aborted) {
+          this.o.ui.notice(this.m.turn.cancelled);
+          return null;
+        }
+        if (!(await this.offerRetry(err))) throw err;
+      } finally {
+        this.inFlight = null;
+      }
+    }
+  }
+
+  /** True to try the turn again; a failure the player cannot fix by trying again is thrown at once. */
+  private async offerRetry(err: unknown): Promise<boolean> {
+    const { ui } = this.o;
+    if (!ui.offerRetry || !(err instanceof RuntimeFailure) || err instanceof SaveFailed || err instanceof WriteFailed) return false;
+    return ui.offerRetry(this.m.turn.failed(err.message));
+  }
+
+  /** "Warmth 5 → 4", "+ brass key": after the narration, when anything changed. */
+  private showChanges(before: GameState, after: GameState): void {
+    const changes = stateChanges(this.o.pack, before, after);
+    if (!nothingChanged(changes)) this.o.ui.changes?.(changes);
   }
 
   /** The engine's own line for the turn just shown; a ui without a verdict line gets a notice. */

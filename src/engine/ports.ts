@@ -11,6 +11,18 @@ import type { StorySummary } from '../core/summary.js';
 import type { Reply, Turn } from '../core/reply.js';
 import type { GameState } from '../core/state.js';
 import type { Header, JournalEvent, SummaryEvent, Usage } from '../core/journal.js';
+import type { StateChangeView, StatusView } from '../core/status.js';
+
+export type { StateChangeView, StatusView };
+
+/** Who narrates, for the banner at the start: the server is shown without credentials. */
+export interface NarratorInfo {
+  provider: 'offline' | 'openai';
+  model: string | null;
+  server: string | null;
+  /** The context window in tokens, as learned (null offline). */
+  window: number | null;
+}
 
 export interface NarrationRequest {
   pack: Pack;
@@ -71,6 +83,8 @@ export interface Narrator {
   classify?(request: ClassifyRequest, signal?: AbortSignal, story?: NarrationRequest): Promise<ClassifyReply | null>;
   /** What the next request would hold (for /memory), without sending it. */
   describeMemory?(request: NarrationRequest): Promise<MemoryView>;
+  /** Provider, model, server and window, for the banner. */
+  describe?(): Promise<NarratorInfo>;
 }
 
 export interface TurnView {
@@ -112,6 +126,16 @@ export interface Ui {
   verdict?(v: VerdictView): void;
   /** A machine-readable event (only the JSON ui prints these). */
   event(type: string, data: Record<string, unknown>): void;
+  /** One line at the start: who narrates (a terminal shows it; pipes keep their output as it was). */
+  banner?(info: NarratorInfo): void;
+  /** Where the game stands after each turn shown, for a status line. */
+  status?(view: StatusView): void;
+  /** What the turn just played changed, as a short line after its narration. */
+  changes?(view: StateChangeView): void;
+  /** A yes/no question (e.g. before /new); a ui without it means yes (pipes keep working as before). */
+  confirm?(question: string): Promise<boolean>;
+  /** A turn failed (the save is safe): try it again, or quit? A ui without it quits. */
+  offerRetry?(problem: string): Promise<boolean>;
   close(): void;
 }
 

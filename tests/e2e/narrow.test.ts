@@ -113,7 +113,8 @@ describe.skipIf(!hasTmux)('a 40-column terminal (tmux; skipped when `tmux -V` fa
     const ending = await pane.waitFor(/★ 胜利：[\s\S]*故事结束了。[\s\S]*↑↓ 选择 · 回车确认/, 'the ending and its menu');
     expect(ending).not.toMatch(/navigate|select/);
     expect(tooWide(ending)).toEqual([]);
-    pane.press('Enter'); // leave
+    expect(ending).toContain('继续这个故事');
+    pane.press('2', 'Enter'); // leave (1 goes on with the story)
     const bye = await pane.waitFor(/已保存为“narrow-zh”（已完结）/, 'the goodbye line');
     expect(tooWide(bye)).toEqual([]);
     expect(bye).not.toMatch(/Saved as|Resume with|Playing offline/);

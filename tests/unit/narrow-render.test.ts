@@ -140,9 +140,12 @@ describe('the engine’s own lines: /help and notices', () => {
         /transcript    开|关：边玩边把故事写成
                        纯文本记录
         /help          显示这份帮助
+        /continue      故事结束以后：让故事继
+                       续（先讲尾声；之后你输
+                       入的就是你要做的事）
         /new           离开这一局（存档保
                        留），用同一个故事包开
-                       始新的一局
+                       始新的一局（会先问你）
         /quit          保存并离开（以后继续：
                        promptquest continue）"
     `);

@@ -1,140 +1,287 @@
 /**
  * The interactive terminal: an inquirer menu of the choices (arrows or number
  * keys), an entry to type free text or a /command, and narration streamed as the
- * model writes it.
+ * model writes it. Everything goes out through one Screen, which knows every row it
+ * wrote: the turn being told is redrawn with the messages that came meanwhile, never
+ * over them.
  */
 import { select } from '@inquirer/prompts';
-import { actionPrompt } from './action-prompt.js';
+import { actionPrompt, MAX_INPUT } from './action-prompt.js';
 import chalk from 'chalk';
-import type { TurnView, Ui, VerdictView } from '../../engine/ports.js';
+import type { NarratorInfo, StateChangeView, StatusView, TurnView, Ui, VerdictView } from '../../engine/ports.js';
 import { sanitizeText } from '../../core/sanitize.js';
 import { InterruptedError, isPromptInterrupt } from '../../core/errors.js';
-import { readingWidth, renderHeading, renderTail, renderTurn, verdictText, type RenderOptions } from './render.js';
-import { Wrapper, wrapText } from './width.js';
+import { readingWidth, renderHeading, renderTail, verdictText, type RenderOptions } from './render.js';
+import { displayWidth, Wrapper, wrapText } from './width.js';
 import { wrapBlock } from './layout.js';
 import { uiStrings, type UiStrings } from './strings.js';
-
-
+import { terminalStrings, type TerminalStrings } from './terminal-strings.js';
+import { Screen } from './screen.js';
+import { InputHold } from './input-hold.js';
 
 function interrupted(err: unknown): never {
   if (isPromptInterrupt(err)) throw new InterruptedError();
   throw err;
 }
 
-/** The turn being narrated: its number, and what has been streamed of it and how it was wrapped. */
+export interface TtyOptions extends RenderOptions {
+  /** The status line before each prompt (config `status`, `--no-status`). */
+  status?: boolean;
+}
+
+/** The turn being narrated: its number, the messages shown meanwhile, what has streamed. */
 interface Pending {
   n: number;
+  messages: string[];
   streamed: string;
   wrapper: Wrapper | null;
+  /** The heading scrolled out of reach (see notice): redraws start below it. */
+  continued?: boolean;
+}
+
+/** Lay parts out as "a · b · c" lines no wider than `width`, breaking between parts. */
+export function statusLines(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const part of parts.map((p) => sanitizeText(p))) {
+    const next = line ? `${line} · ${part}` : part;
+    if (displayWidth(next) <= width || !line) line = next;
+    else {
+      lines.push(line);
+      line = part;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.flatMap((l) => wrapText(l, width).split('\n'));
 }
 
 export class TtyUi implements Ui {
   private pending: Pending | null = null;
-
   private strings: UiStrings = uiStrings(undefined);
+  private words: TerminalStrings = terminalStrings(undefined);
+  private readonly screen: Screen;
+  private readonly hold = new InputHold();
+  /** What was typed at earlier prompts, for Up/Down. */
+  private readonly history: string[] = [];
+  /** The status to show at the next prompt (once per turn shown). */
+  private statusView: StatusView | null = null;
 
-  constructor(private readonly o: RenderOptions, private readonly out: NodeJS.WriteStream = process.stdout) {}
+  constructor(private readonly o: TtyOptions, out: NodeJS.WriteStream = process.stdout) {
+    this.screen = new Screen(out);
+  }
 
   begin({ title, language }: { title: string; language: string }): void {
     this.strings = uiStrings(language);
-    this.out.write(`\n${chalk.bold(sanitizeText(title))}\n`);
+    this.words = terminalStrings(language);
+    this.screen.write(`\n${chalk.bold(sanitizeText(title))}\n`);
+  }
+
+  banner(info: NarratorInfo): void {
+    this.screen.write(`${chalk.dim(this.fit(this.words.banner(info)))}\n`);
+  }
+
+  private get width(): number {
+    return readingWidth(this.screen.columns);
+  }
+
+  /** Wrapped to the width between words, a quoted name (a slot, a command) never split. */
+  private fit(text: string): string {
+    return wrapBlock(sanitizeText(text), this.width);
   }
 
   private get render(): RenderOptions {
-    return { ...this.o, width: readingWidth(this.out.columns), listChoices: false, strings: this.strings };
+    return { ...this.o, width: this.width, listChoices: false, strings: this.strings };
   }
 
   /** Heading and a waiting mark at once, so a slow model never leaves a blank screen. */
   beginTurn(n: number): void {
-    this.pending = { n, streamed: '', wrapper: null };
-    this.out.write(`\n${renderHeading(n, this.strings)}\n\n${chalk.dim('…')}`);
+    this.hold.start(); // keys typed from now on wait for the prompt
+    this.pending = { n, messages: [], streamed: '', wrapper: null };
+    this.screen.mark();
+    this.drawPending();
+  }
+
+  /** The turn in progress from its mark: heading, the messages so far, then the text or the waiting mark. */
+  private drawPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    const messages = p.messages.map((m) => `${m}\n`).join('');
+    this.screen.write(`${p.continued ? '' : `\n${renderHeading(p.n, this.strings)}\n\n`}${messages}`);
+    if (p.wrapper) {
+      p.wrapper = new Wrapper(this.width);
+      this.screen.write(p.wrapper.push(p.streamed));
+    } else this.screen.write(chalk.dim('…'));
   }
 
   onText = (delta: string): void => {
     const p = this.pending;
     if (!p) return;
     if (!p.wrapper) {
-      p.wrapper = new Wrapper(readingWidth(this.out.columns));
-      this.out.write('\r\x1b[K'); // the waiting mark gives way to the text
+      p.wrapper = new Wrapper(this.width);
+      this.screen.write('\r\x1b[K'); // the waiting mark gives way to the text
     }
     const clean = sanitizeText(delta);
     p.streamed += clean;
-    this.out.write(p.wrapper.push(clean));
+    this.screen.write(p.wrapper.push(clean));
   };
 
-  /** A stream that died is asked again from scratch: wipe what it showed, never show it twice. */
+  /** A stream that died is asked again from scratch: what it showed goes, the messages stay. */
   onRestart = (): void => {
     const p = this.pending;
     if (!p?.wrapper) return;
-    // Our own cursor moves (not model text): back to the first streamed row, clear below.
-    const up = p.wrapper.rows - 1;
-    this.out.write(`${up > 0 ? `\x1b[${up}F` : '\r'}\x1b[J${chalk.dim('…')}`);
     p.streamed = '';
     p.wrapper = null;
+    this.screen.wipe();
+    this.drawPending();
   };
 
-  /** Remove the heading and whatever followed it, back to where beginTurn started. */
-  private wipePending(): void {
+  /** The turn was not told (cancelled, declined, failed): its heading goes, its messages stay. */
+  private closePending(): void {
     const p = this.pending;
     if (!p) return;
-    const rows = p.wrapper?.rows ?? 1;
-    this.out.write(`\r\x1b[${rows + 2}F\x1b[J`);
     this.pending = null;
+    this.screen.wipe();
+    this.screen.unmark();
+    for (const m of p.messages) this.screen.write(`${m}\n`);
   }
 
   showTurn(view: TurnView): void {
     const p = this.pending;
+    const tail = renderTail(view, this.render);
+    const after = tail ? `\n\n${tail}\n\n` : '\n\n';
     // Already streamed word for word: only what follows the narration is new.
     if (p?.wrapper && p.n === view.n && p.streamed.trim() === view.turn.narration.trim()) {
-      const tail = renderTail(view, this.render);
-      this.out.write(`${p.wrapper.end()}\n\n${tail ? `${tail}\n\n` : ''}`);
-      this.pending = null;
-      return;
+      this.screen.write(`${p.wrapper.end()}${after}`);
+    } else {
+      if (p) this.screen.wipe();
+      const messages = (p?.messages ?? []).map((m) => `${m}\n`).join('');
+      this.screen.lineStart();
+      this.screen.write(`\n${renderHeading(view.n, this.strings)}\n\n${messages}${wrapText(view.turn.narration, this.width)}${after}`);
     }
-    this.wipePending();
-    this.out.write(`\n${renderTurn(view, this.render)}\n\n`);
+    this.pending = null;
+    this.screen.unmark();
+  }
+
+  changes(c: StateChangeView): void {
+    this.screen.write(`${chalk.cyan(statusLines(this.words.change(c), this.width).join('\n'))}\n\n`);
+  }
+
+  status(view: StatusView): void {
+    this.statusView = view;
+  }
+
+  /** The status line, once per turn shown, right above the prompt. */
+  private drawStatus(): void {
+    const view = this.statusView;
+    this.statusView = null;
+    if (!view || this.o.status === false) return;
+    const lines = statusLines(this.words.status(view), this.screen.columns - 3); // a space each side
+    this.screen.write(`${lines.map((l) => chalk.inverse(` ${l} `)).join('\n')}\n`);
+  }
+
+  /** Before any prompt: the turn in progress is closed, held keys go to the prompt, the screen is ours again after it. */
+  private async prompt<T>(ask: () => Promise<T>): Promise<T> {
+    this.closePending();
+    this.screen.lineStart();
+    const typed = this.hold.release();
+    try {
+      const answer = ask();
+      this.hold.replay(typed);
+      return await answer;
+    } catch (err) {
+      return interrupted(err);
+    } finally {
+      this.screen.reset();
+    }
   }
 
   async ask(choices: string[], ended: boolean): Promise<string | null> {
-    // A turn that was cancelled or failed leaves no heading or waiting mark behind.
-    this.wipePending();
-    try {
-      if (ended) {
-        return await select({
-          message: this.strings.ended,
-          choices: [
-            { name: this.strings.leave, value: '/quit' },
-            { name: this.strings.undo, value: '/undo' },
-            { name: this.strings.newGame, value: '/new' },
-          ],
-          // inquirer's own "↑↓ navigate • ⏎ select" is English whatever the game speaks.
-          theme: { style: { keysHelpTip: () => chalk.dim(wrapText(this.strings.menuKeys, readingWidth(this.out.columns))) } },
-        });
-      }
-      const width = readingWidth(this.out.columns);
-      return await actionPrompt({
-        message: this.strings.whatDoYouDo, choices: choices.map((c) => sanitizeText(c)), hint: wrapText(this.strings.hint, width), width,
-      });
-    } catch (err) {
-      return interrupted(err);
-    }
+    this.closePending();
+    this.drawStatus();
+    if (ended) return this.askAtEnding();
+    const s = this.strings;
+    return this.prompt(() => actionPrompt({ message: s.whatDoYouDo, choices: choices.map((c) => sanitizeText(c)), hint: wrapText(s.hint, this.width), ...this.lineOptions() }));
+  }
+
+  private lineOptions() {
+    return { history: this.history, maxLength: MAX_INPUT, tooLong: this.words.tooLong(MAX_INPUT), width: this.width };
+  }
+
+  /** After an ending: go on, leave, undo, or a new game; typed text is what the player does next in the story. */
+  private async askAtEnding(): Promise<string> {
+    const s = this.strings;
+    const w = this.words;
+    const menu = [
+      { name: w.continueStory, value: '/continue' },
+      { name: s.leave, value: '/quit' },
+      { name: s.undo, value: '/undo' },
+      { name: s.newGame, value: '/new' },
+    ];
+    const answer = await this.prompt(() => actionPrompt({ message: s.ended, choices: menu.map((m) => m.name), hint: wrapText(w.endedHint, this.width), ...this.lineOptions() }));
+    const n = /^\s*(\d{1,2})\s*$/.exec(answer)?.[1];
+    if (n !== undefined) return menu[Number(n) - 1]?.value ?? answer;
+    return answer.startsWith('/') ? answer : `/continue ${answer}`;
+  }
+
+  /** inquirer's own "↑↓ navigate • ⏎ select" is English whatever the game speaks. */
+  private get menuTheme() {
+    return { style: { keysHelpTip: () => chalk.dim(wrapText(this.strings.menuKeys, this.width)) } };
+  }
+
+  async confirm(question: string): Promise<boolean> {
+    const w = this.words;
+    return this.prompt(() => select({ message: sanitizeText(question), choices: [{ name: w.no, value: false }, { name: w.yes, value: true }], theme: this.menuTheme }));
+  }
+
+  async offerRetry(problem: string): Promise<boolean> {
+    this.closePending();
+    this.screen.lineStart();
+    this.screen.writeErr(`${chalk.red(this.fit(problem))}\n`);
+    const w = this.words;
+    return this.prompt(() => select({ message: sanitizeText(this.strings.whatDoYouDo), choices: [{ name: w.retry, value: true }, { name: w.quit, value: false }], theme: this.menuTheme }));
   }
 
   notice(text: string): void {
-    process.stderr.write(`${chalk.yellow(wrapBlock(sanitizeText(text), readingWidth(this.out.columns)))}\n`);
+    const line = chalk.yellow(this.fit(text));
+    const p = this.pending;
+    if (!p) {
+      this.screen.lineStart();
+      this.screen.writeErr(`${line}\n`);
+      return;
+    }
+    if (!this.screen.markOnScreen) {
+      // The turn has scrolled past the top: it cannot be redrawn, so what is there stays, the
+      // message goes below it on a line of its own, and the turn goes on from a new mark.
+      this.screen.lineStart();
+      this.screen.write(`${line}\n`);
+      this.screen.mark();
+      if (p.wrapper) p.wrapper = new Wrapper(this.width);
+      p.streamed = '';
+      p.continued = true;
+      return;
+    }
+    // During a turn: redrawn with the turn, so the prompt's redraw can never take it away.
+    p.messages.push(line);
+    this.screen.wipe();
+    this.drawPending();
   }
 
   /** The engine's line, green or red, on stdout with the story (it is part of what happened). */
   verdict(v: VerdictView): void {
-    this.out.write(`${verdictText(v)}\n\n`);
+    this.screen.write(`${verdictText(v)}\n\n`);
   }
 
   info(text: string): void {
-    this.out.write(`${wrapBlock(sanitizeText(text), readingWidth(this.out.columns))}\n\n`);
+    this.screen.lineStart();
+    this.screen.write(`${this.fit(text)}\n\n`);
   }
 
   event(): void {}
 
-  close(): void {}
-
+  /** A fatal error follows: it gets a line of its own, and the terminal is given back. */
+  close(): void {
+    this.closePending();
+    this.screen.lineStart();
+    this.hold.release(); // keys typed into a game that is over are dropped
+  }
 }

@@ -12,6 +12,9 @@ export interface TypewriterOptions {
 
 export const GENTLE: TypewriterOptions = { msPerChar: 14, maxMsPerText: 3500 };
 
+/** GENTLE at `speed` times the pace (2: twice as fast). */
+export const atSpeed = (speed: number): TypewriterOptions => ({ msPerChar: GENTLE.msPerChar / speed, maxMsPerText: GENTLE.maxMsPerText / speed });
+
 /** Below this a timer cannot keep up, so several characters go out per tick. */
 const MIN_TICK_MS = 8;
 

@@ -42,7 +42,8 @@ export const en = {
       save: 'tell where the game is saved (every turn is saved as it happens)',
       transcript: 'on|off: write a plain-text transcript of the game as you play',
       help: 'this help',
-      new: 'leave this game (it stays saved) and start a new one of the same pack',
+      continue: 'after an ending: the story goes on (an epilogue, or what you type next)',
+      new: 'leave this game (it stays saved) and start a new one of the same pack (asks first)',
       quit: 'save and leave (resume with: promptquest continue)',
     } as Record<HelpCommand, string>,
   },
@@ -120,7 +121,15 @@ export const en = {
 
   turn: {
     cancelled: 'Request cancelled; the turn was not played.',
-    declined: (why: string): string => `The narrator declined: ${why} (the turn was not played; try other words or /retry)`,
+    /** A refusal was already asked once more by the narrator: what works is other words, or the same again. */
+    declined: (why: string): string => `The narrator declined: ${why} (the turn was not played: say it another way, or type the same again to ask once more)`,
+    failed: (problem: string): string => `The turn could not be played: ${problem}. The game is saved up to the last turn.`,
+    notEnded: 'The story has not ended yet: just type what you do.',
+    noEpilogue: 'This pack has no epilogue to tell offline: the story ends here (/undo, /new or /quit). With a model, the story can go on.',
+    epilogueTold: 'The epilogue has been told: the story ends here (/undo, /new or /quit).',
+    /** The input a continuation is saved with when the player typed nothing of their own. */
+    continueInput: '(continue the story)',
+    newGame: 'Leave this game (it stays saved) and start a new one?',
   },
 
   input: {

@@ -2,7 +2,7 @@
 export type Outcome = 'win' | 'lose' | 'end';
 
 /** The in-game commands /help explains, in the order it lists them. */
-export const HELP_COMMANDS = ['undo', 'redo', 'retry', 'alt', 'state', 'image', 'memory', 'usage', 'save', 'transcript', 'help', 'new', 'quit'] as const;
+export const HELP_COMMANDS = ['undo', 'redo', 'retry', 'alt', 'state', 'image', 'memory', 'usage', 'save', 'transcript', 'help', 'continue', 'new', 'quit'] as const;
 export type HelpCommand = (typeof HELP_COMMANDS)[number];
 
 export type { BlockName } from '../prompt.js';

@@ -49,7 +49,8 @@ export const zh: Messages = {
       save: '显示存档位置（每一回合都随时保存）',
       transcript: '开|关：边玩边把故事写成纯文本记录',
       help: '显示这份帮助',
-      new: '离开这一局（存档保留），用同一个故事包开始新的一局',
+      continue: '故事结束以后：让故事继续（先讲尾声；之后你输入的就是你要做的事）',
+      new: '离开这一局（存档保留），用同一个故事包开始新的一局（会先问你）',
       quit: '保存并离开（以后继续：promptquest continue）',
     },
   },
@@ -121,7 +122,13 @@ export const zh: Messages = {
 
   turn: {
     cancelled: '请求已取消，这一回合没有进行。',
-    declined: (why) => `叙述者拒绝了：${why}（这一回合没有进行；换个说法再试，或者用 /retry）`,
+    declined: (why) => `叙述者拒绝了：${why}（这一回合没有进行：换个说法，或者再输入一次同样的话重新请求）`,
+    failed: (problem) => `这一回合没能进行：${problem}。游戏已保存到上一回合。`,
+    notEnded: '故事还没有结束：直接输入你要做的事吧。',
+    noEpilogue: '这个故事包没有可以离线讲述的尾声：故事到此结束（/undo、/new 或 /quit）。接上模型，故事就能继续。',
+    epilogueTold: '尾声已经讲完：故事到此结束（/undo、/new 或 /quit）。',
+    continueInput: '（继续这个故事）',
+    newGame: '离开这局游戏（它会保存好）并开始新游戏？',
   },
 
   input: {

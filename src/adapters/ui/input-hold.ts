@@ -1,0 +1,53 @@
+/**
+ * Keys typed while a turn is being narrated: held (not echoed into the story) and handed
+ * to the next prompt as if typed there. The terminal is put in raw mode for that time, so
+ * Ctrl-C arrives as a byte: it is raised as the SIGINT it would have been (the session
+ * cancels the request on it).
+ */
+const CTRL_C = 0x03;
+
+export class InputHold {
+  private held: Buffer[] = [];
+  private holding = false;
+
+  constructor(private readonly input: NodeJS.ReadStream = process.stdin) {}
+
+  start(): void {
+    if (this.holding || !this.input.isTTY) return;
+    this.holding = true;
+    this.input.setRawMode(true);
+    this.input.on('data', this.onData);
+    this.input.resume();
+  }
+
+  private readonly onData = (data: Buffer): void => {
+    let rest = data;
+    for (let at = rest.indexOf(CTRL_C); at >= 0; at = rest.indexOf(CTRL_C)) {
+      this.held.push(rest.subarray(0, at));
+      rest = rest.subarray(at + 1);
+      process.kill(process.pid, 'SIGINT');
+    }
+    if (rest.length) this.held.push(rest);
+  };
+
+  /** Give the terminal back; returns what was typed meanwhile, for replay(). */
+  release(): Buffer {
+    const typed = Buffer.concat(this.held);
+    this.held = [];
+    if (!this.holding) return typed;
+    this.holding = false;
+    this.input.off('data', this.onData);
+    this.input.pause();
+    this.input.setRawMode(false);
+    return typed;
+  }
+
+  /**
+   * Type the held keys into the prompt just started. Inquirer drops what arrives before its
+   * first render (one setImmediate, to shed stale keys): this runs after it, when the
+   * prompt listens.
+   */
+  replay(typed: Buffer): void {
+    if (typed.length) setImmediate(() => this.input.unshift(typed));
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * A real local OpenAI-compatible server whose streamed replies trickle in: a few characters
+ * every `everyMs`, so a test can type into the terminal while a narration is still arriving.
+ * Only `POST /v1/chat/completions` with `stream: true` (what a turn sends); anything else is a
+ * 404, as from a server that cannot say its window.
+ */
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface TrickleServer {
+  baseURL: string;
+  /** Chat requests received. */
+  chats: number;
+  close(): Promise<void>;
+}
+
+export async function startTrickleServer(reply: () => unknown, o: { everyMs: number; chunk: number }): Promise<TrickleServer> {
+  const sockets = new Set<Socket>();
+  const state = { chats: 0 };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (b: Buffer) => (body += b.toString('utf8')));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !req.url?.startsWith('/v1/chat/completions')) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found","type":"invalid_request_error"}}');
+        return;
+      }
+      state.chats += 1;
+      const content = JSON.stringify(reply());
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const event = (delta: object, finish: string | null) =>
+        `data: ${JSON.stringify({ id: 'trickle', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      res.write(event({ role: 'assistant', content: '' }, null));
+      let at = 0;
+      const timer = setInterval(() => {
+        if (at >= content.length) {
+          clearInterval(timer);
+          res.end(`${event({}, 'stop')}data: [DONE]\n\n`);
+          return;
+        }
+        res.write(event({ content: content.slice(at, at + o.chunk) }, null));
+        at += o.chunk;
+      }, o.everyMs);
+      res.on('close', () => clearInterval(timer));
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    get chats() {
+      return state.chats;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
