@@ -10,6 +10,7 @@ import { loadPack } from '../adapters/pack-loader.js';
 import { packDirForSave } from '../adapters/paths.js';
 import { quoteArg } from './quote.js';
 import { checkNewSlot } from './saved-games.js';
+import { claimFreshSlot } from './new-slot.js';
 import {
   askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionNotices,
   type Environment, type SessionFlags,
@@ -21,9 +22,10 @@ export async function play(packRef: string | undefined, flags: SessionFlags, reu
   const pack = loadPack(packRef ?? env.config.pack ?? DEFAULT_PACK, env.home);
   const given = parseVars(pack, flags.var);
   const settings = makeSettings(env, flags);
-  const slot = flags.slot !== undefined ? checkSlot(flags.slot) : freshSlotName(pack.manifest.id);
   // One writer per slot: taken before anything is checked or written, let go on every way out.
-  const lock = await env.store.lock(slot);
+  const { slot, lock } = flags.slot !== undefined
+    ? { slot: checkSlot(flags.slot), lock: await env.store.lock(checkSlot(flags.slot)) }
+    : await claimFreshSlot(env.store, () => freshSlotName(pack.manifest.id));
   let ui = reuse;
   try {
     await checkNewSlot(env, slot, `use: promptquest continue ${quoteArg(slot)}`);

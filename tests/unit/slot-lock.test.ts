@@ -1,7 +1,8 @@
 /**
  * Issue 10 part 1 (minimal): one writer per slot. A lock file made whole in one step, a second
  * taker refused naming the holder's pid, a lock whose process is gone taken over, and the lock
- * let go again (also when the command fails). The real two-process case is in e2e/saves.test.ts.
+ * let go again (also when the command fails); new games that draw the same slot name get two slots.
+ * The real two-process cases are in e2e/saves.test.ts.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { SlotBusy, UsageError } from '../../src/core/errors.js';
 import { FORMAT_VERSION } from '../../src/core/journal.js';
 import { exitCodeFor } from '../../src/cli/run.js';
 import { deleteSave } from '../../src/cli/saves-delete.js';
+import { claimFreshSlot } from '../../src/cli/new-slot.js';
 import { tempHome } from '../helpers/cli.js';
 
 const storeIn = (home: string) => new FileSaveStore(join(home, 'saves'));
@@ -76,6 +78,46 @@ describe('saves delete takes the lock', () => {
     playing.release();
     // Without --yes and no terminal it fails; the lock it took is let go all the same.
     await expect(deleteSave('busy', { yes: false })).rejects.toBeInstanceOf(UsageError);
+    expect(existsSync(lockFile(store, 'busy'))).toBe(false);
+  });
+});
+
+describe('new games never share a drawn slot name', () => {
+  const header = (slot: string) => ({
+    type: 'header' as const, format: FORMAT_VERSION, slot, pack: { id: 'lighthouse', version: '1', hash: 'h', dir: null },
+    provider: 'offline' as const, model: null, base_url: null, vars: {}, created: 'x', forked_from: null,
+  });
+
+  it('two starts that draw the same name at once: one gets it, the other draws again', async () => {
+    const store = storeIn(tempHome('pq-fresh-'));
+    const draws = ['same', 'same', 'other'];
+    const draw = () => draws.shift() ?? 'spare';
+    const [a, b] = await Promise.all([claimFreshSlot(store, draw), claimFreshSlot(store, draw)]);
+    expect([a.slot, b.slot].sort()).toEqual(['other', 'same']);
+    // Each holds its own slot: a third taker of either is refused.
+    await expect(store.lock('same')).rejects.toBeInstanceOf(SlotBusy);
+    a.lock.release();
+    b.lock.release();
+  });
+
+  it('a name whose save exists (its game over, the lock let go) is passed over and its lock let go', async () => {
+    const store = storeIn(tempHome('pq-fresh-'));
+    await store.create(header('taken'));
+    const draws = ['taken', 'free'];
+    const got = await claimFreshSlot(store, () => draws.shift() ?? 'spare');
+    expect(got.slot).toBe('free');
+    expect(existsSync(lockFile(store, 'taken'))).toBe(false);
+    got.lock.release();
+  });
+
+  it('when every draw is taken it says to name a slot (exit 2), holding nothing', async () => {
+    const store = storeIn(tempHome('pq-fresh-'));
+    const held = await store.lock('busy');
+    const err = await claimFreshSlot(store, () => 'busy').then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe('could not find a free slot name after 8 tries; name one with --slot');
+    expect(exitCodeFor(err)).toBe(2);
+    held.release();
     expect(existsSync(lockFile(store, 'busy'))).toBe(false);
   });
 });
