@@ -4,10 +4,11 @@
  * let go again (also when the command fails); new games that draw the same slot name get two slots.
  * The real two-process cases are in e2e/saves.test.ts.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
+import { clearStale } from '../../src/adapters/slot-lock.js';
 import { SlotBusy, UsageError } from '../../src/core/errors.js';
 import { FORMAT_VERSION } from '../../src/core/journal.js';
 import { exitCodeFor } from '../../src/cli/run.js';
@@ -45,6 +46,35 @@ describe('one writer per slot', () => {
     const lock = await store.lock('s');
     expect((JSON.parse(readFileSync(lockFile(store, 's'), 'utf8')) as { pid: number }).pid).toBe(process.pid);
     lock.release();
+  });
+
+  it('takers racing for one stale lock: one gets the slot, the others are refused naming it', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    (await store.lock('s')).release();
+    for (let round = 0; round < 40; round++) {
+      writeFileSync(lockFile(store, 's'), JSON.stringify({ pid: DEAD_PID, started: 'x', nonce: String(round) }));
+      const took = await Promise.allSettled([store.lock('s'), store.lock('s'), store.lock('s')]);
+      const won = took.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+      expect(won, `round ${round}`).toHaveLength(1);
+      for (const t of took) if (t.status === 'rejected') expect((t.reason as SlotBusy).pid).toBe(process.pid);
+      won[0]!.release();
+    }
+  });
+
+  it('a stale lock is removed only while it is still that lock, never the live one put in its place', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    (await store.lock('s')).release();
+    const stale = JSON.stringify({ pid: DEAD_PID, started: 'x' });
+    writeFileSync(lockFile(store, 's'), stale);
+    // A faster taker clears it and takes the slot; a slower one had judged the same lock stale.
+    const live = await store.lock('s');
+    const tmp = `${lockFile(store, 's')}.slower.tmp`;
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, started: 'y' }));
+    await clearStale(lockFile(store, 's'), stale, tmp, readFileSync(tmp, 'utf8'));
+    expect(JSON.parse(readFileSync(lockFile(store, 's'), 'utf8'))).toMatchObject({ pid: process.pid });
+    await expect(store.lock('s')).rejects.toBeInstanceOf(SlotBusy);
+    expect(readdirSync(dirname(lockFile(store, 's'))).filter((f) => f.endsWith('.takeover'))).toEqual([]);
+    live.release();
   });
 
   it('a lock someone else has taken over is not removed by the old holder', async () => {
