@@ -4,7 +4,9 @@
  * OpenAI-compatible server on 127.0.0.1 that misbehaves on about 10% of requests, with the CLI
  * killed (-9) at planned moments and resumed with `continue` after each. It prints what happened:
  * turns played, faults injected by kind, kills, crashes, duplicated turns, turns lost per kill,
- * wall time. Exit 0 when every check held, 1 when one did not.
+ * wall time. After a kill, now and then a second `continue` is started at the same moment: the
+ * two race for the slot (and its stale lock), and one must be refused. Exit 0 when every check
+ * held, 1 when one did not.
  *
  *   npm run soak -- [--seed N] [--turns 1000] [--kills 30] [--fault-rate 0.1] [--only KIND,...] [--keep]
  *
@@ -355,11 +357,12 @@ async function handleChat(soak, req, res, body) {
   soak.attempts.set(key, attempt + 1);
   soak.chatRequests++;
   if (summary) soak.summaryRequests++;
-  else if (soak.run) soak.run.turnRequests++;
+  else if (soak.run && soak.rivalsAlive === 0) soak.run.turnRequests++;
   const reply = summary ? summaryReply(soak.summaries) : turnReply(turn);
 
   const kill = !summary && attempt === 0 ? soak.plan.get(turn) : undefined;
-  if (kill && soak.run) {
+  // Not while a rival is in the race for the slot: the plan's kills are for the main run's turns.
+  if (kill && soak.run && soak.rivalsAlive === 0) {
     soak.plan.delete(turn);
     const run = soak.run;
     const now = () => run.killNow(kill.kind, turn);
@@ -403,7 +406,8 @@ async function saveFacts(home) {
   return { exists: true, turns: mainLine(fold(loaded.events)).length, ids, warnings: loaded.warnings, torn };
 }
 
-function runCli(soak, args, input) {
+/** One CLI run; the main run is the one the kill plan kills, a rival only races it for the slot. */
+function runCli(soak, args, input, { main = true } = {}) {
   return new Promise((resolve) => {
     const env = { ...process.env, PROMPTQUEST_HOME: soak.home, NO_COLOR: '1', FORCE_COLOR: '0' };
     for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PROMPTQUEST_MODEL', 'PROMPTQUEST_CONTEXT', 'DEBUG']) delete env[k];
@@ -414,7 +418,8 @@ function runCli(soak, args, input) {
       run.killed = { kind, turn };
       child.kill('SIGKILL');
     };
-    soak.run = run;
+    if (main) soak.run = run;
+    else soak.rivalsAlive++;
     child.stdout.setEncoding('utf8').on('data', (d) => (run.stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d) => (run.stderr += d));
     child.stdin.on('error', () => undefined);
@@ -423,14 +428,15 @@ function runCli(soak, args, input) {
       run.hung = true;
       child.kill('SIGKILL');
     }, RUN_DEADLINE_MS);
-    if (soak.killNextStartAfterMs !== null) {
+    if (main && soak.killNextStartAfterMs !== null) {
       const ms = soak.killNextStartAfterMs;
       soak.killNextStartAfterMs = null;
       setTimeout(() => run.killNow('startup', null), ms);
     }
     child.on('close', (code, signal) => {
       clearTimeout(deadline);
-      soak.run = null;
+      if (main) soak.run = null;
+      else soak.rivalsAlive--;
       const rss = /\nSOAK-MAXRSS (\d+)\n/.exec(run.stderr);
       run.stderr = run.stderr.replace(/\nSOAK-MAXRSS \d+\n/, '');
       resolve({ ...run, code, signal, rssMB: rss ? Number(rss[1]) / 1024 : null });
@@ -452,23 +458,44 @@ async function soakGame() {
   writeFileSync(join(home, 'config.json'), JSON.stringify({ timeout: 2 }));
   const soak = {
     home, plan: killPlan(), deal: dealer(), attempts: new Map(), faults: new Map(), summaries: 0, summaryRequests: 0, chatRequests: 0,
-    otherRequests: 0, badRequests: 0, serverErrors: [], run: null, killNextStartAfterMs: null,
+    otherRequests: 0, badRequests: 0, serverErrors: [], run: null, rivalsAlive: 0, killNextStartAfterMs: null,
   };
   const planned = [...soak.plan.values()].reduce((n, k) => n + (k.kind === 'startup' ? 2 : 1), 0);
   const server = await startServer(soak);
   const packDir = freePlayPack(ROOT);
   const common = ['--json', '--base-url', server.baseURL, '--model', 'soak', '--context', '8192'];
-  const figures = { staleLocks: 0, runs: 0, exits: new Map(), kills: [], crashes: [], leaks: 0, refusedAfterKill: 0, warningsSeen: 0, stalls: 0 };
+  const figures = { staleLocks: 0, runs: 0, exits: new Map(), kills: [], crashes: [], leaks: 0, warningsSeen: 0, rivals: { rounds: 0, main: 0, rival: 0, neither: 0, both: 0 } };
   const t0 = performance.now();
   let facts = await saveFacts(home);
   let still = 0;
+  let lastKilled = false;
   while (facts.turns < TURNS) {
     const from = Math.max(facts.turns, 1);
     const inputs = Array.from({ length: TURNS - from }, (_, i) => `I climb on through the storm (step ${from + 1 + i})\n`).join('');
     const args = facts.exists ? ['continue', SLOT, ...common] : ['play', packDir, '--slot', SLOT, ...common];
     const before = facts.turns;
-    const r = await runCli(soak, args, inputs);
-    figures.runs++;
+    // After a kill, now and then a second `continue` starts at the same moment (3 inputs of its
+    // own): the two race for the slot and its stale lock, and one of them must be refused.
+    const rivalRound = facts.exists && lastKilled && draw('rival', figures.runs) < 1 / 3;
+    const rivalInput = inputs.split('\n').slice(0, 3).map((l) => `${l}\n`).join('');
+    const [r, rival] = await Promise.all([runCli(soak, args, inputs), rivalRound ? runCli(soak, args, rivalInput, { main: false }) : null]);
+    figures.runs += rival ? 2 : 1;
+    const refused = (x) => x.code === 2 && /is open in another PromptQuest \(pid \d+\); nothing was changed/.test(x.stderr);
+    if (rival) {
+      figures.rivals.rounds++;
+      const which = refused(r) && refused(rival) ? 'both' : refused(r) ? 'main' : refused(rival) ? 'rival' : 'neither';
+      figures.rivals[which]++;
+      if (which === 'both') figures.crashes.push({ key: 'both refused', args: args[0], stderr: r.stderr.trim() });
+      const rivalCrash = rival.signal !== null || (rival.code !== 0 && !refused(rival)) || STACK.test(rival.stderr);
+      if (rivalCrash) figures.crashes.push({ key: `rival exit ${rival.code ?? rival.signal}`, args: args[0], stderr: rival.stderr.trim().split('\n').slice(-3).join(' | ') });
+      if (CONTROL.test(rival.stdout + rival.stderr)) figures.leaks++;
+    }
+    lastKilled = r.killed !== null;
+    if (rival && refused(r)) {
+      // The main run lost the race and changed nothing: the rival played; go round again.
+      facts = await saveFacts(home);
+      continue;
+    }
     if (r.rssMB !== null) figures.peakRssMB = Math.max(figures.peakRssMB ?? 0, r.rssMB);
     try {
       facts = await saveFacts(home);
@@ -544,7 +571,8 @@ const rows = [
   ['requests', `${soak.chatRequests} chat (${chatTurns} for turns, ${soak.summaryRequests} summaries), ${soak.otherRequests} other`],
   ['faults injected', `${faultTotal} (${((100 * faultTotal) / Math.max(1, soak.chatRequests)).toFixed(1)}% of chat requests): ${tally(soak.faults)}`],
   ['kills (kill -9)', `${figures.kills.length} of ${planned} planned: ${tally(killKinds)}`],
-  ['runs', `${figures.runs}: killed ${figures.kills.length}, ${tally(figures.exits)}; ${figures.staleLocks} locks left by a kill, each taken over by the next run`],
+  ['runs', `${figures.runs} CLI runs (${figures.rivals.rounds} rivals): killed ${figures.kills.length}, ${tally(figures.exits)}, refused as busy ${figures.rivals.main + figures.rivals.rival}; ${figures.staleLocks} locks left by a kill, each taken over`],
+  ['rival continues', `${figures.rivals.rounds} races of two continues just after a kill: main refused ${figures.rivals.main}, rival refused ${figures.rivals.rival}, one after the other ${figures.rivals.neither}, both refused ${figures.rivals.both}`],
   ['crashes', `${figures.crashes.length}${figures.crashes.length ? `: ${figures.crashes.map((c) => `${c.key} (${c.args}): ${c.stderr}`).join('; ')}` : ''}`],
   ['duplicated turns', `${duplicated} (turn ids written twice in the journal); load warnings at the end: ${final.warnings.length}`],
   ['turns lost per kill', `${tally(lostTally)}; max ${maxLost} (the turn in flight); shown but not saved: ${beyondInFlight}`],
