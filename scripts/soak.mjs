@@ -360,10 +360,12 @@ async function handleChat(soak, req, res, body) {
   else if (soak.run && soak.rivalsAlive === 0) soak.run.turnRequests++;
   const reply = summary ? summaryReply(soak.summaries) : turnReply(turn);
 
-  const kill = !summary && attempt === 0 ? soak.plan.get(turn) : undefined;
-  // Not while a rival is in the race for the slot: the plan's kills are for the main run's turns.
-  if (kill && soak.run && soak.rivalsAlive === 0) {
-    soak.plan.delete(turn);
+  // A planned kill fires at the first request for its turn, or (when a rival played that turn)
+  // for a later one; never while a rival is in the race for the slot: kills are the main run's.
+  const due = !summary && soak.run && soak.rivalsAlive === 0 ? Math.min(...soak.plan.keys()) : Infinity;
+  const kill = due <= turn ? soak.plan.get(due) : undefined;
+  if (kill) {
+    soak.plan.delete(due);
     const run = soak.run;
     const now = () => run.killNow(kill.kind, turn);
     if (kill.kind === 'request' || kill.kind === 'startup') {
