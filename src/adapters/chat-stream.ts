@@ -5,7 +5,8 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { Usage } from '../core/journal.js';
-import { partialNarration } from '../core/partial.js';
+import { NarrationReader } from '../core/partial.js';
+import { LIMITS } from '../core/reply.js';
 import { StreamBroken } from './openai-errors.js';
 import { Watchdog } from './request-watch.js';
 
@@ -53,7 +54,7 @@ export async function streamChat(
 }
 
 async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, watchdog: Watchdog, onText?: (delta: string) => void): Promise<void> {
-  let shown = 0;
+  const narration = onText ? new NarrationReader(LIMITS.narration) : null;
   try {
     for await (const chunk of stream) {
       watchdog.kick();
@@ -61,14 +62,12 @@ async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, w
       // Servers send `usage: {}` or partial counts: kept only when all three are finite numbers.
       if (chunk.usage) got.usage = usageOf(chunk.usage) ?? got.usage;
       if (!choice) continue;
-      got.content += choice.delta.content ?? '';
+      const piece = choice.delta.content ?? '';
+      got.content += piece;
       got.refusal += choice.delta.refusal ?? '';
       got.finish = choice.finish_reason ?? got.finish;
-      if (onText) {
-        const text = partialNarration(got.content);
-        if (text.length > shown) onText(text.slice(shown));
-        shown = Math.max(shown, text.length);
-      }
+      const told = narration?.push(piece);
+      if (told) onText?.(told);
     }
   } catch (err) {
     // An error event the server sent is its answer; anything else means the connection broke.

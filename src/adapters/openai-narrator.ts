@@ -90,8 +90,14 @@ interface Attempts {
   lastProblem: string;
 }
 
+/** Of a raw reply, the log shows this much: enough to see what went wrong, not megabytes. */
+const LOGGED_CHARS = 20_000;
+
 /** Raw model text for the log: escapes visible (JSON), nothing a terminal would act on. */
-const visible = (text: string): string => sanitizeText(JSON.stringify(text));
+function visible(text: string): string {
+  const cut = text.length > LOGGED_CHARS ? text.slice(0, LOGGED_CHARS) : text;
+  return `${sanitizeText(JSON.stringify(cut))}${cut.length < text.length ? ` … (${text.length - cut.length} more characters)` : ''}`;
+}
 
 const shorten = (text: string): string => (text.length > PROBLEM_CHARS ? `${text.slice(0, PROBLEM_CHARS - 1)}…` : text);
 
@@ -150,8 +156,10 @@ export class OpenAINarrator implements Narrator {
     }));
   }
 
-  private log(line: string): void {
-    this.o.log?.(sanitizeText(line));
+  /** A line for --verbose; given as a function where making it costs (a raw reply), it is made only then. */
+  private log(line: string | (() => string)): void {
+    if (!this.o.log) return;
+    this.o.log(sanitizeText(typeof line === 'string' ? line : line()));
   }
 
   async preflight(request: NarrationRequest): Promise<void> {
@@ -322,12 +330,12 @@ export class OpenAINarrator implements Narrator {
   /** A reply that arrived: the narration, a refusal to show, or null to ask again (adjusted). */
   private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, verdict: VerdictOutcome | undefined): Narration | null {
     if (got.refusal) {
-      this.log(`refusal: ${visible(got.refusal)}`);
+      this.log(() => `refusal: ${visible(got.refusal)}`);
       if (++turn.refusals > 1 || last) return { kind: 'refusal', text: got.refusal, calls };
       turn.lastProblem = 'the model refused';
       return null;
     }
-    this.log(`raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
+    this.log(() => `raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
     if (got.finish === 'length' && !last) {
       turn.maxTokens = Math.min(turn.maxTokens * 2, MAX_TOKENS_CEILING);
       turn.grown = true;
