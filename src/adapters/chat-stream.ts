@@ -5,7 +5,8 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { Usage } from '../core/journal.js';
-import { partialNarration } from '../core/partial.js';
+import { NarrationReader } from '../core/partial.js';
+import { LIMITS } from '../core/reply.js';
 import { ReplyTooLarge, StreamBroken } from './openai-errors.js';
 import { Watchdog } from './request-watch.js';
 
@@ -27,13 +28,6 @@ export function usageOf(u: NonNullable<ChatCompletionChunk['usage']> | undefined
     ...(typeof cached === 'number' ? { cached_tokens: cached } : {}),
   }).data ?? null;
 }
-
-/**
- * The live narration is re-read from the whole reply at every chunk; past this length (twice the
- * longest reply PromptQuest asks for) a reply is not a narration, and re-reading it would make a
- * fast endless stream cost CPU by the square of its length until the reply limit stops it.
- */
-const LIVE_TEXT_CHARS = 64_000;
 
 /** How long one request may stay silent and last in all, and how much reply text it may bring. */
 export interface StreamLimits {
@@ -67,7 +61,7 @@ export async function streamChat(
 }
 
 async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, watchdog: Watchdog, maxText: number, onText?: (delta: string) => void): Promise<void> {
-  let shown = 0;
+  const narration = onText ? new NarrationReader(LIMITS.narration) : null;
   try {
     for await (const chunk of stream) {
       watchdog.kick();
@@ -75,16 +69,14 @@ async function read(stream: AsyncIterable<ChatCompletionChunk>, got: Streamed, w
       // Servers send `usage: {}` or partial counts: kept only when all three are finite numbers.
       if (chunk.usage) got.usage = usageOf(chunk.usage) ?? got.usage;
       if (!choice) continue;
-      got.content += choice.delta.content ?? '';
+      const piece = choice.delta.content ?? '';
+      got.content += piece;
       got.refusal += choice.delta.refusal ?? '';
       got.finish = choice.finish_reason ?? got.finish;
-      // Checked as it grows: the text is kept whole (and re-read for the live narration) until the end.
+      // Checked as it grows; the live narration reads each piece once and stops at the narration's limit.
       if (got.content.length + got.refusal.length > maxText) throw new ReplyTooLarge(maxText, 'text');
-      if (onText && got.content.length <= LIVE_TEXT_CHARS) {
-        const text = partialNarration(got.content);
-        if (text.length > shown) onText(text.slice(shown));
-        shown = Math.max(shown, text.length);
-      }
+      const told = narration?.push(piece);
+      if (told) onText?.(told);
     }
   } catch (err) {
     // An error event the server sent is its answer, a reply too large is the server's fault;

@@ -2,7 +2,7 @@
  * Reading a journal's text: the only tolerated damage is a torn last line (a warning);
  * anything else is refused as SaveDamaged naming the file and line, never shortened.
  */
-import { FORMAT_VERSION, Header, issueText, JournalEvent, journalDamage } from '../core/journal.js';
+import { checkJournal, FORMAT_VERSION, Header, issueText, JournalEvent } from '../core/journal.js';
 import { SaveDamaged, SaveUnreadable } from '../core/errors.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { migrate } from '../core/migrations.js';
@@ -62,9 +62,30 @@ export function parseJournal(text: string, file: string): ParsedJournal {
     if (!e.success) throw new SaveDamaged(file, lineOf(i), `damaged save event (${issueText(e.error)}); nothing was changed`);
     return e.data;
   });
-  const damage = journalDamage(events);
+  const { damage, duplicates } = checkJournal(events);
   if (damage) throw new SaveDamaged(file, lineOf(damage.index), `damaged save: ${damage.problem}; nothing was changed`);
-  return { header: sanitizeDeep(header.data), events: events.map(safeEvent), warnings, format, applied: migrated.applied, lines: raw.map((r) => r.n) };
+  const skipped = new Set(duplicates.map((d) => d.index));
+  for (const d of duplicates) warnings.push(duplicateWarning(file, events[d.index], lineOf(d.index), lineOf(d.first)));
+  const kept = (_: unknown, i: number) => !skipped.has(i);
+  return {
+    header: sanitizeDeep(header.data),
+    events: events.filter(kept).map(safeEvent),
+    warnings,
+    format,
+    applied: migrated.applied,
+    lines: raw.map((r) => r.n).filter(kept),
+  };
+}
+
+/**
+ * Not refused: the save is whole, only two writers each added turns under the same ids. Which
+ * copy the later lines were built on cannot be told from the file; the first one stands, so no
+ * turn is ever replaced under the turns that follow it. The repeat stays in the file, unread.
+ */
+function duplicateWarning(file: string, e: JournalEvent | undefined, line: number | null, first: number | null): string {
+  const id = e?.type === 'turn' ? e.id : '?';
+  return `${file}:${line ?? '?'}: turn id ${id} was already saved on line ${first ?? '?'} (two PromptQuests wrote this save at once); ` +
+    `line ${line ?? '?'} is skipped and kept in the file`;
 }
 
 function checkFormat(format: unknown, file: string): number {

@@ -105,8 +105,14 @@ interface Attempts {
   lastProblem: string;
 }
 
+/** Of a raw reply, the log shows this much: enough to see what went wrong, not megabytes. */
+const LOGGED_CHARS = 20_000;
+
 /** Raw model text for the log: escapes visible (JSON), nothing a terminal would act on. */
-const visible = (text: string): string => sanitizeText(JSON.stringify(text));
+function visible(text: string): string {
+  const cut = text.length > LOGGED_CHARS ? text.slice(0, LOGGED_CHARS) : text;
+  return `${sanitizeText(JSON.stringify(cut))}${cut.length < text.length ? ` … (${text.length - cut.length} more characters)` : ''}`;
+}
 
 /** The capability and context caches' key: server and model, the server as it may be written down. */
 export const capabilityKey = (baseURL: string, model: string): string => `${recordableBaseURL(baseURL) ?? shownURL(baseURL)}|${model}`;
@@ -189,8 +195,10 @@ export class OpenAINarrator implements Narrator {
     });
   }
 
-  private log(line: string): void {
-    this.o.log?.(sanitizeText(this.mask(line)));
+  /** A line for --verbose, masked; given as a function where making it costs (a raw reply), it is made only then. */
+  private log(line: string | (() => string)): void {
+    if (!this.o.log) return;
+    this.o.log(sanitizeText(this.mask(typeof line === 'string' ? line : line())));
   }
 
   private notice(line: string): void {
@@ -406,12 +414,12 @@ export class OpenAINarrator implements Narrator {
   /** A reply that arrived: the narration, a refusal to show, or null to ask again (adjusted). */
   private afterReply(got: Streamed, turn: Attempts, last: boolean, calls: number, verdict: VerdictOutcome | undefined): Narration | null {
     if (got.refusal) {
-      this.log(`refusal: ${visible(got.refusal)}`);
+      this.log(() => `refusal: ${visible(got.refusal)}`);
       if (++turn.refusals > 1 || last) return { kind: 'refusal', text: got.refusal, calls };
       turn.lastProblem = 'the model refused';
       return null;
     }
-    this.log(`raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
+    this.log(() => `raw reply (${got.finish ?? 'no finish reason'}): ${visible(got.content)}`);
     if (got.finish === 'length' && !last) {
       turn.maxTokens = Math.min(turn.maxTokens * 2, MAX_TOKENS_CEILING);
       turn.grown = true;

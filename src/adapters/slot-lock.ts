@@ -2,9 +2,9 @@
  * One writer per slot: `<slot>.jsonl.lock` holds the pid and start time of the PromptQuest
  * that has the slot open. It is made whole in one step (a temporary file hard-linked into
  * place, which fails when the lock exists), so a reader never sees half a lock. A lock
- * whose process is gone (kill -9, a crash) is stale and taken over.
+ * whose process is gone (kill -9, a crash) is stale and taken over, by one taker only.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -43,13 +43,42 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The pid in a lock file; null when it cannot be read as one (then it is treated as stale). */
-async function holderOf(file: string): Promise<number | null> {
+/** The pid in a lock's text; null when it cannot be read as one (then the lock is treated as stale). */
+function pidIn(text: string | null): number | null {
   try {
-    const pid = (JSON.parse(await readFile(file, 'utf8')) as { pid?: unknown }).pid;
+    const pid = (JSON.parse(text ?? '') as { pid?: unknown }).pid;
     return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 ? pid : null;
   } catch {
     return null;
+  }
+}
+
+/** A lock file's text, or null when it is gone. */
+const textOf = (file: string): Promise<string | null> => readFile(file, 'utf8').catch(() => null);
+
+/**
+ * Remove the lock whose text is `stale` (its process is gone), and only that lock. Two takers
+ * may judge one lock stale at once; removing it by name, the slower would delete the lock the
+ * faster has just made, and both would write. So removing a stale lock takes a claim first: a
+ * file named after that lock's text, made as exclusively as the lock. Only the claim's holder
+ * removes that lock, so while it reads as `stale` it is still the one judged. A claim whose
+ * maker died is removed, and the next attempt claims again.
+ */
+export async function clearStale(file: string, stale: string, tmp: string, token: string): Promise<void> {
+  const claim = `${file}.${createHash('sha256').update(stale).digest('hex').slice(0, 16)}.takeover`;
+  try {
+    await place(tmp, claim, token);
+  } catch (err) {
+    if (!isErrno(err) || err.code !== 'EEXIST') throw err;
+    const claimer = pidIn(await textOf(claim));
+    if (claimer === null || !isAlive(claimer)) await rm(claim, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, 20)); // another taker is at it
+    return;
+  }
+  try {
+    if ((await textOf(file)) === stale) await rm(file, { force: true });
+  } finally {
+    await rm(claim, { force: true });
   }
 }
 
@@ -84,9 +113,11 @@ export async function takeLock(file: string, slot: string): Promise<SlotLock> {
       } catch (err) {
         if (!isErrno(err) || err.code !== 'EEXIST') throw writeFailure(err, file, 'lock file');
       }
-      const holder = await holderOf(file);
-      if ((holder !== null && isAlive(holder)) || attempt >= 2) throw new SlotBusy(slot, holder ?? 0);
-      await rm(file, { force: true }); // stale: its process is gone
+      const text = await textOf(file);
+      if (text === null) continue; // let go just now: try again
+      const holder = pidIn(text);
+      if ((holder !== null && isAlive(holder)) || attempt >= 5) throw new SlotBusy(slot, holder ?? 0);
+      await clearStale(file, text, tmp, token); // stale: its process is gone (kill -9, a crash)
     }
   } finally {
     await rm(tmp, { force: true });

@@ -12,6 +12,7 @@ import { quoteArg } from './quote.js';
 import { messages } from '../core/messages/index.js';
 import { checkNewSlot } from './saved-games.js';
 import { gameExtras } from './game-extras.js';
+import { claimFreshSlot } from './new-slot.js';
 import {
   askVars, DEFAULT_PACK, environment, freshSlotName, imagesMode, makeNarrator, makeSettings, makeUi, parseVars, runGame, sessionLanguage, sessionNotices,
   type Environment, type SessionFlags,
@@ -23,9 +24,10 @@ export async function play(packRef: string | undefined, flags: SessionFlags, reu
   const pack = loadPack(packRef ?? env.config.pack ?? DEFAULT_PACK, env.home);
   const given = parseVars(pack, flags.var);
   const settings = makeSettings(env, flags);
-  const slot = flags.slot !== undefined ? checkSlot(flags.slot) : freshSlotName(pack.manifest.id);
   // One writer per slot: taken before anything is checked or written, let go on every way out.
-  const lock = await env.store.lock(slot);
+  const { slot, lock } = flags.slot !== undefined
+    ? { slot: checkSlot(flags.slot), lock: await env.store.lock(checkSlot(flags.slot)) }
+    : await claimFreshSlot(env.store, () => freshSlotName(pack.manifest.id));
   let ui = reuse;
   try {
     await checkNewSlot(env, slot, `use: promptquest continue ${quoteArg(slot)}`);

@@ -260,28 +260,52 @@ export function summarize(header: Header, events: readonly JournalEvent[]): Jour
   };
 }
 
+/** A turn line that repeats an earlier turn's id: where it is, and where that id was first saved. */
+export interface DuplicateTurn {
+  index: number;
+  first: number;
+}
+
+export interface JournalCheck {
+  /** The first event that cannot belong to a journal this engine wrote, with what is wrong. */
+  damage: { index: number; problem: string } | null;
+  /**
+   * Turns saved again under an id the file already had, as two PromptQuests writing one slot at
+   * once did before slots were locked (each took the next id from what it had read). The first
+   * line with an id is the turn; the later ones are set aside (the caller warns, naming them).
+   */
+  duplicates: DuplicateTurn[];
+}
+
 /**
- * The first event that cannot belong to a journal this engine wrote, with what is wrong; null
- * when the events hold together. Turn ids are unique and increasing; a turn's parent is an
- * earlier turn (so there are no cycles); a move and a summary name an existing turn.
+ * Whether the events hold together. Turn ids are unique and increasing; a turn's parent is an
+ * earlier turn (so there are no cycles); a move and a summary name an existing turn. The one
+ * exception is a racing writer's duplicate: an id seen before whose parent is an earlier turn
+ * with a smaller id (so setting it aside can never make a cycle or leave a turn without its parent).
  */
-export function journalDamage(events: readonly JournalEvent[]): { index: number; problem: string } | null {
-  const seen = new Set<number>();
+export function checkJournal(events: readonly JournalEvent[]): JournalCheck {
+  const firstAt = new Map<number, number>();
+  const duplicates: DuplicateTurn[] = [];
   let last = -1;
   for (const [index, e] of events.entries()) {
-    const problem = eventDamage(e, seen, last);
-    if (problem) return { index, problem };
+    const first = e.type === 'turn' ? firstAt.get(e.id) : undefined;
+    if (e.type === 'turn' && first !== undefined && (e.parent === null || (e.parent < e.id && firstAt.has(e.parent)))) {
+      duplicates.push({ index, first });
+      continue;
+    }
+    const problem = eventDamage(e, firstAt, last);
+    if (problem) return { damage: { index, problem }, duplicates };
     if (e.type === 'turn') {
-      seen.add(e.id);
+      firstAt.set(e.id, index);
       last = e.id;
     }
   }
-  return null;
+  return { damage: null, duplicates };
 }
 
-function eventDamage(e: JournalEvent, seen: Set<number>, last: number): string | null {
+function eventDamage(e: JournalEvent, seen: ReadonlyMap<number, number>, last: number): string | null {
   if (e.type === 'turn') {
-    if (seen.has(e.id)) return `turn id ${e.id} appears twice`;
+    if (seen.has(e.id)) return `turn id ${e.id} appears twice, and the second's parent ${e.parent} is not an earlier turn`;
     if (e.id <= last) return `turn id ${e.id} comes after turn id ${last} (ids must increase; were lines moved?)`;
     if (e.parent !== null && !seen.has(e.parent)) return `turn ${e.id}'s parent ${e.parent} is not an earlier turn (a line missing or moved?)`;
     return null;

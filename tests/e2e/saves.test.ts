@@ -59,6 +59,9 @@ describe('kill -9 in the middle of a turn', () => {
     await vi.waitFor(() => expect(chats(server)).toHaveLength(3), { timeout: 10_000, interval: 20 });
     child.kill('SIGKILL'); // the third model request is still unanswered
     expect(await closed).toBe('SIGKILL');
+    // kill -9 runs no exit handler: its lock is left behind, naming a process that is gone.
+    const lock = `${storeOf(home).describe('k')}.lock`;
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: child.pid });
 
     const saved = await storeOf(home).load('k');
     expect(saved.warnings).toEqual([]);
@@ -68,6 +71,7 @@ describe('kill -9 in the middle of a turn', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(markers(chats(server)[3])).toEqual(['<<n0>>', '<<n1>>']);
     expect(turnEvents(r.stdout).map((e) => [e.turn, String(e.narration).slice(0, 6)])).toEqual([[3, '<<n1>>'], [4, '<<n3>>']]);
+    expect(existsSync(lock)).toBe(false); // the stale lock was taken over, then let go
   });
 });
 
@@ -265,6 +269,24 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
 });
 
 describe('two processes on one slot', () => {
+  it('while this process holds the slot, continue and saves delete are refused (exit 2) and the file is unchanged byte for byte', async () => {
+    const home = tempHome();
+    expect((await runCli(['play', '--slot', 'held'], { home, input: ['1'] })).code).toBe(0);
+    const file = storeOf(home).describe('held');
+    const before = readFileSync(file);
+    const lock = await storeOf(home).lock('held');
+    try {
+      for (const args of [['continue', 'held'], ['saves', 'delete', 'held', '--yes']]) {
+        const r = await runCli(args, { home, input: ['1', '1'] });
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(stderrLines(r)).toEqual([`promptquest: slot "held" is open in another PromptQuest (pid ${process.pid}); nothing was changed`]);
+        expect(readFileSync(file).equals(before)).toBe(true);
+      }
+    } finally {
+      lock.release();
+    }
+  });
+
   it('the second is refused naming the first (exit 2) and changes nothing; Ctrl-C (130) lets the lock go', async () => {
     const home = tempHome();
     const first = spawn(process.execPath, [BIN, 'play', '--slot', 'race', '--json'], { cwd: ROOT, env: cleanEnv(home), stdio: ['pipe', 'pipe', 'ignore'] });

@@ -14,7 +14,7 @@ import { RuntimeFailure } from '../../src/core/errors.js';
 import type { NarrationRequest } from '../../src/engine/ports.js';
 import { replyJsonSchema } from '../../src/core/json-schema.js';
 import { CHARS_PER_TOKEN, fitSchema, longestJson } from '../../src/core/schema-fit.js';
-import { Reply } from '../../src/core/reply.js';
+import { LIMITS, Reply } from '../../src/core/reply.js';
 import fc from 'fast-check';
 
 const pack = loadPack('lighthouse', '/nonexistent-home');
@@ -234,6 +234,29 @@ describe('streaming', () => {
     expect(seen.lastIndexOf('restart')).toBe(restartAt); // voided once
     expect(seen.filter((s) => s.startsWith('text:')).length).toBeGreaterThan(2); // deltas, not one block
     expect(live).toBe(DEFAULT_REPLY.narration); // shown once, in full, after the restart
+  });
+
+  it('a reply far longer than a narration may be: at most the narration limit is shown and 20,000 characters logged (found by the soak)', async () => {
+    // 60,000 characters in pieces of 2 to 7: read again at every piece, this took seconds; 50 MB took an hour.
+    server.enqueue({ kind: 'raw', content: JSON.stringify({ ...DEFAULT_REPLY, narration: `\u00e9${'a'.repeat(60_000)}` }) });
+    let live = '';
+    let longest = 0;
+    const { n, lines } = narrator();
+    const run = await chats(server, () =>
+      n.narrate(request, {
+        onText: (d) => {
+          live += d;
+          longest = Math.max(longest, live.length);
+        },
+        onRestart: () => (live = ''),
+      }),
+    );
+    expect(run.value).toMatchObject({ kind: 'reply', calls: 2 }); // the too-long one is asked again
+    expect(longest).toBe(LIMITS.narration);
+    expect(live).toBe(DEFAULT_REPLY.narration);
+    const raw = lines.find((l) => l.startsWith('raw reply'))!;
+    expect(raw.length).toBeLessThan(20_200);
+    expect(raw).toMatch(/… \(\d+ more characters\)$/);
   });
 
   it('narration shown before a bad reply is voided before the repaired one streams', async () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { SaveDamaged, SaveUnreadable } from '../../src/core/errors.js';
-import { FORMAT_VERSION, type Header, type JournalEvent, type SummaryEvent, type TurnEvent } from '../../src/core/journal.js';
+import { fold, FORMAT_VERSION, mainLine, type Header, type JournalEvent, type SummaryEvent, type TurnEvent } from '../../src/core/journal.js';
 import { checkScenes } from '../../src/cli/continue.js';
 import { exitCodeFor } from '../../src/cli/run.js';
 import { EMPTY_SUMMARY } from '../../src/core/summary.js';
@@ -55,7 +55,7 @@ describe('a damaged save is refused with its file and line', () => {
     ['a middle line removed', (l) => l.splice(3, 1), 4, /turn 3's parent 2 is not an earlier turn/],
     ['a dangling parent', (l) => (l[3] = line(turn(2, 9))), 4, /turn 2's parent 9 is not an earlier turn/],
     ['a parent cycle', (l) => (l[2] = line(turn(1, 3))), 3, /turn 1's parent 3 is not an earlier turn/],
-    ['a duplicated id', (l) => l.splice(4, 0, l[3]!), 5, /turn id 2 appears twice/],
+    ['a repeated id whose parent is later', (l) => l.splice(5, 0, line(turn(2, 3))), 6, /turn id 2 appears twice, and the second's parent 3 is not an earlier turn/],
     ['two lines swapped', (l) => ([l[3], l[4]] = [l[4]!, l[3]!]), 4, /turn 3's parent 2 is not an earlier turn/],
     ['the turns reversed', (l) => l.splice(1, 5, ...l.slice(1).reverse()), 2, /turn 4's parent 3 is not an earlier turn/],
     ['ids going down', (l) => l.splice(5, 1, line(turn(6, 3)), line(turn(5, 3))), 7, /turn id 5 comes after turn id 6/],
@@ -78,7 +78,7 @@ describe('a damaged save is refused with its file and line', () => {
     expect(listed.map((d) => d.problem)).toEqual([expect.stringMatching(new RegExp(`^line ${at}: damaged save: `))]);
   });
 
-  it('the torn last line stays the one tolerated damage', async () => {
+  it('the torn last line is tolerated (with a warning)', async () => {
     const { store } = await damaged((l) => (l[5] = l[5]!.slice(0, 40)), '');
     const loaded = await store.load('d');
     expect(loaded.warnings).toEqual([expect.stringMatching(/incomplete last line/)]);
@@ -102,6 +102,31 @@ describe('a damaged save is refused with its file and line', () => {
     expect((err as SaveDamaged).line).toBe(4);
     expect((err as Error).message).toMatch(/:4: scene "constructor" is not in pack "lighthouse"/);
     expect(() => checkScenes(pack, { loaded: { ...loaded, events: loaded.events.slice(0, 2) }, file })).not.toThrow();
+  });
+});
+
+describe('two PromptQuests wrote one save at once (before slots were locked)', () => {
+  // What two racing `continue`s of an older version left: both read next id 2, each wrote 2, 3, 4.
+  const raced = (l: string[]) => {
+    const mine = (id: number) => line({ ...turn(id, id - 1), turn: { ...turn(id, id - 1).turn, narration: `Mine ${id}.` } });
+    const theirs = (id: number) => line({ ...turn(id, id - 1), turn: { ...turn(id, id - 1).turn, narration: `Theirs ${id}.` } });
+    l.splice(3, 3, mine(2), theirs(2), mine(3), theirs(3), theirs(4), mine(4));
+  };
+
+  it('loads with one warning per repeated line, naming it; the first copy of each id stands; the file is not changed', async () => {
+    const { store, file } = await damaged(raced);
+    const before = readFileSync(file);
+    const loaded = await store.load('d');
+    expect(loaded.warnings).toEqual([[2, 5, 4], [3, 7, 6], [4, 9, 8]].map(([id, at, first]) =>
+      `${file}:${at}: turn id ${id} was already saved on line ${first} (two PromptQuests wrote this save at once); line ${at} is skipped and kept in the file`,
+    ));
+    expect(mainLine(fold(loaded.events)).map((e) => e.turn.narration)).toEqual(['Turn 0.', 'Turn 1.', 'Mine 2.', 'Mine 3.', 'Theirs 4.']);
+    expect(loaded.lines).toEqual([2, 3, 4, 6, 8]);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    // The next turn goes on from the highest id; the list counts the save as whole.
+    await store.append('d', turn(5, 4));
+    expect((await store.load('d')).events.at(-1)).toMatchObject({ id: 5 });
+    expect((await store.scan()).damaged).toEqual([]);
   });
 });
 

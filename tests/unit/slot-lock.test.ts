@@ -1,16 +1,19 @@
 /**
  * Issue 10 part 1 (minimal): one writer per slot. A lock file made whole in one step, a second
  * taker refused naming the holder's pid, a lock whose process is gone taken over, and the lock
- * let go again (also when the command fails). The real two-process case is in e2e/saves.test.ts.
+ * let go again (also when the command fails); new games that draw the same slot name get two slots.
+ * The real two-process cases are in e2e/saves.test.ts.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
+import { clearStale } from '../../src/adapters/slot-lock.js';
 import { SlotBusy, UsageError } from '../../src/core/errors.js';
 import { FORMAT_VERSION } from '../../src/core/journal.js';
 import { exitCodeFor } from '../../src/cli/run.js';
 import { deleteSave } from '../../src/cli/saves-delete.js';
+import { claimFreshSlot } from '../../src/cli/new-slot.js';
 import { tempHome } from '../helpers/cli.js';
 
 const storeIn = (home: string) => new FileSaveStore(join(home, 'saves'));
@@ -45,6 +48,35 @@ describe('one writer per slot', () => {
     lock.release();
   });
 
+  it('takers racing for one stale lock: one gets the slot, the others are refused naming it', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    (await store.lock('s')).release();
+    for (let round = 0; round < 40; round++) {
+      writeFileSync(lockFile(store, 's'), JSON.stringify({ pid: DEAD_PID, started: 'x', nonce: String(round) }));
+      const took = await Promise.allSettled([store.lock('s'), store.lock('s'), store.lock('s')]);
+      const won = took.flatMap((t) => (t.status === 'fulfilled' ? [t.value] : []));
+      expect(won, `round ${round}`).toHaveLength(1);
+      for (const t of took) if (t.status === 'rejected') expect((t.reason as SlotBusy).pid).toBe(process.pid);
+      won[0]!.release();
+    }
+  });
+
+  it('a stale lock is removed only while it is still that lock, never the live one put in its place', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    (await store.lock('s')).release();
+    const stale = JSON.stringify({ pid: DEAD_PID, started: 'x' });
+    writeFileSync(lockFile(store, 's'), stale);
+    // A faster taker clears it and takes the slot; a slower one had judged the same lock stale.
+    const live = await store.lock('s');
+    const tmp = `${lockFile(store, 's')}.slower.tmp`;
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, started: 'y' }));
+    await clearStale(lockFile(store, 's'), stale, tmp, readFileSync(tmp, 'utf8'));
+    expect(JSON.parse(readFileSync(lockFile(store, 's'), 'utf8'))).toMatchObject({ pid: process.pid });
+    await expect(store.lock('s')).rejects.toBeInstanceOf(SlotBusy);
+    expect(readdirSync(dirname(lockFile(store, 's'))).filter((f) => f.endsWith('.takeover'))).toEqual([]);
+    live.release();
+  });
+
   it('a lock someone else has taken over is not removed by the old holder', async () => {
     const store = storeIn(tempHome('pq-lock-'));
     const lock = await store.lock('s');
@@ -76,6 +108,46 @@ describe('saves delete takes the lock', () => {
     playing.release();
     // Without --yes and no terminal it fails; the lock it took is let go all the same.
     await expect(deleteSave('busy', { yes: false })).rejects.toBeInstanceOf(UsageError);
+    expect(existsSync(lockFile(store, 'busy'))).toBe(false);
+  });
+});
+
+describe('new games never share a drawn slot name', () => {
+  const header = (slot: string) => ({
+    type: 'header' as const, format: FORMAT_VERSION, slot, pack: { id: 'lighthouse', version: '1', hash: 'h', dir: null },
+    provider: 'offline' as const, model: null, base_url: null, vars: {}, created: 'x', forked_from: null,
+  });
+
+  it('two starts that draw the same name at once: one gets it, the other draws again', async () => {
+    const store = storeIn(tempHome('pq-fresh-'));
+    const draws = ['same', 'same', 'other'];
+    const draw = () => draws.shift() ?? 'spare';
+    const [a, b] = await Promise.all([claimFreshSlot(store, draw), claimFreshSlot(store, draw)]);
+    expect([a.slot, b.slot].sort()).toEqual(['other', 'same']);
+    // Each holds its own slot: a third taker of either is refused.
+    await expect(store.lock('same')).rejects.toBeInstanceOf(SlotBusy);
+    a.lock.release();
+    b.lock.release();
+  });
+
+  it('a name whose save exists (its game over, the lock let go) is passed over and its lock let go', async () => {
+    const store = storeIn(tempHome('pq-fresh-'));
+    await store.create(header('taken'));
+    const draws = ['taken', 'free'];
+    const got = await claimFreshSlot(store, () => draws.shift() ?? 'spare');
+    expect(got.slot).toBe('free');
+    expect(existsSync(lockFile(store, 'taken'))).toBe(false);
+    got.lock.release();
+  });
+
+  it('when every draw is taken it says to name a slot (exit 2), holding nothing', async () => {
+    const store = storeIn(tempHome('pq-fresh-'));
+    const held = await store.lock('busy');
+    const err = await claimFreshSlot(store, () => 'busy').then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe('could not find a free slot name after 8 tries; name one with --slot');
+    expect(exitCodeFor(err)).toBe(2);
+    held.release();
     expect(existsSync(lockFile(store, 'busy'))).toBe(false);
   });
 });
