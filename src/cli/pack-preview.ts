@@ -14,6 +14,7 @@ import { openingTurn, planTurn, styledTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
 import { chatRequest } from '../core/request.js';
 import { environment, makeSettings, parseVars } from './session.js';
+import { io } from './io.js';
 
 
 export interface PreviewFlags {
@@ -113,7 +114,7 @@ export function formatPreview(p: Preview): string {
 
 export async function printPreview(ref: string, flags: PreviewFlags): Promise<number> {
   const preview = await buildPreview(ref, flags);
-  if (flags.json) process.stdout.write(`${JSON.stringify(preview)}\n`);
-  else process.stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
+  if (flags.json) io().stdout.write(`${JSON.stringify(preview)}\n`);
+  else io().stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
   return 0;
 }

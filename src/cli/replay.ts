@@ -15,6 +15,7 @@ import { Typewriter } from '../adapters/ui/typewriter.js';
 import type { TurnView } from '../engine/ports.js';
 import { findSave } from './saved-games.js';
 import { quoteArg } from './quote.js';
+import { io } from './io.js';
 
 interface ReplayFlags {
   instant?: boolean | undefined;
@@ -22,7 +23,7 @@ interface ReplayFlags {
 }
 
 const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, state: e.state, usage: e.usage });
-const write = (text: string) => process.stdout.write(text);
+const write = (text: string) => io().stdout.write(text);
 
 function printJson(line: TurnEvent[]): void {
   line.forEach((e, i) => {
@@ -41,7 +42,7 @@ function printInstant(line: TurnEvent[], render: RenderOptions): void {
 
 /** Any key skips to the end; Ctrl-C (a key too, in raw mode) interrupts. */
 function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () => void } {
-  const stdin = process.stdin;
+  const stdin = io().stdin;
   let interrupted = false;
   if (!stdin.isTTY) return { interrupted: () => false, stop: () => undefined };
   const onData = (d: Buffer) => {
@@ -62,9 +63,9 @@ function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () =
 
 /** Types the main line out; false when the reader pressed Ctrl-C. */
 async function printTyped(line: TurnEvent[], render: RenderOptions): Promise<boolean> {
-  const tw = new Typewriter(process.stdout);
+  const tw = new Typewriter(io().stdout);
   const keys = listenForKeys(tw);
-  if (process.stdin.isTTY) process.stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
+  if (io().stdin.isTTY) io().stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
   try {
     for (const [i, e] of line.entries()) {
       if (e.said !== null) {
@@ -76,7 +77,7 @@ async function printTyped(line: TurnEvent[], render: RenderOptions): Promise<boo
       }
       if (keys.interrupted()) return false;
       write(`\n${renderHeading(i + 1, render.strings)}\n\n`);
-      const width = readingWidth(process.stdout.columns);
+      const width = readingWidth(io().stdout.columns);
       await tw.type(wrapText(e.turn.narration, width));
       const tail = renderTail(view(e, i), { ...render, width });
       write(tail ? `\n\n${tail}\n\n` : '\n\n');
@@ -90,7 +91,7 @@ async function printTyped(line: TurnEvent[], render: RenderOptions): Promise<boo
 /** The language of the pack a save was played with, when that pack is still around (replay never needs it). */
 function languageOf(header: Header): string | undefined {
   try {
-    return loadPack(header.pack.dir ?? header.pack.id, homeDir()).manifest.language;
+    return loadPack(header.pack.dir ?? header.pack.id, homeDir(io().env)).manifest.language;
   } catch {
     return undefined;
   }
@@ -99,7 +100,7 @@ function languageOf(header: Header): string | undefined {
 export async function replay(slotArg: string, flags: ReplayFlags): Promise<number> {
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
-  for (const w of save.warnings) process.stderr.write(`${w}\n`);
+  for (const w of save.warnings) io().stderr.write(`${w}\n`);
   const line = mainLine(fold(save.events)); // the store hands out terminal-safe text
   if (flags.json) {
     printJson(line);
@@ -108,12 +109,12 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   const { pack } = save.header;
   write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(languageOf(save.header)) };
-  if (flags.instant || !process.stdout.isTTY) printInstant(line, render);
+  if (flags.instant || !io().stdout.isTTY) printInstant(line, render);
   else if (!(await printTyped(line, render))) {
-    process.stderr.write('\nReplay interrupted.\n');
+    io().stderr.write('\nReplay interrupted.\n');
     return 130;
   }
   const next = sample ? `Play it yourself: promptquest play ${pack.id}` : `Play on: promptquest continue ${quoteArg(slot)}`;
-  process.stderr.write(`End of the replay. ${next}\n`);
+  io().stderr.write(`End of the replay. ${next}\n`);
   return 0;
 }

@@ -4,8 +4,9 @@
  */
 import { InterruptedError, RuntimeFailure, UsageError } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
+import { io } from './io.js';
 
-export const debugging = (): boolean => /(^|,)\s*(promptquest|\*)\s*(,|$)/.test(process.env.DEBUG ?? '');
+export const debugging = (): boolean => /(^|,)\s*(promptquest|\*)\s*(,|$)/.test(io().env.DEBUG ?? '');
 
 /** 2 usage, 1 runtime failure (and bugs), 130 interrupted: each error class carries its own. */
 export function exitCodeFor(err: unknown): number {
@@ -23,10 +24,10 @@ export function errorLine(err: unknown): string {
 }
 
 export function reportError(err: unknown): void {
-  const line = (s: string) => process.stderr.write(`${sanitizeText(s)}\n`);
+  const line = (s: string) => io().stderr.write(`${sanitizeText(s)}\n`);
   line(err instanceof InterruptedError ? errorLine(err) : `promptquest: ${errorLine(err)}`);
   if (err instanceof UsageError) for (const d of err.details) line(`  ${d}`);
-  if (debugging() && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  if (debugging() && err instanceof Error && err.stack) io().stderr.write(`${err.stack}\n`);
 }
 
 /** Wrap a command action: errors become one line and the right exit code. */
@@ -34,7 +35,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
   return async (...args: A): Promise<void> => {
     try {
       const code = await fn(...args);
-      process.exitCode = code ?? 0;
+      io().exitCode = code ?? 0;
     } catch (err) {
       reportFailure(err, { json: wantsJson(args) });
     }
@@ -44,9 +45,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
 /** The one way a failure reaches the user: a line on stderr, the exit code, and with --json an event. */
 export function reportFailure(err: unknown, o: { json: boolean }): void {
   reportError(err);
-  process.exitCode = exitCodeFor(err);
+  io().exitCode = exitCodeFor(err);
   // Scripts reading --json see the failure on stdout too, as the contract's `error` event.
-  if (o.json) process.stdout.write(`${JSON.stringify({ type: 'error', message: sanitizeText(errorLine(err)), exit_code: process.exitCode })}\n`);
+  if (o.json) io().stdout.write(`${JSON.stringify({ type: 'error', message: sanitizeText(errorLine(err)), exit_code: io().exitCode })}\n`);
 }
 
 /** Commander passes the command last; its options say whether --json was asked for. */
@@ -55,7 +56,7 @@ function wantsJson(args: unknown[]): boolean {
   return typeof cmd?.opts === 'function' && cmd.opts().json === true;
 }
 
-/** `promptquest replay x | head`: a reader that stops early is not an error (every turn is saved). */
+/** `promptquest replay x | head`: a reader that stops early is not an error (every turn is saved). The process's own stdout only (bin/). */
 export function endQuietlyOnClosedPipe(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;

@@ -2,8 +2,9 @@
 import type { DamagedSlot, SaveEntry } from '../adapters/file-store.js';
 import { displayWidth, padEnd, padStart } from '../adapters/ui/width.js';
 import { clip, lineWidth, sampleStore, shortTime, userStore } from './saved-games.js';
+import { io } from './io.js';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
+const out = (line = '') => io().stdout.write(`${line}\n`);
 
 function jsonLines(saves: SaveEntry[], damaged: DamagedSlot[], sample: boolean): void {
   for (const s of saves) {

@@ -21,6 +21,7 @@ import type { Narrator, Ui } from '../engine/ports.js';
 import { Game, type GameEnd, type GameOptions } from '../engine/game.js';
 import { debugging, reportError } from './run.js';
 import { quoteArg } from './quote.js';
+import { io } from './io.js';
 
 export interface SessionFlags {
   provider?: string | undefined;
@@ -43,19 +44,19 @@ export const DEFAULT_PACK = 'lighthouse';
  * The config file is only read here (conf itself loads when a model's capabilities are cached).
  */
 export async function environment() {
-  const home = homeDir();
-  const { values, problems } = readConfigValues(readConfigFile());
-  for (const p of problems) process.stderr.write(`${sanitizeText(p)}\n`);
+  const home = homeDir(io().env);
+  const { values, problems } = readConfigValues(readConfigFile(io().env));
+  for (const p of problems) io().stderr.write(`${sanitizeText(p)}\n`);
   return { home, config: values, store: new FileSaveStore(savesDir(home)) };
 }
 export type Environment = Awaited<ReturnType<typeof environment>>;
 
-export const interactive = (flags: SessionFlags): boolean => !flags.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
+export const interactive = (flags: SessionFlags): boolean => !flags.json && !!io().stdin.isTTY && !!io().stdout.isTTY;
 
 export function makeSettings(env: Environment, flags: SessionFlags, saved?: Header): Settings {
   return resolveSettings({
     flags,
-    env: process.env,
+    env: io().env,
     config: env.config,
     saved: saved ? { provider: saved.provider, model: saved.model, base_url: saved.base_url } : undefined,
   });
@@ -68,7 +69,7 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     return new OfflineNarrator();
   }
   const { OpenAINarrator } = await import('../adapters/openai-narrator.js');
-  const conf = await openConfig();
+  const conf = await openConfig(io().env);
   return new OpenAINarrator({
     model: settings.model,
     baseURL: settings.baseURL,
@@ -87,9 +88,10 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
 export const imagesMode = (env: Environment, flags: SessionFlags): ImagesMode => flags.images ?? env.config.images ?? 'prompt';
 
 export async function makeUi(flags: SessionFlags, images: ImagesMode): Promise<Ui> {
-  if (flags.json) return new JsonUi(new LineReader());
-  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images });
-  return new PlainUi(new LineReader(), { images });
+  const { stdin, stdout, stderr } = io();
+  if (flags.json) return new JsonUi(new LineReader(stdin), stdout, stderr);
+  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images }, stdout, stderr);
+  return new PlainUi(new LineReader(stdin), { images }, stdout, stderr);
 }
 
 /** --var name=value pairs, checked against the pack's declared variables. */

@@ -32,7 +32,11 @@ export class TtyUi implements Ui {
 
   private strings: UiStrings = uiStrings(undefined);
 
-  constructor(private readonly o: RenderOptions, private readonly out: NodeJS.WriteStream = process.stdout) {}
+  constructor(
+    private readonly o: RenderOptions,
+    private readonly out: NodeJS.WriteStream = process.stdout,
+    private readonly err: NodeJS.WritableStream = process.stderr,
+  ) {}
 
   begin({ title, language }: { title: string; language: string }): void {
     this.strings = uiStrings(language);
@@ -115,7 +119,7 @@ export class TtyUi implements Ui {
   }
 
   notice(text: string): void {
-    process.stderr.write(`${chalk.yellow(wrapText(sanitizeText(text), readingWidth(this.out.columns)))}\n`);
+    this.err.write(`${chalk.yellow(wrapText(sanitizeText(text), readingWidth(this.out.columns)))}\n`);
   }
 
   /** The engine's line, green or red, on stdout with the story (it is part of what happened). */
