@@ -1,7 +1,8 @@
 /**
  * The interactive terminal, in a real pseudo-terminal: tmux runs the built CLI and the
  * test reads the screen and presses keys. Waits poll the screen; no fixed sleeps.
- * Needs `npm run build` first (npm test does it) and tmux (skipped with a reason without it).
+ * Needs `npm run build` first (npm test does it) and tmux: skipped with a reason without it,
+ * except in CI (CI set), where a missing tmux fails (.ci/run installs it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
 import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const SOCKET = `pq-tty-${process.pid}-${Date.now().toString(36)}`;
 /** The tmux session the helpers below act on. */
 let SESSION = 'pq';
@@ -46,6 +48,11 @@ afterAll(() => {
   if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   if (socketPath) rmSync(socketPath, { force: true });
   rmSync(home, { recursive: true, force: true });
+});
+
+// In CI the terminal tests must run: a machine without tmux fails here instead of skipping them quietly.
+it.runIf(inCi && !hasTmux)('tmux is installed (CI runs the terminal tests)', () => {
+  expect.fail('`tmux -V` failed: the terminal tests cannot run; .ci/run installs tmux with apt-get');
 });
 
 describe.skipIf(!hasTmux)('interactive play in a real terminal (tmux; skipped when `tmux -V` fails)', () => {
