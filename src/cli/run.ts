@@ -56,10 +56,13 @@ function wantsJson(args: unknown[]): boolean {
   return typeof cmd?.opts === 'function' && cmd.opts().json === true;
 }
 
-/** `promptquest replay x | head`: a reader that stops early is not an error (every turn is saved). The process's own stdout only (bin/). */
+/** `promptquest replay x | head`: a reader that stops early is not an error (every turn is saved). */
 export function endQuietlyOnClosedPipe(): void {
+  // The process's own stdout and exit code: bin/ installs this once, for the process.
+  /* eslint-disable no-restricted-properties */
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
     process.exit(process.exitCode ?? 0);
   });
+  /* eslint-enable no-restricted-properties */
 }
