@@ -1,10 +1,11 @@
 /**
  * The CLI run in this process: main(argv, io) from src/cli/main.ts with piped-like streams,
- * the same environment runCli gives a child, and the same CliResult. A run costs no process
- * start (~0.3 s each on a busy 2-core machine), so command tests use this; runCli stays for
- * what needs a real process (signals, kill -9, EPIPE, a real pipe's backpressure, bin/).
+ * the same environment runCli gives a child, and the same CliResult. A spawned piped `play`
+ * costs ~0.5 s of start-up (node, zod, yaml, the engine) every time; here the modules load once
+ * per worker. Command tests use this; runCli stays for what needs a real process (signals,
+ * kill -9, EPIPE, a real pipe's backpressure, module loading, bin/).
  *
- * Runs are one at a time per test file: a game takes the process's SIGINT listeners for
+ * Runs are one at a time per worker: a game takes the process's SIGINT listeners for
  * itself while it runs, and chalk's colour level is the process's, so two runs at once could
  * see each other's. Tests that start several runs with Promise.all still work; they queue.
  */
