@@ -1,8 +1,7 @@
 /**
- * `promptquest config ...` with the built CLI and a real config file in a temporary
+ * `promptquest config ...` (the CLI in-process) and a real config file in a temporary
  * PROMPTQUEST_HOME: the round trip, masking, a broken file, one bad value among good
  * ones (the good ones still reach a real local model server), and `images` from config.
- * Needs `npm run build` first (npm test does it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

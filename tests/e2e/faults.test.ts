@@ -1,9 +1,9 @@
 /**
- * The fault matrix: the built CLI against a real local OpenAI-compatible server that
+ * The fault matrix: the CLI (in-process; Ctrl-C spawns it) against a real local OpenAI-compatible server that
  * misbehaves (tests/helpers/openai-server.ts). Each kind of bad reply or flaky server
  * happens once, and the game must still reach its turns; a server that never answers
  * in the format ends the game with one line, exit 1, the save as it was, and
- * `continue` afterwards works. Needs `npm run build` first (npm test does it).
+ * `continue` afterwards works.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,9 +1,8 @@
 /**
- * The `pack` commands through the built CLI: broken packs each exit 2 naming the file
+ * The `pack` commands through the CLI (in-process): broken packs each exit 2 naming the file
  * (and line and key), the bundled packs validate and pass their own tests, a fresh
  * `pack new --yes` scaffold validates, previews, passes its tests and plays offline
  * to an ending, and a failing expectation makes `pack test` exit 1.
- * Needs `npm run build` first (npm test does it).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
 /**
- * The built CLI played offline through piped stdin: both bundled packs to an ending,
+ * The CLI (in-process) played offline through piped stdin: both bundled packs to an ending,
  * saves, continue, --json, and every kind of bad usage as one line with exit 2.
- * Needs `npm run build` first (npm test does it).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

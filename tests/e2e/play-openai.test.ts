@@ -1,7 +1,6 @@
 /**
- * The built CLI against a real local OpenAI-compatible HTTP server (tests/helpers/openai-server.ts):
+ * The CLI (in-process) against a real local OpenAI-compatible HTTP server (tests/helpers/openai-server.ts):
  * the real SDK streams SSE over the wire. No mocks, no internet.
- * Needs `npm run build` first (npm test does it).
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';

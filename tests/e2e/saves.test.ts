@@ -1,7 +1,7 @@
 /**
- * Saves on the built CLI: kill -9 mid-turn, damaged and future saves, the format-1
+ * Saves through the CLI (in-process; spawned for kill -9 and Ctrl-C): kill -9 mid-turn, damaged and future saves, the format-1
  * migration, what the next model request holds after /undo /redo /retry and a fork,
- * replay byte for byte, and the saves commands. Needs `npm run build` first.
+ * replay byte for byte, and the saves commands. The spawned cases need `npm run build` (npm test does it).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

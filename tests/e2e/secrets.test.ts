@@ -1,9 +1,9 @@
 /**
  * Riddle answers never reach a model. A pack whose answers are unique made-up tokens is
- * played with the built CLI against a real local OpenAI-compatible server through the
+ * played with the CLI (in-process) against a real local OpenAI-compatible server through the
  * riddle (a wrong answer, the right one, /retry of the right one, more turns); the raw
  * JSON of every request the server received must hold none of the answers. `pack preview`
- * must not show them either. Needs `npm run build` first (npm test does it).
+ * must not show them either.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

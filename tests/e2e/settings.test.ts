@@ -1,8 +1,7 @@
 /**
- * Where settings come from, with the built CLI against real local OpenAI-compatible servers:
+ * Where settings come from, with the CLI (in-process) against real local OpenAI-compatible servers:
  * the API key never follows a base URL that only a save names; credentials in a base URL are
  * never saved or shown; bad settings and commander's own usage errors are one line, exit 2.
- * Needs `npm run build` first (npm test does it).
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
