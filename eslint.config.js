@@ -13,4 +13,14 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // Commands use the run's Io (src/cli/io.ts), so tests can run them in-process: main(argv, io).
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/io.ts'],
+    rules: {
+      'no-restricted-properties': ['error', ...['stdin', 'stdout', 'stderr', 'env', 'exitCode'].map((property) => ({
+        object: 'process', property, message: `use io().${property} (src/cli/io.ts): a command runs with the Io main() was given`,
+      }))],
+    },
+  },
 );

@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { CONFIG_KEYS, ConfigValues, shownURL } from '../core/settings.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { configPath, openConfig, readConfigValues, storedValues } from '../adapters/config.js';
+import { io } from './io.js';
 
 type Key = (typeof CONFIG_KEYS)[number];
 
@@ -20,21 +21,21 @@ function shown(key: Key, value: unknown): string {
 }
 
 export async function listConfig(): Promise<void> {
-  const conf = await openConfig();
+  const conf = await openConfig(io().env);
   const stored = storedValues(conf);
   const set = CONFIG_KEYS.filter((key) => stored[key] !== undefined);
-  for (const key of set) process.stdout.write(`${sanitizeText(`${key}=${shown(key, stored[key])}`)}\n`);
+  for (const key of set) io().stdout.write(`${sanitizeText(`${key}=${shown(key, stored[key])}`)}\n`);
   // Said on stderr, so stdout stays the plain key=value list scripts read.
-  if (set.length === 0) process.stderr.write(`Nothing is set (${conf.path}); defaults apply. Keys: ${CONFIG_KEYS.join(', ')}\n`);
-  for (const p of readConfigValues(conf).problems) process.stderr.write(`${sanitizeText(p)}\n`);
+  if (set.length === 0) io().stderr.write(`Nothing is set (${conf.path}); defaults apply. Keys: ${CONFIG_KEYS.join(', ')}\n`);
+  for (const p of readConfigValues(conf).problems) io().stderr.write(`${sanitizeText(p)}\n`);
 }
 
 /** Exit 1, printing nothing, when the key is not set. */
 export async function getConfig(key: string): Promise<number> {
   const k = checkKey(key);
-  const value = storedValues(await openConfig())[k];
+  const value = storedValues(await openConfig(io().env))[k];
   if (value === undefined) return 1;
-  process.stdout.write(`${sanitizeText(shown(k, value))}\n`);
+  io().stdout.write(`${sanitizeText(shown(k, value))}\n`);
   return 0;
 }
 
@@ -42,20 +43,20 @@ export async function setConfig(key: string, value: string): Promise<void> {
   const k = checkKey(key);
   const parsed = ConfigValues.shape[k].safeParse(value);
   if (!parsed.success) throw new UsageError(`invalid value for ${k}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-  const conf = await openConfig();
+  const conf = await openConfig(io().env);
   conf.set(k, parsed.data);
   // Said back as stored (masked where secret), so a typo in a value shows at once.
-  process.stdout.write(`${sanitizeText(`${k}=${shown(k, parsed.data)}`)} (saved in ${conf.path})\n`);
+  io().stdout.write(`${sanitizeText(`${k}=${shown(k, parsed.data)}`)} (saved in ${conf.path})\n`);
 }
 
 export async function unsetConfig(key: string): Promise<void> {
   const k = checkKey(key);
-  const conf = await openConfig();
+  const conf = await openConfig(io().env);
   const was = storedValues(conf)[k] !== undefined;
   conf.delete(k);
-  process.stdout.write(`${k} ${was ? 'is unset' : 'was not set'}; the default applies\n`);
+  io().stdout.write(`${k} ${was ? 'is unset' : 'was not set'}; the default applies\n`);
 }
 
 export function printConfigPath(): void {
-  process.stdout.write(`${configPath()}\n`);
+  io().stdout.write(`${configPath(io().env)}\n`);
 }

@@ -12,6 +12,7 @@ import { storybookHtml, type ImageSource } from '../core/storybook-html.js';
 import { storybookMarkdown } from '../core/storybook-md.js';
 import { storybookText } from '../core/storybook-txt.js';
 import { UsageError } from '../core/errors.js';
+import { io } from './io.js';
 import type { Manifest } from '../core/pack.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { homeDir } from '../adapters/paths.js';
@@ -62,7 +63,7 @@ async function imageSources(book: Storybook, savesDir: string, flags: ExportFlag
   // A save names its pictures; a hand-edited one might name anything, so only bare PNG names count.
   const files = picturesOf(book).filter((f) => IMAGE_FILE.test(f) && existsSync(join(savesDir, f)));
   const missing = picturesOf(book).filter((f) => !files.includes(f));
-  if (missing.length) process.stderr.write(`${missing.length} picture${missing.length === 1 ? '' : 's'} of this game ${missing.length === 1 ? 'is' : 'are'} missing from ${savesDir}; ${missing.length === 1 ? 'its prompt is' : 'their prompts are'} shown instead\n`);
+  if (missing.length) io().stderr.write(`${missing.length} picture${missing.length === 1 ? '' : 's'} of this game ${missing.length === 1 ? 'is' : 'are'} missing from ${savesDir}; ${missing.length === 1 ? 'its prompt is' : 'their prompts are'} shown instead\n`);
   let sources: Map<string, string>;
   if (flags.imagesDir !== undefined) sources = await copiedSources(files, savesDir, resolve(flags.imagesDir), outDir);
   else if (flags.format === 'html') {
@@ -88,7 +89,7 @@ async function writeOutput(file: string, text: string): Promise<void> {
 export async function exportSave(slotArg: string, flags: ExportFlags): Promise<number> {
   const { store, slot } = await findSave(slotArg);
   const save = await store.load(slot);
-  for (const w of save.warnings) process.stderr.write(`${w}\n`);
+  for (const w of save.warnings) io().stderr.write(`${w}\n`);
   const manifest = manifestOf(save.header);
   const book = buildStorybook(save.header, fold(save.events), {
     title: manifest?.title, language: manifest?.language, labels: labelsOf(manifest), allBranches: flags.allBranches,
@@ -98,10 +99,10 @@ export async function exportSave(slotArg: string, flags: ExportFlags): Promise<n
   const src = flags.format === 'txt' ? () => null : await imageSources(book, store.dir, flags, out === null ? process.cwd() : dirname(out));
   const text = flags.format === 'html' ? storybookHtml(book, src) : flags.format === 'md' ? storybookMarkdown(book, src) : storybookText(book);
   if (out === null) {
-    process.stdout.write(text);
+    io().stdout.write(text);
     return 0;
   }
   await writeOutput(out, text);
-  process.stderr.write(`Wrote ${out} (${book.pages.length} turn${book.pages.length === 1 ? '' : 's'}${book.branches.length ? `, ${book.branches.length} other branch${book.branches.length === 1 ? '' : 'es'}` : ''}).\n`);
+  io().stderr.write(`Wrote ${out} (${book.pages.length} turn${book.pages.length === 1 ? '' : 's'}${book.branches.length ? `, ${book.branches.length} other branch${book.branches.length === 1 ? '' : 'es'}` : ''}).\n`);
   return 0;
 }

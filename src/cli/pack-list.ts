@@ -5,6 +5,7 @@ import { safeJson, sanitizeText } from '../core/sanitize.js';
 import { formatProblem, inspectPack } from '../adapters/pack-loader.js';
 import { BUNDLED_PACKS_DIR, homeDir } from '../adapters/paths.js';
 import { displayWidth, padEnd } from '../adapters/ui/width.js';
+import { io } from './io.js';
 
 export interface PackRow {
   /** What `play` takes: the folder name. */
@@ -66,13 +67,13 @@ export function formatTable(rows: PackRow[]): string {
 
 /** The table (or, with --json, one object per pack), and where the user's own packs go. */
 export function printPacks(opts: { json?: boolean | undefined }): number {
-  const home = homeDir();
+  const home = homeDir(io().env);
   const rows = listPacks(home);
   if (opts.json) {
-    for (const r of rows) process.stdout.write(`${safeJson({ type: 'pack', ...r })}\n`);
+    for (const r of rows) io().stdout.write(`${safeJson({ type: 'pack', ...r })}\n`);
   } else {
-    process.stdout.write(`${formatTable(rows)}\n`);
-    process.stdout.write(`\nYour packs go in ${join(home, 'packs')}/<id>; play one with: promptquest play <id>\n`);
+    io().stdout.write(`${formatTable(rows)}\n`);
+    io().stdout.write(`\nYour packs go in ${join(home, 'packs')}/<id>; play one with: promptquest play <id>\n`);
   }
   return 0;
 }

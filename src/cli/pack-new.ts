@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { InterruptedError, isPromptInterrupt, UsageError } from '../core/errors.js';
 import { scaffoldFiles, type ScaffoldAnswers } from './pack-scaffold.js';
+import { io } from './io.js';
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
@@ -59,14 +60,14 @@ export async function newPack(dirArg: string, flags: NewFlags): Promise<number> 
     id,
     title: flags.title ?? titleFromId(id),
     language: flags.language ?? 'en',
-    author: flags.author ?? (process.env.USER || process.env.USERNAME || 'unknown'),
+    author: flags.author ?? (io().env.USER || io().env.USERNAME || 'unknown'),
   };
-  const interactive = !flags.yes && !!process.stdin.isTTY && !!process.stdout.isTTY;
+  const interactive = !flags.yes && !!io().stdin.isTTY && !!io().stdout.isTTY;
   const answers = checkAnswers(interactive ? await ask(defaults) : defaults);
   mkdirSync(dir, { recursive: true });
   const files = scaffoldFiles(answers);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text, { flag: 'wx' });
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => io().stdout.write(`${line}\n`);
   out(`Created pack "${answers.id}" in ${dir}: ${Object.keys(files).join(', ')}`);
   out('Next steps (the format is described in docs/packs.md):');
   // A path form ("./my-pack"), quoted if need be, so each hint works when pasted from here.

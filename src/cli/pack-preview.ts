@@ -14,6 +14,7 @@ import { openingTurn, planTurn, styledTurn } from '../engine/turn.js';
 import { loadPackReport } from '../adapters/pack-loader.js';
 import { chatRequest } from '../core/request.js';
 import { environment, makeSettings, parseVars } from './session.js';
+import { io } from './io.js';
 
 
 export interface PreviewFlags {
@@ -114,7 +115,7 @@ export function formatPreview(p: Preview): string {
 export async function printPreview(ref: string, flags: PreviewFlags): Promise<number> {
   const preview = await buildPreview(ref, flags);
   // Exact (the request as it would be sent) but with C1, bidi and invisible characters escaped, never raw.
-  if (flags.json) process.stdout.write(`${safeJson(preview)}\n`);
-  else process.stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
+  if (flags.json) io().stdout.write(`${safeJson(preview)}\n`);
+  else io().stdout.write(`${sanitizeText(formatPreview(preview))}\n`);
   return 0;
 }

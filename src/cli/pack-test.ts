@@ -16,6 +16,7 @@ import { MemorySaveStore } from '../adapters/memory-store.js';
 import { OfflineNarrator } from '../adapters/offline-narrator.js';
 import { environment, makeNarrator, makeSettings, type Environment } from './session.js';
 import { recordableBaseURL, shownURL, type Settings } from '../core/settings.js';
+import { io } from './io.js';
 
 /** Feeds the test's inputs in order and remembers what was shown; prints nothing. */
 class ScriptedUi implements Ui {
@@ -114,7 +115,7 @@ export async function packTest(ref: string, flags: TestFlags): Promise<number> {
   const provider = flags.provider ?? (flags.baseUrl ? 'openai' : 'offline');
   const settings = makeSettings(env, { provider, model: flags.model, baseUrl: flags.baseUrl });
   const who = settings.provider === 'offline' ? 'offline narrator' : `model ${settings.model}${settings.baseURL ? ` at ${shownURL(settings.baseURL)}` : ''}`;
-  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const write = (line: string) => io().stdout.write(`${line}\n`);
   let failed = 0;
   for (const test of tests) {
     const failures = await runPackTest({ pack, env, settings }, test);

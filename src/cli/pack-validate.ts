@@ -3,6 +3,7 @@ import type { Pack } from '../core/pack.js';
 import { safeJson, sanitizeText } from '../core/sanitize.js';
 import { formatProblem, inspectPack, locatePack } from '../adapters/pack-loader.js';
 import { homeDir } from '../adapters/paths.js';
+import { io } from './io.js';
 
 export interface PackSummary {
   id: string;
@@ -48,18 +49,18 @@ function validateOne(dir: string, json: boolean): boolean {
   const ok = report.pack !== null && errors.length === 0;
   const summary = report.pack ? summarise(report.pack, report.tests.length) : null;
   if (json) {
-    process.stdout.write(`${safeJson({ type: 'validate', ok, dir, problems: report.problems, summary })}\n`);
+    io().stdout.write(`${safeJson({ type: 'validate', ok, dir, problems: report.problems, summary })}\n`);
     return ok;
   }
-  for (const p of report.problems) process.stderr.write(`${sanitizeText(formatProblem(p))}\n`);
-  if (!ok) process.stderr.write(`${plural(errors.length, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: the pack in ${dir} is not valid\n`);
-  else if (summary) process.stdout.write(`${summaryLine(summary, warnings)}\n`);
+  for (const p of report.problems) io().stderr.write(`${sanitizeText(formatProblem(p))}\n`);
+  if (!ok) io().stderr.write(`${plural(errors.length, 'error')}${warnings ? `, ${plural(warnings, 'warning')}` : ''}: the pack in ${dir} is not valid\n`);
+  else if (summary) io().stdout.write(`${summaryLine(summary, warnings)}\n`);
   return ok;
 }
 
 /** Exit 2 when any of the packs has an error; warnings alone pass. */
 export function validate(refs: string[], json: boolean): number {
-  const home = homeDir();
+  const home = homeDir(io().env);
   const dirs = refs.map((ref) => locatePack(ref, home).dir);
   const results = dirs.map((dir) => validateOne(dir, json));
   return results.every(Boolean) ? 0 : 2;

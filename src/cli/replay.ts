@@ -17,6 +17,7 @@ import { readConfigFile, readConfigValues } from '../adapters/config.js';
 import type { TurnView } from '../engine/ports.js';
 import { findSave } from './saved-games.js';
 import { quoteArg } from './quote.js';
+import { io } from './io.js';
 
 interface ReplayFlags {
   instant?: boolean | undefined;
@@ -26,7 +27,7 @@ interface ReplayFlags {
 }
 
 const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, state: e.state, usage: e.usage });
-const write = (text: string) => process.stdout.write(text);
+const write = (text: string) => io().stdout.write(text);
 
 function printJson(line: TurnEvent[]): void {
   line.forEach((e, i) => {
@@ -49,7 +50,7 @@ function printInstant(line: TurnEvent[], render: RenderOptions, picture: Picture
 
 /** Any key skips to the end; Ctrl-C (a key too, in raw mode) interrupts. */
 function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () => void } {
-  const stdin = process.stdin;
+  const stdin = io().stdin;
   let interrupted = false;
   if (!stdin.isTTY) return { interrupted: () => false, stop: () => undefined };
   const onData = (d: Buffer) => {
@@ -70,9 +71,9 @@ function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () =
 
 /** Types the main line out; false when the reader pressed Ctrl-C. */
 async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf, speed: number): Promise<boolean> {
-  const tw = new Typewriter(process.stdout, atSpeed(speed));
+  const tw = new Typewriter(io().stdout, atSpeed(speed));
   const keys = listenForKeys(tw);
-  if (process.stdin.isTTY) process.stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
+  if (io().stdin.isTTY) io().stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
   try {
     for (const [i, e] of line.entries()) {
       if (e.said !== null) {
@@ -84,7 +85,7 @@ async function printTyped(line: TurnEvent[], render: RenderOptions, picture: Pic
       }
       if (keys.interrupted()) return false;
       write(`\n${renderHeading(i + 1, render.strings)}\n\n`);
-      const width = readingWidth(process.stdout.columns);
+      const width = readingWidth(io().stdout.columns);
       await tw.type(wrapText(e.turn.narration, width));
       const tail = renderTail(view(e, i), { ...render, width });
       write(tail ? `\n\n${tail}\n\n` : '\n\n');
@@ -99,7 +100,7 @@ async function printTyped(line: TurnEvent[], render: RenderOptions, picture: Pic
 /** The language of the pack a save was played with, when that pack is still around (replay never needs it). */
 function languageOf(header: Header): string | undefined {
   try {
-    return loadPack(header.pack.dir ?? header.pack.id, homeDir()).manifest.language;
+    return loadPack(header.pack.dir ?? header.pack.id, homeDir(io().env)).manifest.language;
   } catch {
     return undefined;
   }
@@ -108,7 +109,7 @@ function languageOf(header: Header): string | undefined {
 export async function replay(slotArg: string, flags: ReplayFlags): Promise<number> {
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
-  for (const w of save.warnings) process.stderr.write(`${w}\n`);
+  for (const w of save.warnings) io().stderr.write(`${w}\n`);
   const timeline = fold(save.events);
   const line = mainLine(timeline); // the store hands out terminal-safe text
   const picture: PictureOf = (e) => {
@@ -122,12 +123,12 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   const { pack } = save.header;
   write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(languageOf(save.header)) };
-  if (flags.instant || !process.stdout.isTTY) printInstant(line, render, picture);
-  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile()).values.speed ?? 1))) {
-    process.stderr.write('\nReplay interrupted.\n');
+  if (flags.instant || !io().stdout.isTTY) printInstant(line, render, picture);
+  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile(io().env)).values.speed ?? 1))) {
+    io().stderr.write('\nReplay interrupted.\n');
     return 130;
   }
   const next = sample ? `Play it yourself: promptquest play ${pack.id}` : `Play on: promptquest continue ${quoteArg(slot)}`;
-  process.stderr.write(`End of the replay. ${next}\n`);
+  io().stderr.write(`End of the replay. ${next}\n`);
   return 0;
 }

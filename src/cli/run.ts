@@ -4,6 +4,7 @@
  */
 import { InterruptedError, RuntimeFailure, UsageError } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
+import { io } from './io.js';
 
 /**
  * Hides the credentials this process holds (the key, a password in the base URL) in every error
@@ -17,7 +18,7 @@ export function maskReports(masker: (s: string) => string): void {
 /** Terminal-safe and credential-free: what every report line goes through. */
 const shown = (s: string): string => sanitizeText(mask(s));
 
-export const debugging = (): boolean => /(^|,)\s*(promptquest|\*)\s*(,|$)/.test(process.env.DEBUG ?? '');
+export const debugging = (): boolean => /(^|,)\s*(promptquest|\*)\s*(,|$)/.test(io().env.DEBUG ?? '');
 
 /** 2 usage, 1 runtime failure (and bugs), 130 interrupted: each error class carries its own. */
 export function exitCodeFor(err: unknown): number {
@@ -43,13 +44,13 @@ let layout: ((text: string, width: number) => string) | null = null;
 export const useErrorLayout = (wrap: (text: string, width: number) => string): void => {
   layout = wrap;
 };
-const fitted = (text: string): string => (layout && process.stderr.isTTY && process.stderr.columns ? layout(text, process.stderr.columns) : text);
+const fitted = (text: string): string => (layout && io().stderr.isTTY && io().stderr.columns ? layout(text, io().stderr.columns) : text);
 
 export function reportError(err: unknown): void {
-  const line = (s: string) => process.stderr.write(`${fitted(shown(s))}\n`);
+  const line = (s: string) => io().stderr.write(`${fitted(shown(s))}\n`);
   line(err instanceof InterruptedError ? errorLine(err) : `promptquest: ${errorLine(err)}`);
   if (err instanceof UsageError) for (const d of err.details) line(`  ${d}`);
-  if (debugging() && err instanceof Error && err.stack) process.stderr.write(`${mask(err.stack)}\n`);
+  if (debugging() && err instanceof Error && err.stack) io().stderr.write(`${mask(err.stack)}\n`);
 }
 
 /** Wrap a command action: errors become one line and the right exit code. */
@@ -57,7 +58,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
   return async (...args: A): Promise<void> => {
     try {
       const code = await fn(...args);
-      process.exitCode = code ?? 0;
+      io().exitCode = code ?? 0;
     } catch (err) {
       reportFailure(err, { json: wantsJson(args) });
     }
@@ -67,9 +68,9 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<number |
 /** The one way a failure reaches the user: a line on stderr, the exit code, and with --json an event. */
 export function reportFailure(err: unknown, o: { json: boolean }): void {
   reportError(err);
-  process.exitCode = exitCodeFor(err);
+  io().exitCode = exitCodeFor(err);
   // Scripts reading --json see the failure on stdout too, as the contract's `error` event.
-  if (o.json) process.stdout.write(`${JSON.stringify({ type: 'error', message: shown(errorLine(err)), exit_code: process.exitCode })}\n`);
+  if (o.json) io().stdout.write(`${JSON.stringify({ type: 'error', message: shown(errorLine(err)), exit_code: io().exitCode })}\n`);
 }
 
 /** Commander passes the command last; its options say whether --json was asked for. */
@@ -80,8 +81,11 @@ function wantsJson(args: unknown[]): boolean {
 
 /** `promptquest replay x | head`: a reader that stops early is not an error (every turn is saved). */
 export function endQuietlyOnClosedPipe(): void {
+  // The process's own stdout and exit code: bin/ installs this once, for the process.
+  /* eslint-disable no-restricted-properties */
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err;
     process.exit(process.exitCode ?? 0);
   });
+  /* eslint-enable no-restricted-properties */
 }

@@ -5,8 +5,9 @@ import { sanitizeText } from '../core/sanitize.js';
 import { FileSaveStore } from '../adapters/file-store.js';
 import { homeDir, SAMPLE_SAVES_DIR, savesDir } from '../adapters/paths.js';
 import { displayWidth } from '../adapters/ui/width.js';
+import { io } from './io.js';
 
-export const userStore = (): FileSaveStore => new FileSaveStore(savesDir(homeDir()));
+export const userStore = (): FileSaveStore => new FileSaveStore(savesDir(homeDir(io().env)));
 export const sampleStore = (): FileSaveStore => new FileSaveStore(SAMPLE_SAVES_DIR);
 
 /** A new slot must not take a bundled sample's name: it would hide the sample from replay and continue. */
@@ -54,4 +55,4 @@ export function clip(text: string, width: number): string {
 
 
 /** Terminal width for laying out lines (the window's, however narrow; at least 20); a pipe gets a generous fixed width. */
-export const lineWidth = (): number => Math.max(20, process.stdout.isTTY ? (process.stdout.columns ?? 100) : 120);
+export const lineWidth = (): number => Math.max(20, io().stdout.isTTY ? (io().stdout.columns ?? 100) : 120);

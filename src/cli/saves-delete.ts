@@ -4,6 +4,7 @@ import { summarize } from '../core/journal.js';
 import { InterruptedError, isPromptInterrupt } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
 import { findSave } from './saved-games.js';
+import { io } from './io.js';
 
 /** "lighthouse, 12 turns, win" — or why it cannot be read (a damaged save may still be deleted). */
 async function describeSave(store: FileSaveStore, slot: string): Promise<string> {
@@ -39,15 +40,15 @@ export async function deleteSave(slotArg: string, opts: { yes?: boolean | undefi
 }
 
 async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: boolean | undefined }): Promise<number> {
-  const terminal = !!process.stdin.isTTY && !!process.stdout.isTTY;
+  const terminal = !!io().stdin.isTTY && !!io().stdout.isTTY;
   if (!opts.yes) {
     if (!terminal) throw new UsageError(`not deleting "${slot}" without a confirmation: no terminal to ask on; pass --yes to delete it`);
     if (!(await askToDelete(slot, await describeSave(store, slot)))) {
-      process.stdout.write(`Kept "${slot}".\n`);
+      io().stdout.write(`Kept "${slot}".\n`);
       return 0;
     }
   }
   await store.remove(slot);
-  process.stdout.write(`Deleted the saved game "${slot}".\n`);
+  io().stdout.write(`Deleted the saved game "${slot}".\n`);
   return 0;
 }

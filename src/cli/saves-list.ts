@@ -4,8 +4,9 @@ import { displayWidth, padEnd, padStart, wrapText } from '../adapters/ui/width.j
 import { hang } from '../adapters/ui/layout.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { clip, lineWidth, sampleStore, shortTime, userStore } from './saved-games.js';
+import { io } from './io.js';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
+const out = (line = '') => io().stdout.write(`${line}\n`);
 /** A sentence of ours, wrapped to the terminal. */
 const say = (text: string) => out(wrapText(text, lineWidth()));
 

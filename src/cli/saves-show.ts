@@ -8,14 +8,15 @@ import type { Prices } from '../core/settings.js';
 async function configuredPrices(): Promise<Prices | undefined> {
   try {
     const { readConfigFile, readConfigValues } = await import('../adapters/config.js');
-    return readConfigValues(readConfigFile()).values.prices;
+    return readConfigValues(readConfigFile(io().env)).values.prices;
   } catch {
     return undefined;
   }
 }
 import { clip, findSave, lineWidth, shortTime } from './saved-games.js';
+import { io } from './io.js';
 
-const out = (line = '') => process.stdout.write(`${line}\n`);
+const out = (line = '') => io().stdout.write(`${line}\n`);
 
 function narratorLine(h: Header): string {
   if (h.provider === 'offline') return 'offline (the pack\'s authored script)';
@@ -50,7 +51,7 @@ export async function showSave(slotArg: string, opts: { json?: boolean | undefin
   const { store, slot, sample } = await findSave(slotArg);
   const save = await store.load(slot);
   const prices = await configuredPrices();
-  for (const w of save.warnings) process.stderr.write(`${w}\n`);
+  for (const w of save.warnings) io().stderr.write(`${w}\n`);
   const line = mainLine(fold(save.events));
   if (opts.json) {
     const turns = line.map((e, i) => ({ turn: i + 1, said: e.said, narration: e.turn.narration, game_over: e.turn.game_over, usage: e.usage, at: e.at }));

@@ -25,6 +25,7 @@ import { secretMasker } from '../core/secrets.js';
 import { wrapBlock } from '../adapters/ui/layout.js';
 import { interfaceLanguage, messages, type Messages } from '../core/messages/index.js';
 import { quoteArg } from './quote.js';
+import { io } from './io.js';
 
 export interface SessionFlags {
   provider?: string | undefined;
@@ -52,28 +53,28 @@ useErrorLayout(wrapBlock);
  * The config file is only read here (conf itself loads when a model's capabilities are cached).
  */
 export async function environment() {
-  const home = homeDir();
-  const { values, problems } = readConfigValues(readConfigFile());
-  for (const p of problems) process.stderr.write(`${sanitizeText(p)}\n`);
+  const home = homeDir(io().env);
+  const { values, problems } = readConfigValues(readConfigFile(io().env));
+  for (const p of problems) io().stderr.write(`${sanitizeText(p)}\n`);
   return { home, config: values, store: new FileSaveStore(savesDir(home)) };
 }
 export type Environment = Awaited<ReturnType<typeof environment>>;
 
 /** The interface's language for a game of this pack: `config set language`, else the pack's, else LANG (see core/messages). */
 export const sessionLanguage = (env: Environment, pack: Pack): string =>
-  interfaceLanguage({ configured: env.config.language, pack: pack.manifest.language, env: process.env });
+  interfaceLanguage({ configured: env.config.language, pack: pack.manifest.language, env: io().env });
 
-export const interactive = (flags: SessionFlags): boolean => !flags.json && !!process.stdin.isTTY && !!process.stdout.isTTY;
+export const interactive = (flags: SessionFlags): boolean => !flags.json && !!io().stdin.isTTY && !!io().stdout.isTTY;
 
 export function makeSettings(env: Environment, flags: SessionFlags, saved?: Header): Settings {
   const settings = resolveSettings({
     flags,
-    env: process.env,
+    env: io().env,
     config: env.config,
     saved: saved ? { provider: saved.provider, model: saved.model, base_url: saved.base_url } : undefined,
   });
   // Known before any request: a failure from here on is reported with these masked.
-  maskReports(secretMasker([process.env.OPENAI_API_KEY, env.config.api_key, ...(settings.baseURL ? serverAddress(settings.baseURL, settings.apiKey).secrets : [])]));
+  maskReports(secretMasker([io().env.OPENAI_API_KEY, env.config.api_key, ...(settings.baseURL ? serverAddress(settings.baseURL, settings.apiKey).secrets : [])]));
   return settings;
 }
 
@@ -84,7 +85,7 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     return new OfflineNarrator();
   }
   const { OpenAINarrator } = await import('../adapters/openai-narrator.js');
-  const conf = await openConfig();
+  const conf = await openConfig(io().env);
   return new OpenAINarrator({
     model: settings.model,
     baseURL: settings.baseURL,
@@ -109,9 +110,10 @@ export const imagesMode = (env: Environment, flags: SessionFlags): ImagesMode =>
 const statusShown = (env: Environment, flags: SessionFlags): boolean => flags.status !== false && env.config.status !== 'off';
 
 export async function makeUi(flags: SessionFlags, images: ImagesMode, env?: Environment): Promise<Ui> {
-  if (flags.json) return new JsonUi(new LineReader());
-  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images, status: env ? statusShown(env, flags) : true });
-  return new PlainUi(new LineReader(), { images });
+  const { stdin, stdout, stderr } = io();
+  if (flags.json) return new JsonUi(new LineReader(stdin), stdout, stderr);
+  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images, status: env ? statusShown(env, flags) : true }, stdout, stderr);
+  return new PlainUi(new LineReader(stdin), { images }, stdout, stderr);
 }
 
 /** --var name=value pairs, checked against the pack's declared variables. */

@@ -1,13 +1,13 @@
 /**
- * `promptquest config ...` with the built CLI and a real config file in a temporary
+ * `promptquest config ...` (the CLI in-process) and a real config file in a temporary
  * PROMPTQUEST_HOME: the round trip, masking, a broken file, one bad value among good
  * ones (the good ones still reach a real local model server), and `images` from config.
- * Needs `npm run build` first (npm test does it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { startOpenAIServer, type FakeServer } from '../helpers/openai-server.js';
 
 const tempHome = () => makeHome('pq-config-');
@@ -35,35 +35,35 @@ describe('config set / get / list / unset / path', () => {
   it('round-trips values through the file, masks the API key, and forgets what is unset', async () => {
     const home = tempHome();
     for (const [key, value] of [['model', 'llama3.1'], ['api_key', KEY]] as const) {
-      const set = await runCli(['config', 'set', key, value], { home });
+      const set = await runMain(['config', 'set', key, value], { home });
       expect(set.code, set.stderr).toBe(0);
     }
     expect(JSON.parse(readFileSync(configFile(home), 'utf8'))).toMatchObject({ model: 'llama3.1', api_key: KEY });
 
-    const list = await runCli(['config', 'list'], { home });
+    const list = await runMain(['config', 'list'], { home });
     expect(list.code).toBe(0);
     expect(lines(list.stdout)).toEqual(['model=llama3.1', 'api_key=sk-…CRET (hidden)']);
     expect(list.stdout + list.stderr).not.toContain(KEY);
 
     const [model, unsetKey, path] = await Promise.all([
-      runCli(['config', 'get', 'model'], { home }),
-      runCli(['config', 'get', 'timeout'], { home }),
-      runCli(['config', 'path'], { home }),
+      runMain(['config', 'get', 'model'], { home }),
+      runMain(['config', 'get', 'timeout'], { home }),
+      runMain(['config', 'path'], { home }),
     ]);
     expect([model.code, model.stdout]).toEqual([0, 'llama3.1\n']);
     expect([unsetKey.code, unsetKey.stdout]).toEqual([1, '']);
     expect([path.code, path.stdout]).toEqual([0, `${configFile(home)}\n`]);
 
-    expect((await runCli(['config', 'unset', 'model'], { home })).code).toBe(0);
+    expect((await runMain(['config', 'unset', 'model'], { home })).code).toBe(0);
     expect(JSON.parse(readFileSync(configFile(home), 'utf8'))).toEqual({ api_key: KEY });
   });
 
   it('refuses an unknown key or a bad value with one line, exit 2, and writes nothing', async () => {
     const home = tempHome();
     const [key, timeout, url] = await Promise.all([
-      runCli(['config', 'set', 'modle', 'x'], { home }),
-      runCli(['config', 'set', 'timeout', '0'], { home }),
-      runCli(['config', 'set', 'base_url', 'localhost:11434'], { home }),
+      runMain(['config', 'set', 'modle', 'x'], { home }),
+      runMain(['config', 'set', 'timeout', '0'], { home }),
+      runMain(['config', 'set', 'base_url', 'localhost:11434'], { home }),
     ]);
     expectOneLineError(key, /unknown config key "modle"/);
     expectOneLineError(timeout, /invalid value for timeout/);
@@ -77,9 +77,9 @@ describe('a config file with problems', () => {
     const home = tempHome();
     writeFileSync(configFile(home), '{"model": "m",,}');
     const [list, play, path] = await Promise.all([
-      runCli(['config', 'list'], { home }),
-      runCli(['play'], { home, input: ['1'] }),
-      runCli(['config', 'path'], { home }),
+      runMain(['config', 'list'], { home }),
+      runMain(['play'], { home, input: ['1'] }),
+      runMain(['config', 'path'], { home }),
     ]);
     for (const r of [list, play]) expectOneLineError(r, /promptquest: the config file .*config\.json is not valid JSON .*: fix it or delete it/);
     expect(list.stderr).toContain(configFile(home));
@@ -91,7 +91,7 @@ describe('a config file with problems', () => {
     const home = tempHome();
     writeFileSync(configFile(home), JSON.stringify({ timeout: 0, base_url: server.baseURL, model: 'from-config' }));
     const from = server.requests.length;
-    const r = await runCli(['play', 'lighthouse', '--json'], { home, input: ['1'] });
+    const r = await runMain(['play', 'lighthouse', '--json'], { home, input: ['1'] });
     expect(r.code, r.stderr).toBe(0);
     const warnings = lines(r.stderr).filter((l) => l.includes('config.json'));
     expect(warnings).toEqual([`${configFile(home)}: ignored timeout: Too small: expected number to be >0; fix it with: promptquest config set timeout <value>`]);
@@ -104,11 +104,11 @@ describe('a config file with problems', () => {
 describe('images from config', () => {
   it('`config set images off` hides the image prompt lines that play shows by default', async () => {
     const off = tempHome();
-    const set = await runCli(['config', 'set', 'images', 'off'], { home: off });
+    const set = await runMain(['config', 'set', 'images', 'off'], { home: off });
     expect(set.code).toBe(0);
     const [hidden, shown] = await Promise.all([
-      runCli(['play', 'lighthouse'], { home: off, input: ['1'] }),
-      runCli(['play', 'lighthouse'], { home: tempHome(), input: ['1'] }),
+      runMain(['play', 'lighthouse'], { home: off, input: ['1'] }),
+      runMain(['play', 'lighthouse'], { home: tempHome(), input: ['1'] }),
     ]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('🎨');

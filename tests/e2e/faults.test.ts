@@ -1,15 +1,16 @@
 /**
- * The fault matrix: the built CLI against a real local OpenAI-compatible server that
+ * The fault matrix: the CLI (in-process; Ctrl-C spawns it) against a real local OpenAI-compatible server that
  * misbehaves (tests/helpers/openai-server.ts). Each kind of bad reply or flaky server
  * happens once, and the game must still reach its turns; a server that never answers
  * in the format ends the game with one line, exit 1, the save as it was, and
- * `continue` afterwards works. Needs `npm run build` first (npm test does it).
+ * `continue` afterwards works.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, cleanEnv, jsonEvents, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { BIN, ROOT, cleanEnv, jsonEvents, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { DEFAULT_REPLY, startOpenAIServer, validReply, type FakeServer, type Fault } from '../helpers/openai-server.js';
 import { fold, mainLine, type JournalEvent, type TurnEvent } from '../../src/core/journal.js';
 
@@ -93,7 +94,7 @@ interface Game {
 
 /**
  * Every kind misbehaves once in a 3-input game on rails. Three kinds share a game, one per
- * turn, so the whole matrix costs five CLI runs (they run concurrently).
+ * turn, so the whole matrix costs five CLI runs.
  */
 const GAMES: Game[] = [
   { turns: [KINDS.fenced, KINDS.prose, KINDS.comma] },
@@ -107,13 +108,13 @@ const gameName = (g: Game) =>
   (g.plain ? ' (plain output)' : ' (--json)');
 
 describe('each fault once: a 3-input game on rails still reaches 4 turns', () => {
-  it.concurrent.each(GAMES.map((g) => ({ ...g, name: gameName(g) })))('$name', async (g) => {
+  it.each(GAMES.map((g) => ({ ...g, name: gameName(g) })))('$name', async (g) => {
     const s = await server(g.rejectSchema ? { rejectResponseFormats: ['json_schema'] } : {});
     s.enqueue(...g.turns.flatMap((k) => k.script));
     s.setFallback({ kind: 'raw', content: 'the test scripted too few replies' });
     const home = tempHome();
     const args = ['play', 'lighthouse', '--base-url', s.baseURL, '--model', 'm', '--slot', 'f', ...(g.plain ? [] : ['--json'])];
-    const r = await runCli(args, { home, input: ['1', '1', '1'] });
+    const r = await runMain(args, { home, input: ['1', '1', '1'] });
     expectClean(r);
     expect(r.code, r.stderr).toBe(0);
 
@@ -189,7 +190,7 @@ describe('free play with faults: model choices and state changes', () => {
     );
     s.setFallback({ kind: 'raw', content: 'the test scripted too few replies' });
     const home = tempHome();
-    const r = await runCli(['play', freePlayPack(), '--base-url', s.baseURL, '--model', 'm', '--slot', 'v'], {
+    const r = await runMain(['play', freePlayPack(), '--base-url', s.baseURL, '--model', 'm', '--slot', 'v'], {
       home,
       input: ['1', 'rob the guards', 'push the door', '2'],
     });
@@ -220,25 +221,25 @@ function expectFailure(r: CliResult, pattern: RegExp): void {
   expect(lines.join('\n')).toMatch(pattern);
 }
 
-describe.concurrent('when nothing works', () => {
+describe('when nothing works', () => {
   it('a server that never answers in the format: exit 1 with one line, the save exactly as before the failed turn, and continue works', async () => {
     const s = await server();
     s.setFallback({ kind: 'raw', content: 'Once upon a time, in prose, with no JSON at all.' });
     const home = tempHome();
     s.enqueue({ kind: 'ok', reply: DEFAULT_REPLY });
-    const first = await runCli(['play', 'lighthouse', '--base-url', s.baseURL, '--model', 'm', '--slot', 'nv'], { home, input: ['1', '1', '1'] });
+    const first = await runMain(['play', 'lighthouse', '--base-url', s.baseURL, '--model', 'm', '--slot', 'nv'], { home, input: ['1', '1', '1'] });
     expectFailure(first, /^promptquest: the model "m" did not answer in the expected format after 4 tries \(last problem: reply: no JSON object found.*promptquest continue/);
     expect(chatCount(s)).toBe(1 + 4);
     expect(savedLine(home, 'nv')).toHaveLength(2);
 
     const before = readFileSync(saveFile(home, 'nv'), 'utf8');
-    const again = await runCli(['continue', 'nv'], { home, input: ['1'] });
+    const again = await runMain(['continue', 'nv'], { home, input: ['1'] });
     expectFailure(again, /did not answer in the expected format after 4 tries/);
     expect(readFileSync(saveFile(home, 'nv'), 'utf8')).toBe(before);
 
     // The server recovers; continue (same base URL and model, from the save) finishes the game's turns.
     s.setFallback({ kind: 'ok', reply: DEFAULT_REPLY });
-    const resumed = await runCli(['continue', 'nv'], { home, input: ['1', '1'] });
+    const resumed = await runMain(['continue', 'nv'], { home, input: ['1', '1'] });
     expectClean(resumed);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(savedLine(home, 'nv').map((e) => e.input)).toEqual([null, '1', '1', '1']);
@@ -264,11 +265,11 @@ describe.concurrent('when nothing works', () => {
     },
   ];
 
-  it.concurrent.each(failures)('$name: exit 1, one line, the opening kept', async ({ setup, error }) => {
+  it.each(failures)('$name: exit 1, one line, the opening kept', async ({ setup, error }) => {
     const s = await server();
     const home = tempHome();
     const baseURL = await setup(s, home);
-    const r = await runCli(['play', 'lighthouse', '--base-url', baseURL, '--model', 'm', '--slot', 'x'], { home, input: ['1'] });
+    const r = await runMain(['play', 'lighthouse', '--base-url', baseURL, '--model', 'm', '--slot', 'x'], { home, input: ['1'] });
     expectFailure(r, error);
     expect(stderrLines(r)).toHaveLength(1);
     expect(savedLine(home, 'x')).toHaveLength(1);
@@ -278,7 +279,7 @@ describe.concurrent('when nothing works', () => {
 // ---------------------------------------------------------------------------
 // Ctrl-C
 
-describe.concurrent('Ctrl-C during a request (SIGINT to the CLI reading a pipe)', () => {
+describe('Ctrl-C during a request (SIGINT to the CLI reading a pipe)', () => {
   it('cancels the request, reads the next line, and a second Ctrl-C at the prompt exits 130 with the save intact', async () => {
     const s = await server();
     s.enqueue({ kind: 'hang' });

@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 
 const EVIL = '\u001b]0;pwned\u0007\u001b[2J\u001b]52;c;ZXZpbA==\u0007\u009b31m';
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
@@ -13,7 +14,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 describe('a save with control sequences in its text', () => {
   it('replay, saves show/list and continue (/image, /alt, /state) print none of them', async () => {
     const home = tempHome();
-    const played = await runCli(['play', 'lighthouse', '--slot', 'evil'], { home, input: ['2'] });
+    const played = await runMain(['play', 'lighthouse', '--slot', 'evil'], { home, input: ['2'] });
     expect(played.code).toBe(0);
     const file = join(home, 'saves', 'evil.jsonl');
     type Line = { pack: { version: string }; turn: { narration: string; choices: string[]; image_prompt: string }; state: { inventory: string[] } };
@@ -27,13 +28,13 @@ describe('a save with control sequences in its text', () => {
     writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
 
     const runs = await Promise.all([
-      runCli(['replay', 'evil', '--instant'], { home }),
-      runCli(['replay', 'evil', '--json'], { home }),
-      runCli(['saves', 'show', 'evil'], { home }),
-      runCli(['saves', 'list'], { home }),
+      runMain(['replay', 'evil', '--instant'], { home }),
+      runMain(['replay', 'evil', '--json'], { home }),
+      runMain(['saves', 'show', 'evil'], { home }),
+      runMain(['saves', 'list'], { home }),
       // One writer per slot: the two games on "evil" run one after the other.
-      runCli(['continue', 'evil'], { home, input: ['/image', '/alt', '/state', '/quit'] })
-        .then(async (r) => [r, await runCli(['continue', 'evil', '--json'], { home, input: ['/image', '/state', '/quit'] })]),
+      runMain(['continue', 'evil'], { home, input: ['/image', '/alt', '/state', '/quit'] })
+        .then(async (r) => [r, await runMain(['continue', 'evil', '--json'], { home, input: ['/image', '/state', '/quit'] })]),
     ]).then((rs) => rs.flat());
     for (const r of runs) {
       expect(r.code, r.stderr).toBe(0);

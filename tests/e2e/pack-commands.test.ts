@@ -1,14 +1,14 @@
 /**
- * The `pack` commands through the built CLI: broken packs each exit 2 naming the file
+ * The `pack` commands through the CLI (in-process): broken packs each exit 2 naming the file
  * (and line and key), the bundled packs validate and pass their own tests, a fresh
  * `pack new --yes` scaffold validates, previews, passes its tests and plays offline
  * to an ending, and a failing expectation makes `pack test` exit 1.
- * Needs `npm run build` first (npm test does it).
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonEvents, runCli, tempHome, type CliResult } from '../helpers/cli.js';
+import { jsonEvents, tempHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { startOpenAIServer } from '../helpers/openai-server.js';
 import { scaffoldFiles } from '../../src/cli/pack-scaffold.js';
 
@@ -85,7 +85,7 @@ describe('pack validate: broken packs', () => {
       return dir;
     });
     const good = writePack(join(root, 'good'));
-    const r = await runCli(['pack', 'validate', ...dirs, good], { home: root });
+    const r = await runMain(['pack', 'validate', ...dirs, good], { home: root });
     expectClean(r);
     expect(r.code).toBe(2);
     BROKEN.forEach((b, i) => {
@@ -101,8 +101,8 @@ describe('pack validate: broken packs', () => {
     const dir = join(root, 'broken-play');
     writePack(dir, (f) => edit(f, 'pack.yaml', /^title:/m, 'titel:'));
     const [alone, r] = await Promise.all([
-      runCli(['pack', 'validate', dir], { home: root }),
-      runCli(['play', dir, '--provider', 'offline'], { home: root, input: ['1'] }),
+      runMain(['pack', 'validate', dir], { home: root }),
+      runMain(['play', dir, '--provider', 'offline'], { home: root, input: ['1'] }),
     ]);
     expectClean(alone);
     expect(alone.code).toBe(2);
@@ -119,9 +119,9 @@ describe('pack validate: broken packs', () => {
 describe('bundled packs', () => {
   it('validate and pass their own pack test', async () => {
     const [valid, tl, tr] = await Promise.all([
-      runCli(['pack', 'validate', 'prompts/lighthouse', 'ruins'], { home: root }),
-      runCli(['pack', 'test', 'prompts/lighthouse'], { home: root }),
-      runCli(['pack', 'test', 'ruins'], { home: root }),
+      runMain(['pack', 'validate', 'prompts/lighthouse', 'ruins'], { home: root }),
+      runMain(['pack', 'test', 'prompts/lighthouse'], { home: root }),
+      runMain(['pack', 'test', 'ruins'], { home: root }),
     ]);
     for (const r of [valid, tl, tr]) {
       expectClean(r!);
@@ -139,16 +139,16 @@ describe('bundled packs', () => {
 describe('pack new --yes', () => {
   it('writes a scaffold that validates, previews, passes pack test and plays offline to an ending', async () => {
     const dir = join(root, 'fresh');
-    const made = await runCli(['pack', 'new', dir, '--yes'], { home: root });
+    const made = await runMain(['pack', 'new', dir, '--yes'], { home: root });
     expectClean(made);
     expect(made.code).toBe(0);
     for (const f of ['pack.yaml', 'system.md', 'examples.yaml', 'lore.yaml', 'script.yaml', 'tests.yaml']) expect(existsSync(join(dir, f)), f).toBe(true);
 
     const [valid, preview, tested, played] = await Promise.all([
-      runCli(['pack', 'validate', dir], { home: root }),
-      runCli(['pack', 'preview', dir], { home: root }),
-      runCli(['pack', 'test', dir], { home: root }),
-      runCli(['play', dir, '--provider', 'offline', '--json'], { home: root, input: ['1', '1', 'mountain', '1'] }),
+      runMain(['pack', 'validate', dir], { home: root }),
+      runMain(['pack', 'preview', dir], { home: root }),
+      runMain(['pack', 'test', dir], { home: root }),
+      runMain(['play', dir, '--provider', 'offline', '--json'], { home: root, input: ['1', '1', 'mountain', '1'] }),
     ]);
     for (const r of [valid, preview, tested, played]) {
       expectClean(r!);
@@ -177,7 +177,7 @@ describe('pack new --yes', () => {
     const dir = join(root, 'occupied');
     mkdirSync(dir);
     writeFileSync(join(dir, 'notes.txt'), 'mine');
-    const r = await runCli(['pack', 'new', dir, '--yes'], { home: root });
+    const r = await runMain(['pack', 'new', dir, '--yes'], { home: root });
     expectClean(r);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/occupied is not empty/);
@@ -191,7 +191,7 @@ describe('pack test', () => {
     const dir = writePack(join(root, 'failing'), (f) => {
       f['tests.yaml'] += '\n- name: expects a win from a wrong answer\n  inputs: ["1", "a tree"]\n  expect:\n    outcome: win\n    flags: { riddle_solved: true }\n';
     });
-    const r = await runCli(['pack', 'test', dir], { home: root });
+    const r = await runMain(['pack', 'test', dir], { home: root });
     expectClean(r);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ expects a win from a wrong answer: expected outcome "win", but the game is still playing in scene "garden"; flag "riddle_solved" is false, expected true$/m);
@@ -204,8 +204,8 @@ describe('pack test', () => {
       const dir = writePack(join(root, 'model-run'));
       const model = ['--base-url', server.baseURL, '--model', 'fake-model'];
       const [r, preview] = await Promise.all([
-        runCli(['pack', 'test', dir, '--provider', 'openai', ...model], { home: root }),
-        runCli(['pack', 'preview', dir, '--json', ...model], { home: root }),
+        runMain(['pack', 'test', dir, '--provider', 'openai', ...model], { home: root }),
+        runMain(['pack', 'preview', dir, '--json', ...model], { home: root }),
       ]);
       expectClean(r);
       expect(r.stdout).toContain(`5 passed, 0 failed (5 tests, model fake-model at ${server.baseURL})`);
@@ -230,8 +230,8 @@ describe('pack list and user packs', () => {
     writePack(join(home, 'packs', 'garden'));
     writePack(join(home, 'packs', 'broken'), (f) => edit(f, 'pack.yaml', /^title:/m, 'titel:'));
     const [list, played] = await Promise.all([
-      runCli(['pack', 'list'], { home }),
-      runCli(['play', 'garden', '--provider', 'offline'], { home, input: ['1'] }),
+      runMain(['pack', 'list'], { home }),
+      runMain(['play', 'garden', '--provider', 'offline'], { home, input: ['1'] }),
     ]);
     expectClean(list);
     expect(list.code).toBe(0);

@@ -1,12 +1,12 @@
 /**
- * The built CLI played offline through piped stdin: both bundled packs to an ending,
+ * The CLI (in-process) played offline through piped stdin: both bundled packs to an ending,
  * saves, continue, --json, and every kind of bad usage as one line with exit 2.
- * Needs `npm run build` first (npm test does it).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonEvents, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { jsonEvents, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { FORMAT_VERSION } from '../../src/core/journal.js';
 
@@ -37,7 +37,7 @@ const stderrLines = (r: CliResult) => r.stderr.split('\n').filter((l) => l.trim(
 describe('playing offline through a pipe', () => {
   it('piping 1s into `play` plays the default pack to its ending and leaves a save', async () => {
     const home = tempHome();
-    const r = await runCli(['play'], { home, input: ones(14) });
+    const r = await runMain(['play'], { home, input: ones(14) });
     expectNoStack(r);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('── Turn 1 ──');
@@ -56,7 +56,7 @@ describe('playing offline through a pipe', () => {
   it('ruins: free text 直接进入遗迹, a wrong answer, the riddles 风 and 稻草, to the win', async () => {
     const home = tempHome();
     const inputs = ['我要直接进入遗迹！', '1', '火', '风', '1', '稻草', '1', '1', '1'];
-    const r = await runCli(['play', 'ruins', '--slot', '遗迹存档'], { home, input: inputs });
+    const r = await runMain(['play', 'ruins', '--slot', '遗迹存档'], { home, input: inputs });
     expectNoStack(r);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('墙缝'); // the free text was understood
@@ -73,14 +73,14 @@ describe('playing offline through a pipe', () => {
 
   it('end of input mid-game saves and exits 0; `continue` resumes from that turn', async () => {
     const home = tempHome();
-    const first = await runCli(['play', '--slot', 'mid'], { home, input: ['1', '1'] });
+    const first = await runMain(['play', '--slot', 'mid'], { home, input: ['1', '1'] });
     expectNoStack(first);
     expect(first.code).toBe(0);
     expect(first.stderr).toContain('promptquest continue mid');
     expect(turnLines(home, 'mid')).toHaveLength(3);
     expect(first.stdout).not.toContain('── Turn 4 ──');
 
-    const second = await runCli(['continue'], { home, input: ['1'] });
+    const second = await runMain(['continue'], { home, input: ['1'] });
     expectNoStack(second);
     expect(second.code).toBe(0);
     // It shows where the game stood, then the next input continues the story.
@@ -92,7 +92,7 @@ describe('playing offline through a pipe', () => {
   });
 
   it('--json prints only JSON lines; turn events carry the contract fields', async () => {
-    const r = await runCli(['play', 'lighthouse', '--json'], { home: tempHome(), input: ones(12) });
+    const r = await runMain(['play', 'lighthouse', '--json'], { home: tempHome(), input: ones(12) });
     expectNoStack(r);
     expect(r.code).toBe(0);
     const events = jsonEvents(r.stdout); // throws if any line is not JSON
@@ -117,10 +117,10 @@ describe('playing offline through a pipe', () => {
   });
 });
 
-describe.concurrent('bad usage: one line on stderr, exit 2', () => {
+describe('bad usage: one line on stderr, exit 2', () => {
   it('play no-such-pack names the pack', async () => {
     const home = tempHome();
-    const r = await runCli(['play', 'no-such-pack'], { home });
+    const r = await runMain(['play', 'no-such-pack'], { home });
     expectNoStack(r);
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
@@ -130,7 +130,7 @@ describe.concurrent('bad usage: one line on stderr, exit 2', () => {
   });
 
   it('an unknown flag', async () => {
-    const r = await runCli(['play', '--no-such-flag'], { home: tempHome() });
+    const r = await runMain(['play', '--no-such-flag'], { home: tempHome() });
     expectNoStack(r);
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
@@ -140,13 +140,13 @@ describe.concurrent('bad usage: one line on stderr, exit 2', () => {
   it('--context takes a positive whole number of tokens; anything else is one line, exit 2', async () => {
     for (const bad of ['0', '-5', '4k', '1.5']) {
       const home = tempHome();
-      const r = await runCli(['play', `--context=${bad}`], { home, input: ['1'] });
+      const r = await runMain(['play', `--context=${bad}`], { home, input: ['1'] });
       expectNoStack(r);
       expect(r.code).toBe(2);
       expect(stderrLines(r)).toEqual([`promptquest: option '--context <n>' argument '${bad}' is invalid. "${bad}" is not a ${bad === '0' || bad === '-5' ? 'positive ' : ''}whole number`]);
       expect(saveFiles(home)).toEqual([]);
     }
-    const ok = await runCli(['play', '--context', '4096'], { home: tempHome(), input: ones(30) });
+    const ok = await runMain(['play', '--context', '4096'], { home: tempHome(), input: ones(30) });
     expect(ok.code).toBe(0);
   });
 
@@ -159,7 +159,7 @@ describe.concurrent('bad usage: one line on stderr, exit 2', () => {
       provider: 'offline', model: null, base_url: null, vars: {}, created: new Date().toISOString(), forked_from: null,
     });
     const before = readFileSync(store.describe('taken'), 'utf8');
-    const r = await runCli(['play', '--slot', 'taken'], { home, input: ['1'] });
+    const r = await runMain(['play', '--slot', 'taken'], { home, input: ['1'] });
     expectNoStack(r);
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
@@ -169,7 +169,7 @@ describe.concurrent('bad usage: one line on stderr, exit 2', () => {
 
   it('a bad slot name', async () => {
     const home = tempHome();
-    const r = await runCli(['play', '--slot', '../evil'], { home, input: ['1'] });
+    const r = await runMain(['play', '--slot', '../evil'], { home, input: ['1'] });
     expectNoStack(r);
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
@@ -179,7 +179,7 @@ describe.concurrent('bad usage: one line on stderr, exit 2', () => {
   });
 
   it('--help lists play and continue, exit 0', async () => {
-    const r = await runCli(['--help'], { home: tempHome() });
+    const r = await runMain(['--help'], { home: tempHome() });
     expectNoStack(r);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\s+play \[options\] \[pack\]/m);

@@ -1,13 +1,13 @@
 /**
- * The built CLI against a real local OpenAI-compatible HTTP server (tests/helpers/openai-server.ts):
+ * The CLI (in-process) against a real local OpenAI-compatible HTTP server (tests/helpers/openai-server.ts):
  * the real SDK streams SSE over the wire. No mocks, no internet.
- * Needs `npm run build` first (npm test does it).
  */
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { intentCallsNone, isIntentCall, startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { renderTemplate } from '../../src/core/template.js';
@@ -50,7 +50,7 @@ describe('play against an OpenAI-compatible server', () => {
       { kind: 'ok', reply: validReply({ narration: 'MODEL-ONE: the path climbs into the storm.' }) },
       { kind: 'ok', reply: validReply({ narration: 'MODEL-TWO: you dig through the wreck.' }) },
     );
-    const r = await runCli(['play', 'lighthouse', '--base-url', server.baseURL, '--model', 'm', '--slot', 'live'], {
+    const r = await runMain(['play', 'lighthouse', '--base-url', server.baseURL, '--model', 'm', '--slot', 'live'], {
       home,
       input: ['1', FREE_TEXT],
       env: { OPENAI_API_KEY: KEY },
@@ -94,7 +94,7 @@ describe('play against an OpenAI-compatible server', () => {
 
   it('a dead server: exit 1 with one line pointing at --base-url; the turns played before stay saved', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}/v1`;
-    const r = await runCli(['continue', 'live', '--base-url', dead], { home, input: ['1'] });
+    const r = await runMain(['continue', 'live', '--base-url', dead], { home, input: ['1'] });
     expect(r.stderr).not.toContain('    at ');
     expect(r.code).toBe(1);
     const lines = stderrLines(r);
@@ -109,7 +109,7 @@ describe('play against an OpenAI-compatible server', () => {
 describe('the offline notice', () => {
   it('appears on stderr when neither a key nor a base URL is set', async () => {
     const from = server.requests.length;
-    const r = await runCli(['play', 'lighthouse'], { home: tempHome(), input: [] });
+    const r = await runMain(['play', 'lighthouse'], { home: tempHome(), input: [] });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/Playing offline.*OPENAI_API_KEY.*--base-url/);
     expect(r.stderr).not.toContain('    at ');

@@ -1,13 +1,14 @@
 /**
- * Saves on the built CLI: kill -9 mid-turn, damaged and future saves, the format-1
+ * Saves through the CLI (in-process; spawned for kill -9 and Ctrl-C): kill -9 mid-turn, damaged and future saves, the format-1
  * migration, what the next model request holds after /undo /redo /retry and a fork,
- * replay byte for byte, and the saves commands. Needs `npm run build` first.
+ * replay byte for byte, and the saves commands. The spawned cases need `npm run build` (npm test does it).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BIN, cleanEnv, jsonEvents, ROOT, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { fold, FORMAT_VERSION, mainLine } from '../../src/core/journal.js';
@@ -67,7 +68,7 @@ describe('kill -9 in the middle of a turn', () => {
     expect(saved.warnings).toEqual([]);
     expect(mainLine(fold(saved.events)).map((e) => /<<n\d+>>/.exec(e.turn.narration)?.[0] ?? null)).toEqual([null, '<<n0>>', '<<n1>>']);
 
-    const r = await runCli(['continue', 'k', '--json'], { home, input: ['1'] });
+    const r = await runMain(['continue', 'k', '--json'], { home, input: ['1'] });
     expect(r.code, r.stderr).toBe(0);
     expect(markers(chats(server)[3])).toEqual(['<<n0>>', '<<n1>>']);
     expect(turnEvents(r.stdout).map((e) => [e.turn, String(e.narration).slice(0, 6)])).toEqual([[3, '<<n1>>'], [4, '<<n3>>']]);
@@ -83,7 +84,7 @@ describe('undo, redo, retry and fork: what the next model request holds', () => 
   it('a /retry repeats the request; undone and unchosen replies never reach the model again', async () => {
     server = await markedServer();
     // r0: 1 | r1: /retry | r2: 1 | /undo | r3: 2 | /undo, /redo | r4: 1
-    played = await runCli(['play', '--base-url', server.baseURL, '--model', 'm', '--slot', 't', '--json'], {
+    played = await runMain(['play', '--base-url', server.baseURL, '--model', 'm', '--slot', 't', '--json'], {
       home, input: ['1', '/retry', '1', '/undo', '2', '/undo', '/redo', '1'],
     });
     expect(played.code, played.stderr).toBe(0);
@@ -98,7 +99,7 @@ describe('undo, redo, retry and fork: what the next model request holds', () => 
   });
 
   it('a fork --from-turn 2 sends only turns 1..2', async () => {
-    const r = await runCli(['continue', 't', '--from-turn', '2', '--slot', 'f', '--json'], { home, input: ['1'] });
+    const r = await runMain(['continue', 't', '--from-turn', '2', '--slot', 'f', '--json'], { home, input: ['1'] });
     expect(r.code, r.stderr).toBe(0);
     const request = chats(server)[5];
     expect(markers(request)).toEqual(['<<n1>>']);
@@ -115,7 +116,7 @@ describe('undo, redo, retry and fork: what the next model request holds', () => 
     for (const e of events) shown.set(e.turn, e);
     const line = [...shown.values()].filter((e) => Number(e.turn) <= Number(events.at(-1)?.turn));
     const before = server.requests.length;
-    const r = await runCli(['replay', 't', '--json'], { home, env: { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-x' } });
+    const r = await runMain(['replay', 't', '--json'], { home, env: { OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: 'sk-x' } });
     expect(r.code, r.stderr).toBe(0);
     const replayed = turnEvents(r.stdout);
     expect(replayed).toEqual(line);
@@ -127,7 +128,7 @@ describe('undo, redo, retry and fork: what the next model request holds', () => 
 
 describe('the bundled samples', () => {
   it('replay (not on a terminal: instant) shows a sample out of the box, every narration verbatim', async () => {
-    const r = await runCli(['replay', 'lighthouse-sample', '--instant'], { home: tempHome() });
+    const r = await runMain(['replay', 'lighthouse-sample', '--instant'], { home: tempHome() });
     expect(r.code, r.stderr).toBe(0);
     const sample = await new FileSaveStore(SAMPLES).load('lighthouse-sample');
     const line = mainLine(fold(sample.events));
@@ -138,7 +139,7 @@ describe('the bundled samples', () => {
   });
 
   it('a Chinese sample replays with the interface in Chinese', async () => {
-    const r = await runCli(['replay', 'ruins-sample', '--instant'], { home: tempHome() });
+    const r = await runMain(['replay', 'ruins-sample', '--instant'], { home: tempHome() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('── 第 1 回合 ──');
     expect(r.stdout).toContain('★ 胜利');
@@ -146,10 +147,10 @@ describe('the bundled samples', () => {
 
   it('plain `saves` lists them; `saves bogus` is an unknown subcommand (exit 2, one line)', async () => {
     const home = tempHome();
-    const listed = await runCli(['saves'], { home });
+    const listed = await runMain(['saves'], { home });
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain('lighthouse-sample');
-    const bogus = await runCli(['saves', 'bogus'], { home });
+    const bogus = await runMain(['saves', 'bogus'], { home });
     expect(bogus.code).toBe(2);
     expect(bogus.stderr.trim().split('\n')).toEqual([expect.stringContaining('unknown saves command "bogus"')]);
   });
@@ -170,7 +171,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
   copyFileSync(FIXTURE, file('old'));
 
   it('saves list --json: every save, damaged ones with a one-line problem, samples marked', async () => {
-    const r = await runCli(['saves', 'list', '--json'], { home });
+    const r = await runMain(['saves', 'list', '--json'], { home });
     expect(r.code, r.stderr).toBe(0);
     const rows = jsonEvents(r.stdout);
     const bySlot = new Map(rows.map((e) => [e.slot, e]));
@@ -185,7 +186,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
   });
 
   it('saves list: a table, damaged rows say why, samples under their own heading', async () => {
-    const r = await runCli(['saves', 'list'], { home });
+    const r = await runMain(['saves', 'list'], { home });
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout.split('\n');
     expect(out.find((l) => l.trimStart().startsWith('broken '))).toMatch(/DAMAGED: line 3: damaged save line/);
@@ -196,7 +197,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
   });
 
   it('saves show: header facts and the main line in short', async () => {
-    const r = await runCli(['saves', 'show', 'good'], { home });
+    const r = await runMain(['saves', 'show', 'good'], { home });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^pack:\s+lighthouse 1\.0\.0/m);
     expect(r.stdout).toMatch(/^turns:\s+5 on the main line/m);
@@ -205,7 +206,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
 
   it('continue of a save with a garbage middle line: exit 2, one line, the file unchanged', async () => {
     const before = readFileSync(file('broken'));
-    const r = await runCli(['continue', 'broken'], { home, input: ['1'] });
+    const r = await runMain(['continue', 'broken'], { home, input: ['1'] });
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
     expect(r.stderr).toMatch(/broken\.jsonl:3: damaged save line \(not JSON\)/);
@@ -214,7 +215,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
 
   it('continue of a save from a future format: exit 2 naming both versions, the file unchanged', async () => {
     const before = readFileSync(file('future'));
-    const r = await runCli(['continue', 'future'], { home, input: ['1'] });
+    const r = await runMain(['continue', 'future'], { home, input: ['1'] });
     expect(r.code).toBe(2);
     expect(stderrLines(r)).toHaveLength(1);
     expect(r.stderr).toMatch(new RegExp(`save format 99; this version reads formats up to ${FORMAT_VERSION}`));
@@ -223,7 +224,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
 
   // A file cut anywhere is covered on the store itself (tests/unit/journal-store.test.ts).
   it('continue of a file with a torn last line: a warning, the game goes on, the next turn repairs the file', async () => {
-    const r = await runCli(['continue', 'torn', '--json'], { home, input: ['1'] });
+    const r = await runMain(['continue', 'torn', '--json'], { home, input: ['1'] });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr.match(/incomplete last line/g)).toHaveLength(1);
     const after = await storeOf(home).load('torn');
@@ -236,7 +237,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
   });
 
   it('continue of a format-1 save: migrated, rewritten after a byte-exact backup, and played on', async () => {
-    const r = await runCli(['continue', 'old', '--json'], { home, input: ['1'] });
+    const r = await runMain(['continue', 'old', '--json'], { home, input: ['1'] });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(`${file('old')}.bak`).equals(readFileSync(FIXTURE))).toBe(true);
     const now = readFileSync(file('old'), 'utf8').trimEnd().split('\n');
@@ -245,23 +246,23 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
   });
 
   it('saves delete: --yes required without a terminal; samples cannot be deleted', async () => {
-    const refused = await runCli(['saves', 'delete', 'good'], { home });
+    const refused = await runMain(['saves', 'delete', 'good'], { home });
     expect(refused.code).toBe(2);
     expect(stderrLines(refused)).toEqual([expect.stringMatching(/not deleting "good".*--yes/)]);
     expect(existsSync(file('good'))).toBe(true);
 
-    const done = await runCli(['saves', 'delete', 'good', '--yes'], { home });
+    const done = await runMain(['saves', 'delete', 'good', '--yes'], { home });
     expect(done.code, done.stderr).toBe(0);
     expect(existsSync(file('good'))).toBe(false);
 
-    const sample = await runCli(['saves', 'delete', 'lighthouse-sample', '--yes'], { home });
+    const sample = await runMain(['saves', 'delete', 'lighthouse-sample', '--yes'], { home });
     expect(sample.code).toBe(2);
     expect(existsSync(join(SAMPLES, 'lighthouse-sample.jsonl'))).toBe(true);
   });
 
   it('bad slot names (../x, control characters) exit 2 with one line', async () => {
     for (const args of [['replay', '../x'], ['saves', 'delete', 'a\u0001b', '--yes']]) {
-      const r = await runCli(args, { home });
+      const r = await runMain(args, { home });
       expect(r.code, args.join(' ')).toBe(2);
       expect(stderrLines(r)).toEqual([expect.stringMatching(/^promptquest: bad slot name/)]);
     }
@@ -271,7 +272,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
 describe('two processes on one slot', () => {
   it('while this process holds the slot, continue and saves delete are refused (exit 2) and the file is unchanged byte for byte', async () => {
     const home = tempHome();
-    expect((await runCli(['play', '--slot', 'held'], { home, input: ['1'] })).code).toBe(0);
+    expect((await runMain(['play', '--slot', 'held'], { home, input: ['1'] })).code).toBe(0);
     const file = storeOf(home).describe('held');
     const before = readFileSync(file);
     const lock = await storeOf(home).lock('held');
@@ -298,7 +299,7 @@ describe('two processes on one slot', () => {
     const file = storeOf(home).describe('race');
     const before = readFileSync(file);
 
-    const second = await runCli(['continue', 'race'], { home, input: ['1', '1'] });
+    const second = await runMain(['continue', 'race'], { home, input: ['1', '1'] });
     expect(second.code).toBe(2);
     expect(stderrLines(second)).toEqual([`promptquest: slot "race" is open in another PromptQuest (pid ${first.pid}); nothing was changed`]);
     expect(readFileSync(file).equals(before)).toBe(true);

@@ -1,14 +1,15 @@
 /**
  * Riddle answers never reach a model. A pack whose answers are unique made-up tokens is
- * played with the built CLI against a real local OpenAI-compatible server through the
+ * played with the CLI (in-process) against a real local OpenAI-compatible server through the
  * riddle (a wrong answer, the right one, /retry of the right one, more turns); the raw
  * JSON of every request the server received must hold none of the answers. `pack preview`
- * must not show them either. Needs `npm run build` first (npm test does it).
+ * must not show them either.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonEvents, runCli, tempHome } from '../helpers/cli.js';
+import { jsonEvents, tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { isIntentCall, startOpenAIServer, type FakeServer } from '../helpers/openai-server.js';
 
 /** Every accepted answer of every riddle in the pack, including one never reached. */
@@ -92,7 +93,7 @@ function expectNoSecret(text: string, where: string): void {
 describe('riddle answers never reach a model', () => {
   it('no request body holds an answer: wrong answer, right answer, /retry, more turns', async () => {
     const inputs = [WRONG, 'zephyrquill', '/retry', '1', '/retry', '/undo', '/undo', 'ZEPHYR-QUILL!', '1', '2'];
-    const r = await runCli(['play', dir, '--provider', 'openai', '--base-url', server.baseURL, '--model', 'fake-model', '--json'], { home, input: inputs });
+    const r = await runMain(['play', dir, '--provider', 'openai', '--base-url', server.baseURL, '--model', 'fake-model', '--json'], { home, input: inputs });
     expect(r.stderr).not.toContain('    at ');
     expect(r.code).toBe(0);
 
@@ -118,8 +119,8 @@ describe('riddle answers never reach a model', () => {
 
   it('pack preview shows no answer, even when the first input is the answer', async () => {
     const [plain, json] = await Promise.all([
-      runCli(['pack', 'preview', dir, '--input', 'zephyrquill'], { home }),
-      runCli(['pack', 'preview', dir, '--json'], { home }),
+      runMain(['pack', 'preview', dir, '--input', 'zephyrquill'], { home }),
+      runMain(['pack', 'preview', dir, '--json'], { home }),
     ]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain('I fly without wings');

@@ -1,13 +1,13 @@
 /**
- * Where settings come from, with the built CLI against real local OpenAI-compatible servers:
+ * Where settings come from, with the CLI (in-process) against real local OpenAI-compatible servers:
  * the API key never follows a base URL that only a save names; credentials in a base URL are
  * never saved or shown; bad settings and commander's own usage errors are one line, exit 2.
- * Needs `npm run build` first (npm test does it).
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonEvents, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { jsonEvents, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { startOpenAIServer, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 
 const tempHome = () => makeHome('pq-settings-');
@@ -37,7 +37,7 @@ describe('continue: the API key goes only to a base URL the user chose', () => {
   it('a save naming another server gets the placeholder key and a notice; --base-url for it sends the key', async () => {
     const home = tempHome();
     // A "shared" save that names their server (recorded by playing against it without a key) ...
-    const made = await runCli(['play', 'lighthouse', '--base-url', theirs.baseURL, '--model', 'm', '--slot', 'shared'], { home, input: ['1'] });
+    const made = await runMain(['play', 'lighthouse', '--base-url', theirs.baseURL, '--model', 'm', '--slot', 'shared'], { home, input: ['1'] });
     expect(made.code, made.stderr).toBe(0);
     // ... in two homes whose owner keeps a key in the environment and their own server in the config.
     const other = tempHome();
@@ -48,8 +48,8 @@ describe('continue: the API key goes only to a base URL the user chose', () => {
 
     const from = theirs.requests.length;
     const [untrusted, trusted] = await Promise.all([
-      runCli(['continue', 'shared', '--images', 'generate'], { home, env, input: ['1'] }),
-      runCli(['continue', 'shared', '--base-url', theirs.baseURL], { home: other, env, input: ['1'] }),
+      runMain(['continue', 'shared', '--images', 'generate'], { home, env, input: ['1'] }),
+      runMain(['continue', 'shared', '--base-url', theirs.baseURL], { home: other, env, input: ['1'] }),
     ]);
     expect(untrusted.code, untrusted.stderr).toBe(0);
     expect(trusted.code, trusted.stderr).toBe(0);
@@ -72,7 +72,7 @@ describe('credentials in a base URL', () => {
     const home = tempHome();
     const url = `${mine.baseURL}?api-version=2024-06-01&api-key=sk-in-the-query`;
     const from = mine.requests.length;
-    const r = await runCli(['play', 'lighthouse', '--base-url', url, '--model', 'm', '--slot', 'q', '--verbose', '--json'], { home, input: ['1'] });
+    const r = await runMain(['play', 'lighthouse', '--base-url', url, '--model', 'm', '--slot', 'q', '--verbose', '--json'], { home, input: ['1'] });
     expect(r.code, r.stderr).toBe(0);
     // The query went with the request (not glued onto the path, where the server would 404).
     expect(chats(mine, from).length).toBeGreaterThan(0);
@@ -86,11 +86,11 @@ describe('bad settings and usage errors: one line, exit 2', () => {
   it('OPENAI_BASE_URL that is not http(s), --var on continue, and commander errors (with --json: an error event too)', async () => {
     const home = tempHome();
     const [env, vars, choice, unknown, missing] = await Promise.all([
-      runCli(['play'], { home, env: { OPENAI_BASE_URL: 'localhost:11434' } }),
-      runCli(['continue', 'lighthouse-sample', '--slot', 'x', '--var', 'name=Ada'], { home }),
-      runCli(['play', '--provider', 'gemini', '--json'], { home }),
-      runCli(['play', '--colour'], { home }),
-      runCli(['replay'], { home }),
+      runMain(['play'], { home, env: { OPENAI_BASE_URL: 'localhost:11434' } }),
+      runMain(['continue', 'lighthouse-sample', '--slot', 'x', '--var', 'name=Ada'], { home }),
+      runMain(['play', '--provider', 'gemini', '--json'], { home }),
+      runMain(['play', '--colour'], { home }),
+      runMain(['replay'], { home }),
     ]);
     expectOneLineError(env, /^promptquest: OPENAI_BASE_URL "localhost:11434" is not an http\(s\) URL/);
     expectOneLineError(vars, /^promptquest: --var applies to new games; this game's variables are fixed/);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { BIN, cleanEnv, runCli, tempHome } from '../helpers/cli.js';
+import { BIN, cleanEnv, tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 
 const oneLine = (stderr: string) => stderr.trim().split('\n');
 
@@ -12,8 +13,8 @@ describe('slots and the packs behind them', () => {
   it("a new game or a fork may not take a bundled sample's name", async () => {
     const home = tempHome();
     const [play, fork] = await Promise.all([
-      runCli(['play', 'ruins', '--slot', 'ruins-sample'], { home }),
-      runCli(['continue', 'lighthouse-sample', '--from-turn', '2', '--slot', 'lighthouse-sample'], { home }),
+      runMain(['play', 'ruins', '--slot', 'ruins-sample'], { home }),
+      runMain(['continue', 'lighthouse-sample', '--from-turn', '2', '--slot', 'lighthouse-sample'], { home }),
     ]);
     for (const r of [play, fork]) {
       expect(r.code).toBe(2);
@@ -27,10 +28,10 @@ describe('slots and the packs behind them', () => {
     writeFileSync(join(dir, 'pack.yaml'), 'id: gone\ntitle: Gone\nversion: "1"\nlanguage: en\nscript: script.yaml\n');
     writeFileSync(join(dir, 'system.md'), 'Narrate.');
     writeFileSync(join(dir, 'script.yaml'), 'start: a\nscenes:\n  a: { text: "A room.", choices: [{ text: Stay }, { text: Leave, goto: b }] }\n  b: { text: "Out.", ending: { outcome: end, reason: left } }\n');
-    const played = await runCli(['play', dir, '--slot', 'g'], { home, input: ['1'] });
+    const played = await runMain(['play', dir, '--slot', 'g'], { home, input: ['1'] });
     expect(played.code, played.stderr).toBe(0);
     rmSync(dir, { recursive: true, force: true });
-    const [cont, replay] = await Promise.all([runCli(['continue', 'g'], { home }), runCli(['replay', 'g'], { home })]);
+    const [cont, replay] = await Promise.all([runMain(['continue', 'g'], { home }), runMain(['replay', 'g'], { home })]);
     expect(cont.code).toBe(2);
     expect(oneLine(cont.stderr)).toEqual([expect.stringMatching(/the pack this game was played with \("gone" in .*\) is missing/)]);
     expect(replay.code).toBe(0);
@@ -40,7 +41,7 @@ describe('slots and the packs behind them', () => {
   it('/new after an ending starts a new game of the same pack in a fresh slot; piped input carries on', async () => {
     const home = tempHome();
     const ones = Array.from({ length: 12 }, () => '1');
-    const r = await runCli(['play', 'lighthouse', '--slot', 'first'], { home, input: [...ones, '/new', '2'] });
+    const r = await runMain(['play', 'lighthouse', '--slot', 'first'], { home, input: [...ones, '/new', '2'] });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.match(/── Turn 1 ──/g)).toHaveLength(2);
     const saves = readdirSync(join(home, 'saves')).filter((f) => f.endsWith('.jsonl')).sort();

@@ -1,7 +1,8 @@
 /**
  * The interactive terminal, in a real pseudo-terminal: tmux runs the built CLI and the
  * test reads the screen and presses keys. Waits poll the screen; no fixed sleeps.
- * Needs `npm run build` first (npm test does it) and tmux (skipped with a reason without it).
+ * Needs `npm run build` first (npm test does it) and tmux: skipped with a reason without it,
+ * except in CI (CI set), where a missing tmux fails (.ci/run installs it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +12,9 @@ import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
 import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+/** In CI the terminal tests always run: without tmux they fail, saying so, rather than skip quietly. */
+const skipTty = !hasTmux && !inCi;
 const SOCKET = `pq-tty-${process.pid}-${Date.now().toString(36)}`;
 /** The tmux session the helpers below act on. */
 let SESSION = 'pq';
@@ -20,6 +24,7 @@ let socketPath: string | null = null;
 
 function tmux(...args: string[]): string {
   const r = spawnSync('tmux', ['-f', '/dev/null', '-L', SOCKET, ...args], { env: cleanEnv(home), encoding: 'utf8' });
+  if (r.error) throw new Error(`tmux cannot run (${r.error.message}); the terminal tests need it (.ci/run installs it with apt-get)`);
   if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr.trim()}`);
   return r.stdout;
 }
@@ -48,7 +53,7 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasTmux)('interactive play in a real terminal (tmux; skipped when `tmux -V` fails)', () => {
+describe.skipIf(skipTty)('interactive play in a real terminal (tmux; skipped when `tmux -V` fails, except in CI)', () => {
   it('name prompt, a number key picks a choice, arrows move, typed text is free text, /quit saves', async () => {
     const command = ['env', `PROMPTQUEST_HOME=${quote(home)}`, 'NO_COLOR=1', quote(process.execPath), quote(BIN), 'play', 'lighthouse', '--slot', 't1'].join(' ');
     tmux('new-session', '-d', '-s', SESSION, '-x', '110', '-y', '50', '-c', ROOT, command);
@@ -85,7 +90,7 @@ describe.skipIf(!hasTmux)('interactive play in a real terminal (tmux; skipped wh
   });
 });
 
-describe.skipIf(!hasTmux)('model narration streamed to a real terminal (tmux)', () => {
+describe.skipIf(skipTty)('model narration streamed to a real terminal (tmux)', () => {
   it('a stream that drops halfway is wiped and told again: the screen never shows the lost text', async () => {
     const server = await startOpenAIServer();
     try {

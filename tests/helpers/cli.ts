@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'promptquest.js');
@@ -28,10 +27,10 @@ export interface CliOptions {
 }
 
 const homes: string[] = [];
-// Every home a test file makes is removed once that file's tests are done.
-afterAll(() => {
+/** Every home a test file made goes once that file's tests are done (tests/helpers/setup.ts). */
+export function removeTempHomes(): void {
   for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
-});
+}
 
 /** A fresh PROMPTQUEST_HOME, removed after the calling file's tests. */
 export function tempHome(prefix = 'pq-home-'): string {

@@ -309,7 +309,8 @@ describe('timing faults and shutdown', () => {
     while (s.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
     const t0 = Date.now();
     await s.close();
-    expect(Date.now() - t0).toBeLessThan(500);
+    // Waiting for the hanging requests would take the SDK's 10-minute timeout; a loaded machine may take a while.
+    expect(Date.now() - t0).toBeLessThan(5_000);
     expect(await pending).toBeInstanceOf(OpenAI.APIConnectionError);
     expect(await pendingStream).toBeInstanceOf(Error);
     await s.close(); // idempotent

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { sanitizeDeep, sanitizeText } from '../../src/core/sanitize.js';
 
 /** Everything that must never survive, as a character class. */
-const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+// What sanitizeText removes: controls, bidi overrides and the invisible characters that spoof text.
+const FORBIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u2028\u2029\u180e]|[\u{e0000}-\u{e007f}]/u;
 
 describe('sanitizeText: escape sequences', () => {
   it.each([

@@ -66,8 +66,8 @@ export class TtyUi implements Ui {
   /** The status to show at the next prompt (once per turn shown). */
   private statusView: StatusView | null = null;
 
-  constructor(private readonly o: TtyOptions, out: NodeJS.WriteStream = process.stdout) {
-    this.screen = new Screen(out);
+  constructor(private readonly o: TtyOptions, out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr) {
+    this.screen = new Screen(out, err);
   }
 
   begin({ title, language }: { title: string; language: string }): void {
