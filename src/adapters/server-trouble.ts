@@ -46,7 +46,8 @@ function codeOf(err: unknown): string | null {
 function notHttp(err: unknown): { said: string } | null {
   for (const e of causes(err)) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('HPE_')) {
+    // undici's parser error: Node 20 and 22 give it an HPE_ code, Node 24 only its name.
+    if ((typeof code === 'string' && code.startsWith('HPE_')) || (e instanceof Error && e.name === 'HTTPParserError')) {
       const data = (e as { data?: unknown }).data;
       const line = typeof data === 'string' ? sanitizeText(data).replace(/\s+/g, ' ').trim() : '';
       const said = line.length > GREETING_CHARS ? `${line.slice(0, GREETING_CHARS - 1)}…` : line;
