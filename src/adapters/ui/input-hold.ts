@@ -30,7 +30,7 @@ export class InputHold {
     if (rest.length) this.held.push(rest);
   };
 
-  /** Give the terminal back; returns what was typed meanwhile, for replay(). */
+  /** Give the terminal back (no prompt follows); returns what was typed meanwhile. */
   release(): Buffer {
     const typed = Buffer.concat(this.held);
     this.held = [];
@@ -43,11 +43,20 @@ export class InputHold {
   }
 
   /**
-   * Type the held keys into the prompt just started. Inquirer drops what arrives before its
-   * first render (one setImmediate, to shed stale keys): this runs after it, when the
-   * prompt listens.
+   * Hand the held keys to the prompt just started, once it listens. Inquirer drops what arrives
+   * before its first render (one setImmediate, to shed stale keys), so the hold goes on catching
+   * keys until then: a key typed in that gap would otherwise be lost (a "2" then Enter became
+   * choice 1). The prompt owns the terminal by then, so its raw mode is left as it set it.
    */
-  replay(typed: Buffer): void {
-    if (typed.length) setImmediate(() => this.input.unshift(typed));
+  handOver(): void {
+    setImmediate(() => {
+      const typed = Buffer.concat(this.held);
+      this.held = [];
+      if (this.holding) {
+        this.holding = false;
+        this.input.off('data', this.onData);
+      }
+      if (typed.length) this.input.unshift(typed);
+    });
   }
 }

@@ -183,10 +183,9 @@ export class TtyUi implements Ui {
   private async prompt<T>(ask: () => Promise<T>): Promise<T> {
     this.closePending();
     this.screen.lineStart();
-    const typed = this.hold.release();
     try {
       const answer = ask();
-      this.hold.replay(typed);
+      this.hold.handOver();
       return await answer;
     } catch (err) {
       return interrupted(err);
