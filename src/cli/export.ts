@@ -52,7 +52,9 @@ async function copiedSources(files: string[], savesDir: string, dir: string, out
   });
   const out = new Map<string, string>();
   for (const f of files) {
-    await copyFile(join(savesDir, f), join(dir, f));
+    await copyFile(join(savesDir, f), join(dir, f)).catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`--images-dir ${dir}: cannot copy the picture ${f} there (${err.code ?? err.message})`);
+    });
     out.set(f, linkFrom(outDir, join(dir, f)));
   }
   return out;

@@ -51,7 +51,7 @@ async function start(env: Environment, pack: Pack, settings: Settings, slot: str
   const narrator = await makeNarrator(env, settings, pack, flags, ui);
   const language = sessionLanguage(env, pack);
   sessionNotices(ui, settings, messages(language));
-  const vars = await askVars(pack, given, flags);
+  const vars = await askVars(pack, given, flags, messages(language));
   const state = initialState(pack.manifest, vars, pack.script?.start ?? null);
   // A pack too large for the model's window is refused now, before a save exists.
   await preflight(narrator, pack, state);

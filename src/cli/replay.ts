@@ -5,7 +5,8 @@
  */
 import chalk from 'chalk';
 import { join } from 'node:path';
-import { fold, IMAGE_FILE, mainLine, type Header, type TurnEvent } from '../core/journal.js';
+import { fold, IMAGE_FILE, mainLine, type Header, type Timeline, type TurnEvent } from '../core/journal.js';
+import { page, playerLine } from '../core/storybook.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { homeDir } from '../adapters/paths.js';
 import { uiStrings } from '../adapters/ui/strings.js';
@@ -27,11 +28,19 @@ interface ReplayFlags {
 }
 
 const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, state: e.state, usage: e.usage });
+
+/**
+ * What the player said, as the storybook shows it: a picked choice as "2. text", typed words as
+ * typed. Not `said`, the line the model was sent, where a riddle's answer is a placeholder.
+ */
+type WordsOf = (e: TurnEvent) => string | null;
+const wordsIn = (t: Timeline, language: string): WordsOf => (e) => playerLine(page(t, e, {}, language));
 const write = (text: string) => io().stdout.write(text);
 
-function printJson(line: TurnEvent[]): void {
+function printJson(line: TurnEvent[], words: WordsOf): void {
   line.forEach((e, i) => {
-    if (e.said !== null) write(`${JSON.stringify({ type: 'input', turn: i + 1, text: e.said })}\n`);
+    const said = words(e);
+    if (said !== null) write(`${JSON.stringify({ type: 'input', turn: i + 1, text: said })}\n`);
     write(`${JSON.stringify({ type: 'turn', ...turnEventData(view(e, i)) })}\n`);
   });
 }
@@ -41,9 +50,10 @@ type PictureOf = (e: TurnEvent) => string | null;
 const pictureLine = (path: string | null): string => (path ? `${chalk.dim(`🖼  ${path}`)}\n\n` : '');
 
 /** The same text a game shows in a pipe: each turn, with the player's words in between. */
-function printInstant(line: TurnEvent[], render: RenderOptions, picture: PictureOf): void {
+function printInstant(line: TurnEvent[], render: RenderOptions, picture: PictureOf, words: WordsOf): void {
   line.forEach((e, i) => {
-    if (e.said !== null) write(`> ${e.said}\n\n`);
+    const said = words(e);
+    if (said !== null) write(`> ${said}\n\n`);
     write(`${renderTurn(view(e, i), render)}\n\n${pictureLine(picture(e))}`);
   });
 }
@@ -70,16 +80,17 @@ function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () =
 }
 
 /** Types the main line out; false when the reader pressed Ctrl-C. */
-async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf, speed: number): Promise<boolean> {
+async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf, speed: number, words: WordsOf): Promise<boolean> {
   const tw = new Typewriter(io().stdout, atSpeed(speed));
   const keys = listenForKeys(tw);
   if (io().stdin.isTTY) io().stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
   try {
     for (const [i, e] of line.entries()) {
-      if (e.said !== null) {
+      const said = words(e);
+      if (said !== null) {
         await tw.pause(500 / speed);
         write(chalk.bold('> '));
-        await tw.type(e.said);
+        await tw.type(said);
         write('\n');
         await tw.pause(400 / speed);
       }
@@ -117,14 +128,15 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
     return file && IMAGE_FILE.test(file) ? join(store.dir, file) : null;
   };
   if (flags.json) {
-    printJson(line);
+    printJson(line, wordsIn(timeline, languageOf(save.header) ?? 'en'));
     return 0;
   }
   const { pack } = save.header;
   write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(languageOf(save.header)) };
-  if (flags.instant || !io().stdout.isTTY) printInstant(line, render, picture);
-  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile(io().env)).values.speed ?? 1))) {
+  const words = wordsIn(timeline, languageOf(save.header) ?? 'en');
+  if (flags.instant || !io().stdout.isTTY) printInstant(line, render, picture, words);
+  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile(io().env)).values.speed ?? 1, words))) {
     io().stderr.write('\nReplay interrupted.\n');
     return 130;
   }

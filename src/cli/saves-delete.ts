@@ -5,6 +5,8 @@ import { InterruptedError, isPromptInterrupt } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
 import { findSave } from './saved-games.js';
 import { io } from './io.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** "lighthouse, 12 turns, win" — or why it cannot be read (a damaged save may still be deleted). */
 async function describeSave(store: FileSaveStore, slot: string): Promise<string> {
@@ -49,6 +51,9 @@ async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: bo
     }
   }
   await store.remove(slot);
+  // Its transcript goes with it: a new game in the same slot would otherwise append to it. Its
+  // pictures stay: a fork of this game names them in its own journal.
+  await rm(join(store.dir, `${slot}.transcript.txt`), { force: true });
   io().stdout.write(`Deleted the saved game "${slot}".\n`);
   return 0;
 }

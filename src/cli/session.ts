@@ -133,7 +133,7 @@ export function parseVars(pack: Pack, pairs: string[] = []): Record<string, stri
 }
 
 /** On a terminal, ask for the variables not given with --var. */
-export async function askVars(pack: Pack, given: Record<string, string>, flags: SessionFlags): Promise<Record<string, string>> {
+export async function askVars(pack: Pack, given: Record<string, string>, flags: SessionFlags, m: Messages = messages('en')): Promise<Record<string, string>> {
   if (!interactive(flags)) return given;
   const vars = { ...given };
   const { input } = await import('@inquirer/prompts');
@@ -142,7 +142,7 @@ export async function askVars(pack: Pack, given: Record<string, string>, flags: 
     try {
       vars[v.name] = (await input({ message: v.prompt, default: v.default })).trim() || v.default;
     } catch (err) {
-      throw isPromptInterrupt(err) ? new InterruptedError('Interrupted before the game began; nothing was saved.') : err;
+      throw isPromptInterrupt(err) ? new InterruptedError(m.session.interruptedBefore) : err;
     }
   }
   return vars;
@@ -185,7 +185,7 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
     const end = await game.run();
     // Pictures still on their way belong in the save; the transcript gets its last turn.
     const waiting = game.painter?.waiting ?? 0;
-    if (waiting > 0) ui.notice(`Waiting for ${waiting === 1 ? 'a picture' : `${waiting} pictures`} still being made… (Ctrl-C leaves ${waiting === 1 ? 'it' : 'them'}; every turn is saved)`);
+    if (waiting > 0) ui.notice(m.session.waitingForPictures(waiting));
     await Promise.all([game.painter?.drain(), game.transcript?.flush()]);
     const slot = quoteArg(options.slot);
     const t = options.timeline;

@@ -40,7 +40,7 @@ async function retry(game: Game): Promise<void> {
   if (game.o.narrator.provider === 'offline') {
     return game.o.ui.notice(game.m.commands.retryOffline);
   }
-  if (await game.play(head.input, parent)) {
+  if (await game.tellAgain(head.input, parent)) {
     const alts = game.head ? alternatives(game.o.timeline, game.head.id) : [];
     game.o.ui.notice(game.m.commands.alternative(alts.length, alts.length));
   }

@@ -89,7 +89,7 @@ export class Game {
     this.painter = o.images
       ? new Painter({ ...o.images, slot: o.slot, ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e), words: this.m.session })
       : null;
-    this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t) : null;
+    this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t, this.m.session) : null;
   }
 
   /** Lines held back while the ui waits for input, shown as soon as it has it. */
@@ -212,6 +212,22 @@ export class Game {
     const next = continuation(this.o.pack, this.o.narrator.provider === 'offline', head, parent?.turn.game_over != null, typed, this.language);
     if ('notice' in next) return this.o.ui.notice(next.notice);
     await this.narrateAndAppend(next.plan, head);
+  }
+
+  /**
+   * The same input told again from the same parent (/retry). A turn past an ending was a
+   * continuation, so it is asked for as one again, never planned as an ordinary move there.
+   */
+  async tellAgain(input: string, parent: TurnEvent): Promise<boolean> {
+    if (parent.turn.game_over == null) return this.play(input, parent);
+    const grandparent = parent.parent !== null ? this.o.timeline.turns.get(parent.parent) : undefined;
+    const typed = input === this.m.turn.continueInput ? null : input;
+    const next = continuation(this.o.pack, this.o.narrator.provider === 'offline', parent, grandparent?.turn.game_over != null, typed, this.language);
+    if ('notice' in next) {
+      this.o.ui.notice(next.notice);
+      return false;
+    }
+    return this.narrateAndAppend(next.plan, parent);
   }
 
   private async preflight(): Promise<void> {

@@ -8,13 +8,20 @@ import type { Timeline, TurnEvent } from '../core/journal.js';
 import { page, storyWords } from '../core/storybook.js';
 import { pageText } from '../core/storybook-txt.js';
 import type { TranscriptSink } from './ports.js';
+import type { Messages } from '../core/messages/index.js';
 
 export class Transcript {
   private on = false;
   /** Writes go one after another, in the order the turns were shown. */
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly sink: TranscriptSink, private readonly pack: Pack, private readonly timeline: Timeline) {}
+  constructor(
+    private readonly sink: TranscriptSink,
+    private readonly pack: Pack,
+    private readonly timeline: Timeline,
+    /** Its own line, in the interface language. */
+    private readonly words: Pick<Messages['session'], 'transcriptStopped'>,
+  ) {}
 
   get active(): boolean {
     return this.on;
@@ -40,7 +47,7 @@ export class Transcript {
     const text = this.text(e);
     this.writing = this.writing.then(() => this.sink.write(text)).catch((err: unknown) => {
       this.on = false;
-      notice(`The transcript stopped: it could not be written (${(err as NodeJS.ErrnoException).code ?? 'error'}); the game goes on.`);
+      notice(this.words.transcriptStopped((err as NodeJS.ErrnoException).code ?? 'error'));
     });
   }
 

@@ -162,6 +162,9 @@ describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails
     }
     const ended = await s.waitFor(/❯ 1\. Continue the story/, 'the ending menu');
     expect(ended).toContain('4. Start a new game');
+    s.type('7');
+    s.press('Enter'); // a number the ending menu does not have: said so, and the menu again (not leaving)
+    await s.waitFor(/There is no choice 7: type a number from 1 to 4[\s\S]*❯ 1\. Continue the story/, 'the hint at the ending menu');
     s.press('Enter'); // continue the story: offline, the pack's epilogue
     await s.waitFor(/── Turn 6 ──\s+The brig breaks on the Teeth/, 'the epilogue as a further turn');
 

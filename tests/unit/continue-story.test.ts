@@ -28,4 +28,15 @@ describe('continue the story with a model', () => {
     expect(typed).toContain('What the player does: "i wade out at (a riddle answer)"');
     expect(typed.toLowerCase()).not.toContain('tide');
   });
+
+  it('/retry of a continuation asks for the continuation again, not an ordinary move at the ending', async () => {
+    const before = server.requests.length;
+    const r = await playModelGame({ pack: lighthouse, baseURL: server.baseURL, scene: 'hook', inputs: ['2', '/continue', '/retry'] });
+    expect(r.error).toBeNull();
+    const chats = server.requests.slice(before).filter((q) => q.path.endsWith('/chat/completions'));
+    const last = String(chats.at(-1)?.body.messages.at(-1).content ?? '');
+    expect(last).toContain('the player asks for it to go on');
+    expect(last).not.toContain('does not move the story');
+    expect(mainLine(r.timeline).map((t) => t.input)).toEqual([null, '2', '(continue the story)']);
+  });
 });

@@ -43,3 +43,15 @@ describe('Screen', () => {
     expect(screen.markOnScreen).toBe(false);
   });
 });
+
+describe('keys held during a turn', () => {
+  it('drop an Enter with nothing typed before it, keep Enters after typed keys or arrows', async () => {
+    const { withoutBareEnters } = await import('../../src/adapters/ui/input-hold.js');
+    const text = (s: string) => withoutBareEnters(Buffer.from(s)).toString();
+    expect(text('\r')).toBe('');
+    expect(text('\r\r2\r')).toBe('2\r');
+    expect(text('look around\r\r')).toBe('look around\r');
+    expect(text('\x1b[B\r')).toBe('\x1b[B\r');
+    expect(text('ab')).toBe('ab');
+  });
+});

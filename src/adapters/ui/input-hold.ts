@@ -6,6 +6,29 @@
  */
 const CTRL_C = 0x03;
 
+const ENTER = new Set([0x0d, 0x0a]);
+
+/**
+ * The held keys less every Enter with nothing typed before it: a second Enter pressed while the
+ * model was still writing would otherwise take the next menu's highlighted choice (a turn, a
+ * retry, a continuation) before the player has seen it. An Enter after typed text or an arrow
+ * key is what the player meant, and is kept.
+ */
+export function withoutBareEnters(typed: Buffer): Buffer {
+  const kept: number[] = [];
+  let lineHasKeys = false;
+  for (const byte of typed) {
+    if (ENTER.has(byte)) {
+      if (lineHasKeys) kept.push(byte);
+      lineHasKeys = false;
+    } else {
+      kept.push(byte);
+      lineHasKeys = true;
+    }
+  }
+  return Buffer.from(kept);
+}
+
 export class InputHold {
   private held: Buffer[] = [];
   private holding = false;
@@ -56,7 +79,8 @@ export class InputHold {
         this.holding = false;
         this.input.off('data', this.onData);
       }
-      if (typed.length) this.input.unshift(typed);
+      const kept = withoutBareEnters(typed);
+      if (kept.length) this.input.unshift(kept);
     });
   }
 }

@@ -17,6 +17,7 @@ import { wrapBlock } from './layout.js';
 import { uiStrings, type UiStrings } from './strings.js';
 import { terminalStrings, type TerminalStrings } from './terminal-strings.js';
 import { Screen } from './screen.js';
+import { messages, type Messages } from '../../core/messages/index.js';
 import { InputHold } from './input-hold.js';
 
 function interrupted(err: unknown): never {
@@ -59,6 +60,7 @@ export class TtyUi implements Ui {
   private pending: Pending | null = null;
   private strings: UiStrings = uiStrings(undefined);
   private words: TerminalStrings = terminalStrings(undefined);
+  private m: Messages = messages('en');
   private readonly screen: Screen;
   private readonly hold = new InputHold();
   /** What was typed at earlier prompts, for Up/Down. */
@@ -73,6 +75,7 @@ export class TtyUi implements Ui {
   begin({ title, language }: { title: string; language: string }): void {
     this.strings = uiStrings(language);
     this.words = terminalStrings(language);
+    this.m = messages(language);
     this.screen.write(`\n${chalk.bold(sanitizeText(title))}\n`);
   }
 
@@ -216,10 +219,15 @@ export class TtyUi implements Ui {
       { name: s.undo, value: '/undo' },
       { name: s.newGame, value: '/new' },
     ];
-    const answer = await this.prompt(() => actionPrompt({ message: s.ended, choices: menu.map((m) => m.name), hint: wrapText(w.endedHint, this.width), ...this.lineOptions() }));
-    const n = /^\s*(\d{1,2})\s*$/.exec(answer)?.[1];
-    if (n !== undefined) return menu[Number(n) - 1]?.value ?? answer;
-    return answer.startsWith('/') ? answer : `/continue ${answer}`;
+    for (;;) {
+      const answer = await this.prompt(() => actionPrompt({ message: s.ended, choices: menu.map((m) => m.name), hint: wrapText(w.endedHint, this.width), ...this.lineOptions() }));
+      const n = /^\s*(\d{1,2})\s*$/.exec(answer)?.[1];
+      if (n === undefined) return answer.startsWith('/') ? answer : `/continue ${answer}`;
+      const item = menu[Number(n) - 1];
+      if (item) return item.value;
+      // A number the menu does not have is a slip, not a wish to leave: said so, and asked again.
+      this.notice(this.m.input.noChoice(Number(n), menu.length));
+    }
   }
 
   /** inquirer's own "↑↓ navigate • ⏎ select" is English whatever the game speaks. */
