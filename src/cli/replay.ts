@@ -19,6 +19,7 @@ import type { TurnView } from '../engine/ports.js';
 import { findSave } from './saved-games.js';
 import { quoteArg } from './quote.js';
 import { io } from './io.js';
+import { interfaceLanguage, messages, type Messages } from '../core/messages/index.js';
 
 interface ReplayFlags {
   instant?: boolean | undefined;
@@ -80,10 +81,10 @@ function listenForKeys(tw: Typewriter): { interrupted: () => boolean; stop: () =
 }
 
 /** Types the main line out; false when the reader pressed Ctrl-C. */
-async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf, speed: number, words: WordsOf): Promise<boolean> {
+async function printTyped(line: TurnEvent[], render: RenderOptions, picture: PictureOf, speed: number, words: WordsOf, m: Messages): Promise<boolean> {
   const tw = new Typewriter(io().stdout, atSpeed(speed));
   const keys = listenForKeys(tw);
-  if (io().stdin.isTTY) io().stderr.write(chalk.dim('(press any key to show the rest at once)\n'));
+  if (io().stdin.isTTY) io().stderr.write(chalk.dim(`${m.replay.anyKey}\n`));
   try {
     for (const [i, e] of line.entries()) {
       const said = words(e);
@@ -132,15 +133,17 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
     return 0;
   }
   const { pack } = save.header;
-  write(`${chalk.dim(`Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack.id} ${pack.version}, ${line.length} turn${line.length === 1 ? '' : 's'}`)}\n\n`);
-  const render: RenderOptions = { images: 'prompt', strings: uiStrings(languageOf(save.header)) };
-  const words = wordsIn(timeline, languageOf(save.header) ?? 'en');
+  // The game's own words in its interface language: `config set language`, else the pack's.
+  const language = interfaceLanguage({ configured: readConfigValues(readConfigFile(io().env)).values.language, pack: languageOf(save.header), env: io().env });
+  const m = messages(language);
+  write(`${chalk.dim(m.replay.title(slot, sample, `${pack.id} ${pack.version}`, line.length))}\n\n`);
+  const render: RenderOptions = { images: 'prompt', strings: uiStrings(language) };
+  const words = wordsIn(timeline, language);
   if (flags.instant || !io().stdout.isTTY) printInstant(line, render, picture, words);
-  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile(io().env)).values.speed ?? 1, words))) {
-    io().stderr.write('\nReplay interrupted.\n');
+  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile(io().env)).values.speed ?? 1, words, m))) {
+    io().stderr.write(`\n${m.replay.interrupted}\n`);
     return 130;
   }
-  const next = sample ? `Play it yourself: promptquest play ${pack.id}` : `Play on: promptquest continue ${quoteArg(slot)}`;
-  io().stderr.write(`End of the replay. ${next}\n`);
+  io().stderr.write(`${sample ? m.replay.endSample(`promptquest play ${pack.id}`) : m.replay.endSave(`promptquest continue ${quoteArg(slot)}`)}\n`);
   return 0;
 }

@@ -16,6 +16,11 @@ describe('replay', () => {
     expect(text.stdout).toMatch(/^> 风$/m);
     expect(text.stdout).toMatch(/^> 1\. 走向正前方刻着人脸的石门$/m);
     expect(text.stdout).not.toContain('answers the riddle');
+    // A Chinese game's replay speaks Chinese around the story too.
+    expect(text.stdout).toContain('重看“ruins-sample”（自带的示例）');
+    expect(text.stderr).toContain('重看完了。自己玩一局：promptquest play ruins');
+    const english = await runMain(['replay', 'lighthouse-sample', '--instant']);
+    expect(english.stderr).toContain('End of the replay. Play it yourself: promptquest play lighthouse');
     const json = await runMain(['replay', 'ruins-sample', '--json']);
     const inputs = jsonEvents(json.stdout).filter((e) => e.type === 'input').map((e) => e.text);
     expect(inputs).toContain('稻草');

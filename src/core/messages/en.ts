@@ -147,6 +147,15 @@ export const en = {
     wrongTries: (left: number): string => `✗ Not the answer — ${left} ${left === 1 ? 'try' : 'tries'} left`,
   },
 
+  replay: {
+    title: (slot: string, sample: boolean, pack: string, turns: number): string =>
+      `Replay of "${slot}"${sample ? ' (a bundled sample)' : ''}: ${pack}, ${turns} turn${turns === 1 ? '' : 's'}`,
+    anyKey: '(press any key to show the rest at once)',
+    interrupted: 'Replay interrupted.',
+    endSample: (command: string): string => `End of the replay. Play it yourself: ${command}`,
+    endSave: (command: string): string => `End of the replay. Play on: ${command}`,
+  },
+
   session: {
     offline:
       'Playing offline with the authored script. To use a model: set OPENAI_API_KEY, or --base-url for a local server ' +

@@ -146,6 +146,14 @@ export const zh: Messages = {
     wrongTries: (left) => `✗ 不对——还剩 ${left} 次`,
   },
 
+  replay: {
+    title: (slot, sample, pack, turns) => `重看“${slot}”${sample ? '（自带的示例）' : ''}：${pack}，共 ${turns} 回合`,
+    anyKey: '（按任意键直接显示剩下的部分）',
+    interrupted: '重看中断了。',
+    endSample: (command) => `重看完了。自己玩一局：${command}`,
+    endSave: (command) => `重看完了。接着玩：${command}`,
+  },
+
   session: {
     offline:
       '离线游玩，由故事包里写好的剧本讲述。要接入模型：设置 OPENAI_API_KEY，或者用 --base-url 指向本地服务' +
