@@ -12,6 +12,7 @@ import { describeApiError } from './openai-errors.js';
 import { serverAddress } from '../core/server-address.js';
 import { secretMasker } from '../core/secrets.js';
 import { guardReplies } from './reply-guard.js';
+import type { Messages } from '../core/messages/en.js';
 
 export const DEFAULT_IMAGES_MODEL = 'gpt-image-1';
 
@@ -20,6 +21,8 @@ export interface ImageMakerOptions {
   baseURL: string | null;
   apiKey: string | null;
   timeoutMs: number;
+  /** Why a picture could not be made, in the interface language (default English). */
+  failures?: Messages['failures'];
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
@@ -32,9 +35,11 @@ export class OpenAIImageMaker implements ImageMaker {
   private readonly shownBase: string;
   /** Hides the key, the password and the Basic token in what the server's errors say. */
   private readonly mask: (text: string) => string;
+  private readonly failures: Messages['failures'] | undefined;
 
   constructor(o: ImageMakerOptions) {
     this.model = o.model;
+    this.failures = o.failures;
     this.shownBase = o.baseURL ?? 'https://api.openai.com/v1';
     // Like the chat server's (openai-narrator.ts): user:password in the URL goes as Basic auth,
     // and the key is then not sent; fetch would refuse the URL otherwise.
@@ -61,7 +66,7 @@ export class OpenAIImageMaker implements ImageMaker {
       b64 = res.data?.[0]?.b64_json;
     } catch (err) {
       if (signal?.aborted) throw err;
-      const failure = describeApiError(err, { baseURL: this.shownBase, model: this.model });
+      const failure = describeApiError(err, { baseURL: this.shownBase, model: this.model, ...(this.failures ? { words: this.failures } : {}) });
       failure.message = this.mask(failure.message);
       throw failure;
     }

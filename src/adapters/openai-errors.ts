@@ -4,6 +4,7 @@
  * 429, 5xx and failed connections, `SDK_RETRIES` times, honouring Retry-After)
  * before any of these errors reaches us.
  */
+import { en, type Messages } from '../core/messages/en.js';
 import OpenAI from 'openai';
 import { RuntimeFailure } from '../core/errors.js';
 import { redactURLs, shownURL } from '../core/settings.js';
@@ -99,51 +100,36 @@ function detailOf(message: string): string {
 const retried = (status: number | undefined): boolean =>
   status === 408 || status === 409 || status === 429 || (status !== undefined && status >= 500);
 
-const ATTEMPTS = `${SDK_RETRIES + 1} attempts`;
-const COME_BACK = 'the game is saved up to the last turn: promptquest continue';
-
 export interface ErrorContext {
   baseURL: string;
   model: string;
+  /** The lines' words, in the game's interface language (default English). */
+  words?: Messages['failures'];
 }
 
 export function describeApiError(err: unknown, context: ErrorContext): RuntimeFailure {
   const { model } = context;
+  const w = context.words ?? en.failures;
+  const attempts = w.attempts(SDK_RETRIES + 1);
   const local = !isOpenAIHost(context.baseURL);
   // Error lines are shown and pasted: never with user:password or a key in the query string.
   const baseURL = shownURL(context.baseURL);
-  if (err instanceof Stalled) {
-    return new RuntimeFailure(
-      `the model server at ${baseURL} sent nothing for ${err.seconds} s (${err.tries === 1 ? '1 try' : `${err.tries} tries`})`,
-      'is it overloaded, or the model too big for this machine? raise the limit (promptquest config set timeout 300), then: promptquest continue',
-    );
-  }
-  if (err instanceof StreamBroken) {
-    return new RuntimeFailure(`the connection to the model server at ${baseURL} kept dropping mid-reply`, `check the server; ${COME_BACK}`);
-  }
-  if (err instanceof OpenAI.APIConnectionError) {
-    return new RuntimeFailure(
-      `cannot reach the model server at ${baseURL} (${ATTEMPTS})`,
-      local ? 'is it running? check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)' : 'check your network, or use --base-url for a local server',
-    );
-  }
+  if (err instanceof Stalled) return new RuntimeFailure(w.stalled(baseURL, err.seconds, err.tries), w.stalledHint);
+  if (err instanceof StreamBroken) return new RuntimeFailure(w.dropping(baseURL), w.checkServer(w.comeBack));
+  if (err instanceof OpenAI.APIConnectionError) return new RuntimeFailure(w.unreachable(baseURL, attempts), local ? w.checkLocal : w.unreachableRemote);
   if (err instanceof OpenAI.AuthenticationError || err instanceof OpenAI.PermissionDeniedError) {
-    return new RuntimeFailure(`the server at ${baseURL} refused the API key (HTTP ${err.status})`, 'set OPENAI_API_KEY or: promptquest config set api_key ...');
+    return new RuntimeFailure(w.keyRefused(baseURL, err.status), w.keyHint);
   }
-  if (err instanceof OpenAI.NotFoundError) {
-    return new RuntimeFailure(`the server at ${baseURL} has no model "${model}" (HTTP 404)`, 'choose one with --model, or check --base-url (it usually ends in /v1)');
-  }
+  if (err instanceof OpenAI.NotFoundError) return new RuntimeFailure(w.noModel(baseURL, model), w.noModelHint);
   if (err instanceof OpenAI.RateLimitError) {
     const wait = retryAfterSeconds(err.headers);
-    const why = wait !== null && wait > MAX_RETRY_AFTER_S ? `and asks to wait ${Math.ceil(wait)} s` : `even after ${ATTEMPTS}`;
-    return new RuntimeFailure(`the server at ${baseURL} is rate-limiting requests (HTTP 429) ${why}`, `wait a while; ${COME_BACK}`);
+    return new RuntimeFailure(w.rateLimited(baseURL, wait !== null && wait > MAX_RETRY_AFTER_S ? Math.ceil(wait) : null, attempts), w.waitHint(w.comeBack));
   }
   if (err instanceof OpenAI.APIError) {
     const detail = detailOf(err.message);
-    if (err.status === undefined) return new RuntimeFailure(`the model server at ${baseURL} reported an error mid-reply: ${detail}`, `try again (promptquest continue), or another --model`);
-    const tries = retried(err.status) ? ` after ${ATTEMPTS}` : '';
-    return new RuntimeFailure(`the model server at ${baseURL} answered HTTP ${err.status}${tries}: ${detail}`, `try again later (promptquest continue), or another --model or --base-url`);
+    if (err.status === undefined) return new RuntimeFailure(w.midReply(baseURL, detail), w.midReplyHint);
+    return new RuntimeFailure(w.http(baseURL, err.status, retried(err.status) ? attempts : null, detail), w.httpHint);
   }
   const msg = err instanceof Error ? err.message : String(err);
-  return new RuntimeFailure(`the request to ${baseURL} failed: ${detailOf(msg)}`, 'check --base-url and try again');
+  return new RuntimeFailure(w.failed(baseURL, detailOf(msg)), w.failedHint);
 }

@@ -37,7 +37,7 @@ import { shownURL } from '../core/settings.js';
 import { DEFAULT_DEADLINE_S, DEFAULT_MAX_REPLY_MB, WIRE_BYTES_PER_TEXT_BYTE } from '../core/config-keys.js';
 import { liveMasker, secretMasker } from '../core/secrets.js';
 import { serverAddress } from '../core/server-address.js';
-import type { Messages } from '../core/messages/en.js';
+import { en, type Messages } from '../core/messages/en.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
 } from './openai-errors.js';
@@ -65,6 +65,8 @@ export interface OpenAINarratorOptions {
   notice?: (line: string) => void;
   /** The notices' words, in the interface language (default English). */
   words?: Messages['window'];
+  /** Why a request failed, in the interface language (default English). */
+  failures?: Messages['failures'];
   /** Verbose mode: each call, raw reply and repair step. Lines are already terminal-safe. */
   log?: (line: string) => void;
   /** Model calls allowed per turn, repairs and retries included. */
@@ -219,7 +221,8 @@ export class OpenAINarrator implements Narrator {
 
   /** The line for a failed request: an odd answer (redirect, not HTTP, endless) or an API error. */
   private failure(err: unknown): RuntimeFailure {
-    return describeOddAnswer(err, this.baseURL, this.limits) ?? describeApiError(err, { baseURL: this.baseURL, model: this.model });
+    const w = this.o.failures;
+    return describeOddAnswer(err, this.baseURL, this.limits, w) ?? describeApiError(err, { baseURL: this.baseURL, model: this.model, ...(w ? { words: w } : {}) });
   }
 
   async preflight(request: NarrationRequest): Promise<void> {
@@ -344,10 +347,8 @@ export class OpenAINarrator implements Narrator {
         return done;
       }
     }
-    throw new RuntimeFailure(
-      `the model "${this.model}" did not answer in the expected format after ${maxCalls} tries (last problem: ${shorten(turn.lastProblem)})`,
-      'try another --model or --base-url, then `promptquest continue` and make your move again (the game is saved up to the last turn)',
-    );
+    const w = this.o.failures ?? en.failures;
+    throw new RuntimeFailure(w.format(this.model, maxCalls, shorten(turn.lastProblem)), w.formatHint);
   }
 
   /** The story as the next turn will send it, without its last message; none when it cannot be built. */
@@ -391,10 +392,8 @@ export class OpenAINarrator implements Narrator {
       // Never a format problem: learn the real window (or prompt size) and rebuild smaller, once.
       this.keeper.learnOverflow(overflow, turn.sent?.estimate ?? 0, turn.sent?.tokens ?? 0);
       if (turn.overflows++ === 0) return;
-      throw new RuntimeFailure(
-        `the model server at ${shownURL(this.baseURL)} still says the request is too long for its context window, even after rebuilding it to fit ${overflow.window ?? 'a smaller window'}`,
-        'pass the real window with --context N (or: promptquest config set context N), then: promptquest continue',
-      );
+      const w = this.o.failures ?? en.failures;
+      throw new RuntimeFailure(w.tooLong(shownURL(this.baseURL), overflow.window === null ? null : String(overflow.window)), w.tooLongHint);
     }
     const next = LADDER[LADDER.indexOf(turn.cap) + 1];
     if (next && isFormatRejection(err)) {

@@ -3,13 +3,13 @@
  * a reply without end. Each gets a line that says what happened, not "cannot reach the server"
  * or "the connection kept dropping", which would send the player looking in the wrong place.
  */
+import { en, type Messages } from '../core/messages/en.js';
 import OpenAI from 'openai';
 import { RuntimeFailure } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { shownURL } from '../core/settings.js';
 import { DeadlinePassed, formatBytes, ReplyTooLarge, SDK_RETRIES } from './openai-errors.js';
 
-const COME_BACK = 'the game is saved up to the last turn: promptquest continue';
 const SDK_ATTEMPTS = SDK_RETRIES + 1;
 /** Enough of what a non-HTTP port said to recognise it ("SSH-2.0-OpenSSH_9.2", "220 mail.example ESMTP"). */
 const GREETING_CHARS = 60;
@@ -63,46 +63,32 @@ export interface Limits {
 }
 
 /** The line for one of these odd answers, or null for an ordinary API error. */
-export function describeOddAnswer(err: unknown, rawBaseURL: string, limits: Limits): RuntimeFailure | null {
+export function describeOddAnswer(err: unknown, rawBaseURL: string, limits: Limits, w: Messages['failures'] = en.failures): RuntimeFailure | null {
   const baseURL = shownURL(rawBaseURL);
   if (err instanceof ReplyTooLarge) {
-    return new RuntimeFailure(
-      `the model server at ${baseURL} sent more than ${formatBytes(err.bytes)}${err.what === 'text' ? ' of text' : ''} for one reply, so it was stopped (does it stream without end?)`,
-      `check the server, or raise the limit (promptquest config set max_reply ${limits.maxReplyMB * 4}); ${COME_BACK}`,
-    );
+    return new RuntimeFailure(w.tooMuch(baseURL, formatBytes(err.bytes), err.what === 'text'), w.tooMuchHint(limits.maxReplyMB * 4, w.comeBack));
   }
-  if (err instanceof DeadlinePassed) {
-    return new RuntimeFailure(
-      `the model server at ${baseURL} was still sending its reply after ${err.seconds} s, so it was stopped (does it stream without end?)`,
-      `check the server, or allow more time (promptquest config set deadline ${limits.deadlineS * 2}); ${COME_BACK}`,
-    );
-  }
+  if (err instanceof DeadlinePassed) return new RuntimeFailure(w.deadline(baseURL, err.seconds), w.deadlineHint(limits.deadlineS * 2, w.comeBack));
   if (err instanceof OpenAI.APIError && err.status !== undefined && err.status >= 300 && err.status < 400) {
-    const to = redirectTarget(err.headers?.get('location') ?? null, rawBaseURL);
-    return new RuntimeFailure(
-      `the server at ${baseURL} redirects (HTTP ${err.status})${to ? ` to ${sanitizeText(to)}` : ''}; redirects are not followed`,
-      to ? `if that is the model server, use it: --base-url ${sanitizeText(to)}` : 'check --base-url (it usually ends in /v1)',
-    );
+    const target = redirectTarget(err.headers?.get('location') ?? null, rawBaseURL);
+    const to = target ? sanitizeText(target) : null;
+    return new RuntimeFailure(w.redirect(baseURL, err.status, to), w.redirectHint(to));
   }
-  return err instanceof OpenAI.APIConnectionError ? describeOddConnection(err, rawBaseURL) : null;
+  return err instanceof OpenAI.APIConnectionError ? describeOddConnection(err, rawBaseURL, w) : null;
 }
 
-const CHECK_URL = 'check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)';
-
 /** A connection that was made, but not to an HTTP model server: it spoke another protocol, or plain HTTP to https://, or hung up. */
-function describeOddConnection(err: unknown, rawBaseURL: string): RuntimeFailure | null {
+function describeOddConnection(err: unknown, rawBaseURL: string, w: Messages['failures']): RuntimeFailure | null {
   const baseURL = shownURL(rawBaseURL);
   const odd = notHttp(err);
-  if (odd) return new RuntimeFailure(`${baseURL} does not answer in HTTP${odd.said ? ` (it said "${odd.said}")` : ''}: is that the model server's port?`, CHECK_URL);
+  if (odd) return new RuntimeFailure(w.notHttp(baseURL, odd.said), w.checkUrl);
   const code = codeOf(err);
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' && baseURL.startsWith('https:')) {
-    const plain = baseURL.replace(/^https:/, 'http:');
-    return new RuntimeFailure(`the server at ${baseURL} answers in plain HTTP, not HTTPS`, `use --base-url ${plain}`);
+    return new RuntimeFailure(w.plainHttp(baseURL), w.useUrl(baseURL.replace(/^https:/, 'http:')));
   }
   if (code === 'UND_ERR_SOCKET') {
     // Also what an HTTPS port does with a plain HTTP request: it hangs up.
-    const tls = baseURL.startsWith('http:') ? ` If it is an HTTPS server: --base-url ${baseURL.replace(/^http:/, 'https:')}` : '';
-    return new RuntimeFailure(`the server at ${baseURL} closed the connection without answering (${SDK_ATTEMPTS} attempts)`, `is that the model server's port?${tls}`);
+    return new RuntimeFailure(w.hungUp(baseURL, w.attempts(SDK_ATTEMPTS)), w.hungUpHint(baseURL.startsWith('http:') ? baseURL.replace(/^http:/, 'https:') : null));
   }
   return null;
 }

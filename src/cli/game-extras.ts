@@ -33,7 +33,7 @@ export async function gameExtras(env: Environment, settings: Settings, flags: Se
   }
   const { OpenAIImageMaker, DEFAULT_IMAGES_MODEL } = await import('../adapters/image-maker.js');
   const model = env.config.images_model ?? DEFAULT_IMAGES_MODEL;
-  const maker = new OpenAIImageMaker({ model, baseURL: server.baseURL, apiKey: server.apiKey, timeoutMs: settings.timeoutMs });
+  const maker = new OpenAIImageMaker({ model, baseURL: server.baseURL, apiKey: server.apiKey, timeoutMs: settings.timeoutMs, failures: m.failures });
   ui.notice(m.session.picturesBy(model, shownURL(server.baseURL ?? 'https://api.openai.com/v1'), dir));
   return { ...extras, images: { maker, pictures: new PictureFiles(dir) } };
 }

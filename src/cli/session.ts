@@ -99,6 +99,7 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     contextOverride: settings.contextTokens,
     notice: (line: string) => ui.notice(line),
     words: messages(sessionLanguage(env, pack)).window,
+    failures: messages(sessionLanguage(env, pack)).failures,
     ...(flags.verbose || debugging() ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
   });
 }

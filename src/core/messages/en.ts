@@ -177,6 +177,51 @@ export const en = {
     forked: (source: string, turn: number, target: string): string => `Forked "${source}" at turn ${turn} into "${target}".`,
   },
 
+  /** Why a model request failed: a line and what to do about it (adapters build them from the error's data). */
+  failures: {
+    comeBack: 'the game is saved up to the last turn: promptquest continue',
+    attempts: (n: number): string => `${n} attempts`,
+    checkLocal: 'is it running? check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)',
+    checkUrl: 'check --base-url (Ollama: http://localhost:11434/v1, llama.cpp: http://localhost:8080/v1)',
+    stalled: (url: string, seconds: number, tries: number): string => `the model server at ${url} sent nothing for ${seconds} s (${tries === 1 ? '1 try' : `${tries} tries`})`,
+    stalledHint: 'is it overloaded, or the model too big for this machine? raise the limit (promptquest config set timeout 300), then: promptquest continue',
+    dropping: (url: string): string => `the connection to the model server at ${url} kept dropping mid-reply`,
+    checkServer: (comeBack: string): string => `check the server; ${comeBack}`,
+    unreachable: (url: string, attempts: string): string => `cannot reach the model server at ${url} (${attempts})`,
+    unreachableRemote: 'check your network, or use --base-url for a local server',
+    keyRefused: (url: string, status: number): string => `the server at ${url} refused the API key (HTTP ${status})`,
+    keyHint: 'set OPENAI_API_KEY or: promptquest config set api_key ...',
+    noModel: (url: string, model: string): string => `the server at ${url} has no model "${model}" (HTTP 404)`,
+    noModelHint: 'choose one with --model, or check --base-url (it usually ends in /v1)',
+    rateLimited: (url: string, wait: number | null, attempts: string): string =>
+      `the server at ${url} is rate-limiting requests (HTTP 429) ${wait !== null ? `and asks to wait ${wait} s` : `even after ${attempts}`}`,
+    waitHint: (comeBack: string): string => `wait a while; ${comeBack}`,
+    midReply: (url: string, detail: string): string => `the model server at ${url} reported an error mid-reply: ${detail}`,
+    midReplyHint: 'try again (promptquest continue), or another --model',
+    http: (url: string, status: number, attempts: string | null, detail: string): string =>
+      `the model server at ${url} answered HTTP ${status}${attempts ? ` after ${attempts}` : ''}: ${detail}`,
+    httpHint: 'try again later (promptquest continue), or another --model or --base-url',
+    failed: (url: string, detail: string): string => `the request to ${url} failed: ${detail}`,
+    failedHint: 'check --base-url and try again',
+    format: (model: string, tries: number, problem: string): string => `the model "${model}" did not answer in the expected format after ${tries} tries (last problem: ${problem})`,
+    formatHint: 'try another --model or --base-url, then `promptquest continue` and make your move again (the game is saved up to the last turn)',
+    tooLong: (url: string, window: string | null): string =>
+      `the model server at ${url} still says the request is too long for its context window, even after rebuilding it to fit ${window ?? 'a smaller window'}`,
+    tooMuch: (url: string, size: string, text: boolean): string =>
+      `the model server at ${url} sent more than ${size}${text ? ' of text' : ''} for one reply, so it was stopped (does it stream without end?)`,
+    tooMuchHint: (mb: number, comeBack: string): string => `check the server, or raise the limit (promptquest config set max_reply ${mb}); ${comeBack}`,
+    deadline: (url: string, seconds: number): string => `the model server at ${url} was still sending its reply after ${seconds} s, so it was stopped (does it stream without end?)`,
+    deadlineHint: (seconds: number, comeBack: string): string => `check the server, or allow more time (promptquest config set deadline ${seconds}); ${comeBack}`,
+    redirect: (url: string, status: number, to: string | null): string => `the server at ${url} redirects (HTTP ${status})${to ? ` to ${to}` : ''}; redirects are not followed`,
+    redirectHint: (to: string | null): string => (to ? `if that is the model server, use it: --base-url ${to}` : 'check --base-url (it usually ends in /v1)'),
+    notHttp: (url: string, said: string): string => `${url} does not answer in HTTP${said ? ` (it said "${said}")` : ''}: is that the model server's port?`,
+    plainHttp: (url: string): string => `the server at ${url} answers in plain HTTP, not HTTPS`,
+    useUrl: (url: string): string => `use --base-url ${url}`,
+    hungUp: (url: string, attempts: string): string => `the server at ${url} closed the connection without answering (${attempts})`,
+    hungUpHint: (https: string | null): string => `is that the model server's port?${https ? ` If it is an HTTPS server: --base-url ${https}` : ''}`,
+    tooLongHint: 'pass the real window with --context N (or: promptquest config set context N), then: promptquest continue',
+  },
+
   window: {
     assumed: (tokens: number): string =>
       `The server does not say how large the model's context window is; assuming ${tokens} tokens (set it with --context N or: promptquest config set context N).`,
