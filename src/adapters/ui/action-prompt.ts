@@ -6,7 +6,7 @@
  * With text on the line, Up and Down walk through what was sent before (history).
  */
 import {
-  createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useKeypress, usePrefix, useRef, useState, type Status,
+  createPrompt, isDownKey, isEnterKey, isUpKey, makeTheme, useEffect, useKeypress, usePrefix, useRef, useState, type Status,
 } from '@inquirer/core';
 import { hang } from './layout.js';
 
@@ -79,6 +79,13 @@ export const actionPrompt = createPrompt<string, ActionPromptConfig>((config, do
   const pending = useRef<NodeJS.Immediate | null>(null);
   /** readline's line after the last key: on Enter readline has already emptied it. */
   const typedLine = useRef('');
+
+  // Keys that came before the first render went into readline's line unseen; the same keys were
+  // held by the ui (input-hold.ts) and are typed in again right after: cleared here, or they
+  // would be on the line twice ("22").
+  useEffect((rl) => {
+    rl.clearLine(0);
+  }, []);
 
   useKeypress((key, rl) => {
     if (isEnterKey(key)) {
