@@ -1,5 +1,5 @@
 /**
- * No credential reaches the disk or the screen. The built CLI plays against a real local server
+ * No credential reaches the disk or the screen. The CLI (in process: main(argv, io)) plays against a real local server
  * that rejects response_format json_schema (so the engine steps down a format and caches it in
  * config.json), with a key in the environment, a key in the base URL's query and user:password
  * in it; afterwards no file under PROMPTQUEST_HOME holds any of them. A server whose errors
@@ -9,7 +9,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonEvents, runCli, tempHome } from '../helpers/cli.js';
+import { jsonEvents, tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { startOpenAIServer, type FakeServer } from '../helpers/openai-server.js';
 
 const ENV_KEY = 'sk-envkey-AAAABBBBCCCCDDDDEEEE1111';
@@ -53,9 +54,9 @@ describe('credentials never land on disk', () => {
     const env = { OPENAI_API_KEY: ENV_KEY };
     const from = server.requests.length;
     // Two models, so each run steps down (and writes the cache) on its own: one with user:password, one with the key.
-    const a = await runCli(['play', 'lighthouse', '--base-url', withUser, '--model', 'm1', '--slot', 'a', '--verbose', '--json'], { home, env, input: ['1', '2'] });
-    const b = await runCli(['play', 'lighthouse', '--base-url', withKey, '--model', 'm2', '--slot', 'b', '--verbose'], { home, env, input: ['1'] });
-    const c = await runCli(['continue', 'b', '--base-url', withKey, '--model', 'm2', '--slot', 'b2'], { home, env, input: ['2'] });
+    const a = await runMain(['play', 'lighthouse', '--base-url', withUser, '--model', 'm1', '--slot', 'a', '--verbose', '--json'], { home, env, input: ['1', '2'] });
+    const b = await runMain(['play', 'lighthouse', '--base-url', withKey, '--model', 'm2', '--slot', 'b', '--verbose'], { home, env, input: ['1'] });
+    const c = await runMain(['continue', 'b', '--base-url', withKey, '--model', 'm2', '--slot', 'b2'], { home, env, input: ['2'] });
     for (const r of [a, b, c]) expect(r.code, r.stderr).toBe(0);
 
     // The step-down happened and was cached, under the URL without its credentials.
@@ -80,7 +81,7 @@ describe('credentials never land on disk', () => {
 describe('an error that echoes credentials', () => {
   it('shows them masked on stderr, in the --json error event and in the DEBUG trace', async () => {
     const home = tempHome('pq-creds-');
-    const r = await runCli(['play', 'lighthouse', '--base-url', echo.baseURL, '--model', 'm', '--json'], { home, env: { OPENAI_API_KEY: ENV_KEY, DEBUG: 'promptquest' }, input: ['1'] });
+    const r = await runMain(['play', 'lighthouse', '--base-url', echo.baseURL, '--model', 'm', '--json'], { home, env: { OPENAI_API_KEY: ENV_KEY, DEBUG: 'promptquest' }, input: ['1'] });
     expect(r.code).toBe(1);
     expectNoSecret(r.stdout + r.stderr, 'the output');
     const line = `the model server at ${echo.baseURL} answered HTTP 400: denied for Bearer sk-…1111 — try again later (promptquest continue), or another --model or --base-url`;

@@ -1,8 +1,9 @@
-/** `promptquest export` through the built CLI: files written, pictures copied or embedded, bad input refused. */
+/** `promptquest export` through the CLI (in process): files written, pictures copied or embedded, bad input refused. */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { illustratedSave } from '../helpers/illustrated-save.js';
 import { makePng } from '../helpers/png.js';
 
@@ -12,7 +13,7 @@ describe('promptquest export', () => {
     illustratedSave(home);
     const out = join(home, 'book', 'story.md');
     mkdirSync(join(home, 'book'));
-    const r = await runCli(['export', 'pics', '--format', 'md', '-o', out, '--images-dir', join(home, 'book', 'pictures')], { home });
+    const r = await runMain(['export', 'pics', '--format', 'md', '-o', out, '--images-dir', join(home, 'book', 'pictures')], { home });
     expect(r.stderr).toContain(`Wrote ${out} (10 turns)`);
     expect(r.code).toBe(0);
     const md = readFileSync(out, 'utf8');
@@ -27,7 +28,7 @@ describe('promptquest export', () => {
     const home = tempHome();
     const { saves } = illustratedSave(home);
     rmSync(join(saves, 'pics-t2.png'));
-    const r = await runCli(['export', 'pics'], { home });
+    const r = await runMain(['export', 'pics'], { home });
     expect(r.code).toBe(0);
     expect(r.stdout.match(/<img src="data:image\/png;base64,/g)).toHaveLength(1);
     expect(r.stdout).toContain('class="prompt-only"');
@@ -36,13 +37,13 @@ describe('promptquest export', () => {
 
   it('refuses an unknown slot, an unknown format and a save as the output, writing nothing', async () => {
     const home = tempHome();
-    const none = await runCli(['export', 'nope'], { home });
+    const none = await runMain(['export', 'nope'], { home });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^promptquest: no saved game "nope" in .*\(see: promptquest saves list\)\n$/);
-    const format = await runCli(['export', 'ruins-sample', '--format', 'pdf'], { home });
+    const format = await runMain(['export', 'ruins-sample', '--format', 'pdf'], { home });
     expect(format.code).toBe(2);
     expect(format.stderr).toContain("'pdf' is invalid");
-    const save = await runCli(['export', 'ruins-sample', '-o', join(home, 'x.jsonl')], { home });
+    const save = await runMain(['export', 'ruins-sample', '-o', join(home, 'x.jsonl')], { home });
     expect(save.code).toBe(2);
     expect(existsSync(join(home, 'x.jsonl'))).toBe(false);
   });

@@ -1,12 +1,13 @@
 /**
- * `play --images generate` through the built CLI, offline, with pictures from a local images
+ * `play --images generate` through the CLI (in process), offline, with pictures from a local images
  * server at `images_base_url`: a PNG per turn beside the save, `image` events, a fork that
  * reuses them, and a storybook that shows them.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonEvents, runCli, tempHome } from '../helpers/cli.js';
+import { jsonEvents, tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { startImagesServer, type ImagesServer } from '../helpers/images-server.js';
 
 let images: ImagesServer | null = null;
@@ -20,7 +21,7 @@ describe('play --images generate', () => {
     images = await startImagesServer();
     const home = tempHome();
     writeFileSync(join(home, 'config.json'), JSON.stringify({ images_base_url: images.baseURL, images_model: 'local-painter' }));
-    const play = await runCli(['play', 'ruins', '--slot', 'art', '--images', 'generate', '--json'], { home, input: ['1', '/transcript on', '1', '/image'] });
+    const play = await runMain(['play', 'ruins', '--slot', 'art', '--images', 'generate', '--json'], { home, input: ['1', '/transcript on', '1', '/image'] });
     expect(play.code).toBe(0);
     const events = jsonEvents(play.stdout);
     const turns = events.filter((e) => e.type === 'turn');
@@ -36,13 +37,13 @@ describe('play --images generate', () => {
     expect(readFileSync(join(saves, 'art.transcript.txt'), 'utf8')).toContain('[第 3 回合]\n\n> 1. ');
     expect(play.stderr).not.toContain('not available');
 
-    const fork = await runCli(['continue', 'art', '--slot', 'art2', '--from-turn', '2', '--images', 'generate'], { home, input: [] });
+    const fork = await runMain(['continue', 'art', '--slot', 'art2', '--from-turn', '2', '--images', 'generate'], { home, input: [] });
     expect(fork.code).toBe(0);
     expect(images.requests).toHaveLength(3); // nothing painted twice
-    const replay = await runCli(['replay', 'art2', '--instant'], { home });
+    const replay = await runMain(['replay', 'art2', '--instant'], { home });
     expect(replay.stdout).toContain(`🖼  ${join(saves, 'art.t0.png')}`);
     expect(replay.stdout).toContain(`🖼  ${join(saves, 'art.t1.png')}`);
-    const html = await runCli(['export', 'art2'], { home });
+    const html = await runMain(['export', 'art2'], { home });
     expect(html.code).toBe(0);
     expect(html.stdout.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);
   });

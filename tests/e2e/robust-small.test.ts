@@ -1,5 +1,5 @@
 /**
- * Issue 10, parts 9 and 10, through the built CLI: each bad input is one line on stderr with
+ * Issue 10, parts 9 and 10, through the CLI (in process): each bad input is one line on stderr with
  * exit 2 (a seed past 2^53, an empty model name, a config file that is not an object, a pack
  * of a newer format), and a plain `continue` after a fork resumes the fork.
  * Needs `npm run build` first (npm test does it).
@@ -7,7 +7,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, tempHome, type CliResult } from '../helpers/cli.js';
+import { ROOT, tempHome, type CliResult } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { scaffoldFiles } from '../../src/cli/pack-scaffold.js';
 
 /** Exit 2 and exactly one line on stderr, no stack trace. */
@@ -21,12 +22,12 @@ function refusedInOneLine(r: CliResult): string {
 
 describe('bad values are refused in one line, exit 2', () => {
   it('--seed beyond a safe integer', async () => {
-    const line = refusedInOneLine(await runCli(['play', 'lighthouse', '--provider', 'offline', '--seed', '99999999999999999999']));
+    const line = refusedInOneLine(await runMain(['play', 'lighthouse', '--provider', 'offline', '--seed', '99999999999999999999']));
     expect(line).toBe(`promptquest: option '--seed <n>' argument '99999999999999999999' is invalid. "99999999999999999999" is out of range (whole numbers from -9007199254740991 to 9007199254740991)`);
   });
 
   it('--model ""', async () => {
-    const line = refusedInOneLine(await runCli(['play', 'lighthouse', '--model', '']));
+    const line = refusedInOneLine(await runMain(['play', 'lighthouse', '--model', '']));
     expect(line).toBe(`promptquest: option '--model <name>' argument '' is invalid. a model name cannot be empty`);
   });
 
@@ -35,8 +36,8 @@ describe('bad values are refused in one line, exit 2', () => {
     const file = join(home, 'config.json');
     writeFileSync(file, '[]\n');
     const expected = `promptquest: the config file ${file} is not a JSON object (it holds a list): fix it or delete it (\`promptquest config path\` prints where it is)`;
-    expect(refusedInOneLine(await runCli(['play', 'lighthouse', '--provider', 'offline'], { home }))).toBe(expected);
-    expect(refusedInOneLine(await runCli(['config', 'set', 'model', 'x'], { home }))).toBe(expected);
+    expect(refusedInOneLine(await runMain(['play', 'lighthouse', '--provider', 'offline'], { home }))).toBe(expected);
+    expect(refusedInOneLine(await runMain(['config', 'set', 'model', 'x'], { home }))).toBe(expected);
     expect(readFileSync(file, 'utf8')).toBe('[]\n');
   });
 
@@ -47,7 +48,7 @@ describe('bad values are refused in one line, exit 2', () => {
     files['pack.yaml'] = files['pack.yaml']!.replace(/^format: .*$/m, 'format: 2').replace(/^author:/m, 'portraits: yes\nauthor:');
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
     const line = files['pack.yaml'].split('\n').findIndex((l) => l.startsWith('format:')) + 1;
-    const r = await runCli(['pack', 'validate', dir]);
+    const r = await runMain(['pack', 'validate', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split('\n')).toEqual([
       `${join(dir, 'pack.yaml')}:${line}: format: written for a newer PromptQuest (pack format 2; this version reads pack format 1); upgrade PromptQuest to use this pack`,
@@ -63,9 +64,9 @@ describe('a fork is the game played last', () => {
     const sample = readFileSync(join(ROOT, 'saves', 'lighthouse-sample.jsonl'), 'utf8');
     mkdirSync(join(home, 'saves'));
     writeFileSync(join(home, 'saves', 'source.jsonl'), sample.replace('"slot":"lighthouse-sample"', '"slot":"source"'));
-    const forked = await runCli(['continue', 'source', '--from-turn', '1', '--slot', 'branch'], { home });
+    const forked = await runMain(['continue', 'source', '--from-turn', '1', '--slot', 'branch'], { home });
     expect(forked.code, forked.stderr).toBe(0);
-    const again = await runCli(['continue', '--json'], { home });
+    const again = await runMain(['continue', '--json'], { home });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/"type":"saved"[^\n]*"slot":"branch"/);
   });

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
-import { runCli, tempHome } from '../helpers/cli.js';
+import { tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { pngSize } from '../helpers/png.js';
 import { illustratedSave } from '../helpers/illustrated-save.js';
 
@@ -50,7 +51,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !inCI)('the HTML storybook in headless 
     const home = tempHome();
     illustratedSave(home);
     const file = join(home, 'book.html');
-    const run = await runCli(['export', 'pics', '--format', 'html', '-o', file], { home });
+    const run = await runMain(['export', 'pics', '--format', 'html', '-o', file], { home });
     expect(run.stderr).toContain('Wrote');
     expect(run.code).toBe(0);
 
