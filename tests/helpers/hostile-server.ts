@@ -10,6 +10,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface HostileServer {
   /** e.g. http://127.0.0.1:PORT/v1 */
@@ -68,7 +69,6 @@ export const echoingErrorEvent: ChatBehaviour = (req, res) => {
 export async function startHostileServer(chat: ChatBehaviour): Promise<HostileServer> {
   const requests: HostileServer['requests'] = [];
   const stats = { sentBytes: 0, closedStreams: 0 };
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push({ path, headers: { ...req.headers } });
@@ -78,20 +78,12 @@ export async function startHostileServer(chat: ChatBehaviour): Promise<HostileSe
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"no such route","type":"invalid_request_error"}}');
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { baseURL, close } = await listenOnLoopback(server);
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL,
     requests,
     stats,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy();
-    }),
+    close,
   };
 }
 

@@ -4,7 +4,7 @@
  * that a game does not wait for its pictures) and fail the requests whose prompt matches.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 import { makePng } from './png.js';
 
 export interface ImagesServer {
@@ -27,7 +27,6 @@ export async function startImagesServer(o: ImagesServerOptions = {}): Promise<Im
   const requests: ImagesServer['requests'] = [];
   const held: (() => void)[] = [];
   let holding = o.hold ?? false;
-  const sockets = new Set<Socket>();
   const png = makePng(64, 36, [90, 120, 150]).toString('base64');
   const server = http.createServer((req, res) => {
     let body = '';
@@ -48,22 +47,14 @@ export async function startImagesServer(o: ImagesServerOptions = {}): Promise<Im
       else answer();
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { baseURL, close } = await listenOnLoopback(server);
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL,
     requests,
     release: () => {
       holding = false;
       for (const answer of held.splice(0)) answer();
     },
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }

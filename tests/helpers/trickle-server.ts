@@ -5,7 +5,7 @@
  * 404, as from a server that cannot say its window.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback.js';
 
 export interface TrickleServer {
   baseURL: string;
@@ -15,7 +15,6 @@ export interface TrickleServer {
 }
 
 export async function startTrickleServer(reply: () => unknown, o: { everyMs: number; chunk: number }): Promise<TrickleServer> {
-  const sockets = new Set<Socket>();
   const state = { chats: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
@@ -44,21 +43,12 @@ export async function startTrickleServer(reply: () => unknown, o: { everyMs: num
       res.on('close', () => clearInterval(timer));
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { baseURL, close } = await listenOnLoopback(server);
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL,
     get chats() {
       return state.chats;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
+    close,
   };
 }
