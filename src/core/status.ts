@@ -6,6 +6,15 @@
 import type { Pack } from './pack.js';
 import { ownValue, type GameState } from './state.js';
 
+/** Who narrates, for the banner at the start: the server is shown without credentials. */
+export interface NarratorInfo {
+  provider: 'offline' | 'openai';
+  model: string | null;
+  server: string | null;
+  /** The context window in tokens, as learned (null offline). */
+  window: number | null;
+}
+
 export interface StatView {
   label: string;
   value: number;

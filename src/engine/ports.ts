@@ -11,18 +11,10 @@ import type { StorySummary } from '../core/summary.js';
 import type { Reply, Turn } from '../core/reply.js';
 import type { GameState } from '../core/state.js';
 import type { Header, JournalEvent, SummaryEvent, Usage } from '../core/journal.js';
-import type { StateChangeView, StatusView } from '../core/status.js';
+import type { NarratorInfo, StateChangeView, StatusView } from '../core/status.js';
 
-export type { StateChangeView, StatusView };
+export type { NarratorInfo, StateChangeView, StatusView };
 
-/** Who narrates, for the banner at the start: the server is shown without credentials. */
-export interface NarratorInfo {
-  provider: 'offline' | 'openai';
-  model: string | null;
-  server: string | null;
-  /** The context window in tokens, as learned (null offline). */
-  window: number | null;
-}
 
 export interface NarrationRequest {
   pack: Pack;

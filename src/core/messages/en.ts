@@ -5,6 +5,8 @@
  * Pure data and small formatting functions; what a pack or a model wrote never comes from here.
  */
 import type { TokenCounts, MemoryTotals, StateLines, Outcome, HelpCommand, BlockName, BlockAbout, Cut } from './types.js';
+import type { NarratorInfo, StateChangeView, StatusView } from '../status.js';
+import { changeText, statText } from './types.js';
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const money = (cost: number | null): string => (cost === null ? '' : `, $${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`);
@@ -175,6 +177,30 @@ export const en = {
     interrupted: (command: string): string => `Interrupted. Every finished turn is saved; resume with: ${command}`,
     packChanged: (id: string): string => `Note: pack "${id}" has changed since this game was saved.`,
     forked: (source: string, turn: number, target: string): string => `Forked "${source}" at turn ${turn} into "${target}".`,
+  },
+
+  /** The terminal's own words: the status line, the change line, the banner, the menus after an ending or a failure. */
+  terminal: {
+    status: (v: StatusView): string[] => [
+      v.title,
+      ...(v.place ? [v.place] : []),
+      `Turn ${v.turn}`,
+      ...v.stats.map(statText),
+      `${v.items} item${v.items === 1 ? '' : 's'}`,
+      ...(v.tokens !== null ? [`${thousands(v.tokens)} tokens`] : []),
+    ],
+    change: (c: StateChangeView): string[] => changeText(c),
+    banner: (i: NarratorInfo): string =>
+      i.provider === 'offline'
+        ? 'Offline: the authored script narrates (no model, no network).'
+        : `Model ${i.model ?? '?'} on ${i.server ?? '?'}${i.window !== null ? ` · window ${thousands(i.window)} tokens` : ''}`,
+    continueStory: 'Continue the story',
+    endedHint: '↑↓ choose · Enter takes it · or type what you do next',
+    retry: 'Try again',
+    quit: 'Quit (the game is saved)',
+    yes: 'Yes',
+    no: 'No',
+    tooLong: (max: number): string => `Input is limited to ${thousands(max)} characters; the rest was not taken.`,
   },
 
   /** Why a model request failed: a line and what to do about it (adapters build them from the error's data). */

@@ -44,3 +44,15 @@ export interface StateLines {
   inventory: string;
   flags: string;
 }
+
+import type { StateChangeView, StatusView } from '../status.js';
+
+/** "Warmth 4/5": a stat as the status line shows it, in either language (the label is the pack's). */
+export const statText = (s: StatusView['stats'][number]): string => `${s.label} ${s.value}${s.max !== null ? `/${s.max}` : ''}`;
+
+/** "Warmth 5 → 4", "+ brass key", "− rope": the same signs in either language. */
+export const changeText = (c: StateChangeView): string[] => [
+  ...c.stats.map((s) => `${s.label} ${s.from} → ${s.to}`),
+  ...c.gained.map((i) => `+ ${i}`),
+  ...c.lost.map((i) => `− ${i}`),
+];

@@ -4,6 +4,7 @@
  */
 import type { Messages } from './en.js';
 import type { SummaryDetail } from '../summary.js';
+import { changeText, statText } from './types.js';
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const money = (cost: number | null): string => (cost === null ? '' : `，$${cost < 1 ? cost.toFixed(4) : cost.toFixed(2)}`);
@@ -173,6 +174,29 @@ export const zh: Messages = {
     interrupted: (command) => `已中断。每个走完的回合都已保存；继续游戏：${command}`,
     packChanged: (id) => `注意：这局存档之后，故事包“${id}”有了改动。`,
     forked: (source, turn, target) => `已从“${source}”的第 ${turn} 回合分出新存档“${target}”。`,
+  },
+
+  terminal: {
+    status: (v) => [
+      v.title,
+      ...(v.place ? [v.place] : []),
+      `第 ${v.turn} 回合`,
+      ...v.stats.map(statText),
+      `物品 ${v.items}`,
+      ...(v.tokens !== null ? [`${thousands(v.tokens)} 词元`] : []),
+    ],
+    change: (c) => changeText(c),
+    banner: (i) =>
+      i.provider === 'offline'
+        ? '离线：由剧本讲述（不用模型，不联网）。'
+        : `模型 ${i.model ?? '?'} · 服务器 ${i.server ?? '?'}${i.window !== null ? ` · 上下文 ${thousands(i.window)} 词元` : ''}`,
+    continueStory: '继续这个故事',
+    endedHint: '↑↓ 选择 · 回车确认 · 也可以直接输入你接下来做什么',
+    retry: '重试',
+    quit: '退出（游戏已保存）',
+    yes: '是',
+    no: '否',
+    tooLong: (max) => `输入最多 ${thousands(max)} 个字符，多出的部分没有收下。`,
   },
 
   failures: {
