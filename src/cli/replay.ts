@@ -134,13 +134,14 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   }
   const { pack } = save.header;
   // The game's own words in its interface language: `config set language`, else the pack's.
-  const language = interfaceLanguage({ configured: readConfigValues(readConfigFile(io().env)).values.language, pack: languageOf(save.header), env: io().env });
+  const config = readConfigValues(readConfigFile(io().env)).values;
+  const language = interfaceLanguage({ configured: config.language, pack: languageOf(save.header), env: io().env });
   const m = messages(language);
   write(`${chalk.dim(m.replay.title(slot, sample, `${pack.id} ${pack.version}`, line.length))}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(language) };
   const words = wordsIn(timeline, language);
   if (flags.instant || !io().stdout.isTTY) printInstant(line, render, picture, words);
-  else if (!(await printTyped(line, render, picture, flags.speed ?? readConfigValues(readConfigFile(io().env)).values.speed ?? 1, words, m))) {
+  else if (!(await printTyped(line, render, picture, flags.speed ?? config.speed ?? 1, words, m))) {
     io().stderr.write(`\n${m.replay.interrupted}\n`);
     return 130;
   }

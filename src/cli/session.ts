@@ -86,6 +86,7 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
   }
   const { OpenAINarrator } = await import('../adapters/openai-narrator.js');
   const conf = await openConfig(io().env);
+  const m = messages(sessionLanguage(env, pack));
   return new OpenAINarrator({
     model: settings.model,
     baseURL: settings.baseURL,
@@ -98,8 +99,8 @@ export async function makeNarrator(env: Environment, settings: Settings, pack: P
     contextCache: contextCache(conf),
     contextOverride: settings.contextTokens,
     notice: (line: string) => ui.notice(line),
-    words: messages(sessionLanguage(env, pack)).window,
-    failures: messages(sessionLanguage(env, pack)).failures,
+    words: m.window,
+    failures: m.failures,
     ...(flags.verbose || debugging() ? { log: (l: string) => ui.notice(`[model] ${l}`) } : {}),
   });
 }
