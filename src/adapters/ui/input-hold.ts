@@ -53,16 +53,14 @@ export class InputHold {
     if (rest.length) this.held.push(rest);
   };
 
-  /** Give the terminal back (no prompt follows); returns what was typed meanwhile. */
-  release(): Buffer {
-    const typed = Buffer.concat(this.held);
+  /** Give the terminal back when no prompt follows (the game is over): what was typed is dropped. */
+  release(): void {
     this.held = [];
-    if (!this.holding) return typed;
+    if (!this.holding) return;
     this.holding = false;
     this.input.off('data', this.onData);
     this.input.pause();
     this.input.setRawMode(false);
-    return typed;
   }
 
   /**
