@@ -47,4 +47,16 @@ describe('promptquest export', () => {
     expect(save.code).toBe(2);
     expect(existsSync(join(home, 'x.jsonl'))).toBe(false);
   });
+
+  it('a picture that cannot be copied into --images-dir is one line (exit 2), and no storybook is written', async () => {
+    const home = tempHome();
+    illustratedSave(home);
+    const dir = join(home, 'pictures');
+    mkdirSync(join(dir, 'pics-t0.png'), { recursive: true }); // a folder where the picture should go
+    const out = join(home, 'story.md');
+    const r = await runMain(['export', 'pics', '--format', 'md', '-o', out, '--images-dir', dir], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`promptquest: --images-dir ${dir}: cannot copy the picture pics-t0.png there (EISDIR)\n`);
+    expect(existsSync(out)).toBe(false);
+  });
 });
