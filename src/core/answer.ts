@@ -72,8 +72,22 @@ export function judgeAnswer(input: string, answers: readonly string[]): boolean 
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A matcher for an answer inside longer text: CJK anywhere, Latin as whole words (plurals too). */
+/** Patterns by answer: every string sent to a model is checked against the same few answers. */
+const patterns = new Map<string, RegExp | null>();
+
+/** A matcher for an answer inside longer text: CJK anywhere, Latin as whole words (plurals too). Global: reset `lastIndex` before `test`. */
 function answerPattern(answer: string): RegExp | null {
+  let re = patterns.get(answer);
+  if (re === undefined) {
+    if (patterns.size >= 1024) patterns.clear();
+    re = makePattern(answer);
+    patterns.set(answer, re);
+  }
+  if (re) re.lastIndex = 0;
+  return re;
+}
+
+function makePattern(answer: string): RegExp | null {
   const words = normalise(answer);
   if (!words) return null;
   if (isCjk(words)) return new RegExp([...compact(answer)].map(escapeRegExp).join('\\s*'), 'gu');

@@ -14,25 +14,43 @@ const TRAD_MAP = new Map<string, string>([...TRAD].map((c, i) => [c, [...SIMP][i
 // Emoji pictographs, variation selectors and zero-width joiners carry no words.
 const DECORATION = /\p{Extended_Pictographic}|\u{FE0F}|\u{FE0E}|\u{200D}|\u{20E3}/gu;
 
+/**
+ * Results by input, for the same few hundred strings (a pack's keywords, answers and choices)
+ * folded again for every input of every turn: a long game spent more time folding than
+ * anything else. Emptied when full, so a 1000-turn game's inputs cannot grow it without end.
+ */
+function remembered(f: (text: string) => string): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    let out = seen.get(text);
+    if (out === undefined) {
+      if (seen.size >= 4096) seen.clear();
+      out = f(text);
+      seen.set(text, out);
+    }
+    return out;
+  };
+}
+
 /** NFKC, lower case, traditional -> simplified, emoji removed; punctuation and spaces kept. */
-export function fold(text: string): string {
+export const fold = remembered((text: string): string => {
   const nfkc = text.normalize('NFKC').toLowerCase().replace(DECORATION, ' ');
   let out = '';
   for (const ch of nfkc) out += TRAD_MAP.get(ch) ?? ch;
   return out;
-}
+});
 
 /** True for a character of a CJK script (matched anywhere, no word boundaries). */
 export const isCjk = (text: string): boolean => /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(text);
 
 /** Folded, punctuation and symbols to spaces, spaces collapsed: "ＷＩＮＤ！" -> "wind". */
-export function normalise(text: string): string {
-  return fold(text)
+export const normalise = remembered((text: string): string =>
+  fold(text)
     .replace(/['’]/gu, '')
     .replace(/[\p{P}\p{S}]+/gu, ' ')
     .replace(/\s+/gu, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 /** Normalised with no spaces at all: how CJK text is compared. */
 export const compact = (text: string): string => normalise(text).replace(/ /g, '');

@@ -6,13 +6,25 @@
  */
 
 /** Han, kana, Hangul, CJK punctuation and full-width forms: about a token each. */
-const WIDE = /[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[\u{20000}-\u{3ffff}]/u;
-const WORD = /[\p{L}\p{N}]/u;
+const WIDE = String.raw`[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[\u{20000}-\u{3ffff}]`;
+/**
+ * One piece at a time: a wide character, a run of other letters and digits, or any other visible
+ * character. One regular expression over the text, not two per character: every request counts
+ * its whole prompt, and a long game counts it more than once.
+ */
+const PIECE = new RegExp(String.raw`(${WIDE})|((?:(?!${WIDE})[\p{L}\p{N}])+)|\S`, 'gu');
 
 /** Chat templates wrap each message in a few tokens of their own (role, separators). */
 export const MESSAGE_OVERHEAD = 4;
 /** And each request in a few more (the assistant turn's opening). */
 export const REQUEST_OVERHEAD = 3;
+
+/** Code points, not UTF-16 units: a letter outside the BMP is one character of a run. */
+const codePoints = (s: string): number => {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) & 0xfc00) === 0xdc00) n--;
+  return n;
+};
 
 /**
  * A deliberately generous estimate: runs of letters and digits at ~3.5 characters a token
@@ -21,22 +33,7 @@ export const REQUEST_OVERHEAD = 3;
  */
 export function estimateTokens(text: string): number {
   let tokens = 0;
-  let run = 0;
-  const endRun = () => {
-    if (run > 0) tokens += Math.ceil(run / 3.5);
-    run = 0;
-  };
-  for (const ch of text) {
-    if (WIDE.test(ch)) {
-      endRun();
-      tokens += 1;
-    } else if (WORD.test(ch)) run++;
-    else {
-      endRun();
-      if (ch.trim() !== '') tokens += 1;
-    }
-  }
-  endRun();
+  for (const m of text.matchAll(PIECE)) tokens += m[2] === undefined ? 1 : Math.ceil(codePoints(m[2]) / 3.5);
   return tokens;
 }
 

@@ -7,6 +7,7 @@ import { Reply, Turn, NO_CHANGES } from '../../src/core/reply.js';
 import { replyJsonSchema } from '../../src/core/json-schema.js';
 import { applyEffects, applyProposal, holds } from '../../src/core/reducer.js';
 import { choiceNumber, judgeAnswer, mentions, normalise } from '../../src/core/judge.js';
+import { answerIn, redactAnswers, REDACTED } from '../../src/core/answer.js';
 import { resolveInput } from '../../src/core/script.js';
 import { buildMessages, type PastTurn, type PromptInput } from '../../src/core/prompt.js';
 import { selectLore } from '../../src/core/lore.js';
@@ -187,6 +188,22 @@ describe('judge', () => {
     expect(mentions('别进入遗迹！', '进入遗迹')).toBe(false);
     expect(mentions('我没有进去', '进去')).toBe(false);
     expect(mentions('我现在进去', '进去')).toBe(true);
+  });
+
+  it('the remembered folds and answer patterns answer the same however often and in whatever order they are asked', () => {
+    // answerIn's patterns are global regular expressions kept between calls: a match leaves
+    // lastIndex past it, and a kept pattern that did not reset it would miss the next text.
+    const answers = ['wind', '风'];
+    for (let i = 0; i < 3; i++) {
+      expect(answerIn('the wind howls over the lighthouse', answers)).toBe('wind');
+      expect(answerIn('wind', answers)).toBe('wind');
+      expect(answerIn('a calm night', answers)).toBeNull();
+      expect(answerIn('风', answers)).toBe('风');
+      expect(redactAnswers('Wind, wind and 风', answers)).toBe(`${REDACTED}, ${REDACTED} and ${REDACTED}`);
+    }
+    // More distinct texts than the caches hold: still the same answers after they are emptied.
+    for (let i = 0; i < 5000; i++) expect(normalise(`Ｗｉｎｄ ${i}！`)).toBe(`wind ${i}`);
+    expect(normalise('ＷＩＮＤ！')).toBe('wind');
   });
 
   it('choiceNumber reads full-width and dotted numbers only', () => {

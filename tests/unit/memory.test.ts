@@ -1,4 +1,5 @@
 /** Issue 8, the pure parts: token estimates, overflow errors, the budgeted request, the rolling summary. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateTokens, nextFactor } from '../../src/core/tokens.js';
 import { knownOpenAIWindow, parseContextOverflow, replyRoom } from '../../src/core/context-window.js';
@@ -21,6 +22,31 @@ describe('token estimate', () => {
     expect(estimateTokens(english)).toBeLessThan(english.length / 3);
     // A quarter of the characters would badly under-count Chinese: 8 characters are not 2 tokens.
     expect(estimateTokens('我慢慢地四处张望')).toBeGreaterThan('我慢慢地四处张望'.length / 4);
+  });
+
+  it('counts exactly as its per-character definition, for any text (one regex pass, same numbers)', () => {
+    // The definition, one character at a time: wide characters a token each, runs of other
+    // letters and digits at 3.5 characters a token, any other visible character a token.
+    const wide = /[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]|[\u{20000}-\u{3ffff}]/u;
+    const byCharacter = (text: string): number => {
+      let tokens = 0;
+      let run = 0;
+      for (const ch of [...text, ' ']) {
+        const inRun = !wide.test(ch) && /[\p{L}\p{N}]/u.test(ch);
+        if (inRun) run++;
+        else {
+          tokens += Math.ceil(run / 3.5) + (ch.trim() !== '' ? 1 : 0);
+          run = 0;
+        }
+      }
+      return tokens; // the space appended above ends the last run and adds nothing
+    };
+    const pieces = fc.constantFrom('风', '雲', 'ｗ', '한', '𠀀', '𝒜', 'é', 'e\u0301', 'word', '42', ' ', '\n', '.', '—', '😀', '\ud800', 'Ω', '٣');
+    fc.assert(fc.property(fc.array(fc.oneof(pieces, fc.string({ unit: 'grapheme' })), { maxLength: 30 }), (parts) => {
+      const text = parts.join('');
+      expect(estimateTokens(text)).toBe(byCharacter(text));
+    }));
+    expect(estimateTokens('𝒜𝒜𝒜𝒜')).toBe(2); // four letters outside the BMP are one run of four, not eight
   });
 
   it('learns fast when it under-counted and slowly when it over-counted', () => {
