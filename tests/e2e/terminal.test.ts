@@ -3,7 +3,8 @@
  * presses keys. Three sessions: a model whose reply trickles in (status line, typed keys held,
  * a cancelled request's messages kept), a server that fails then recovers (try again in
  * place), and an offline game to an ending (continue the story, typed text answered, /new
- * asks, a long paste, history). Waits poll the screen with explicit deadlines; no fixed sleeps.
+ * asks, a long paste, history). Waits poll the screen with explicit deadlines; the trickling
+ * reply is held by the server until the test lets it go, not timed.
  * Needs `npm run build` first (npm test does it) and tmux (skipped with a reason without it).
  */
 import { spawnSync } from 'node:child_process';
@@ -68,7 +69,8 @@ afterAll(() => {
 describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails)', () => {
   it('a slow stream: banner, status line with the scene and a changed stat, typed keys held for the prompt, a cancelled request stays told', async () => {
     const narration = 'Rain runs down the cliff path in sheets while you climb, and the wind keeps trying to pull you off the stone steps toward the sea.';
-    const server = await startTrickleServer(() => validReply({ narration }), { everyMs: 25, chunk: 4 });
+    // Each reply stops a few words into the narration until the test lets it go on.
+    const server = await startTrickleServer(() => validReply({ narration }), { everyMs: 5, chunk: 8, holdAfter: 'Rain runs down' });
     try {
       const s = session('stream', ['play', 'lighthouse', '--slot', 'slow', '--base-url', server.baseURL, '--model', 'm']);
       await s.waitFor(/What is your name, apprentice\?/, 'the name prompt');
@@ -78,9 +80,16 @@ describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails
       expect(first).toMatch(new RegExp(`Model m on ${server.baseURL.replace(/[.]/g, '\\.')} · window [\\d,]+ tokens`));
       expect(first).toMatch(/Last Light on Gullscar · The shore · Turn 1 · Warmth 5\/5 · Resolve 3\/10 · 1 item/);
 
-      s.press('Enter'); // choice 1: the model retells the climb, slowly
+      s.press('Enter'); // choice 1: the model retells the climb, and its reply is held halfway
       await s.waitFor(/── Turn 2 ──\s+Rain runs/, 'the narration starting to stream');
-      s.type('xyz'); // typed while the reply streams
+      s.type('xyz'); // typed while the reply is still arriving
+      // tmux has handed the keys to the terminal when send-keys returns. The one pause in this
+      // file: time for the game to read them while the reply is held, and to show them if it
+      // wrongly would; then the reply goes on.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(s.screen()).not.toContain('xyz');
+      expect(server.chats).toBe(1);
+      server.release();
       const told = await s.waitFor(/toward the sea\.[\s\S]*What do you do\?[\s\S]*^> xyz/m, 'turn 2 told, with the typed keys on the input line');
       const story = told.slice(told.indexOf('── Turn 2 ──'), told.lastIndexOf('What do you do?'));
       expect(story).not.toContain('xyz');
@@ -89,7 +98,7 @@ describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails
       expect(story).toMatch(/^Warmth 5 → 4$/m);
       expect(story).toMatch(/The cliff path · Turn 2 · Warmth 4\/5/);
 
-      s.press('BSpace', 'BSpace', 'BSpace', 'Enter'); // choice 1 again, then cancel it mid-stream
+      s.press('BSpace', 'BSpace', 'BSpace', 'Enter'); // choice 1 again: held halfway, and cancelled there
       await s.waitFor(/── Turn 3 ──\s+Rain/, 'turn 3 streaming');
       s.press('C-c');
       await s.waitFor(/Request cancelled; the turn was not played\.[\s\S]*What do you do\?/, 'the prompt back after the cancel');
