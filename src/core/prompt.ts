@@ -172,7 +172,14 @@ function parts(p: PromptInput): Parts {
  */
 export function buildMessages(p: PromptInput, budget: PromptBudget | null = null): { messages: ChatMessage[]; lore: LoreSelection; report: MemoryReport } {
   const all = parts(p);
-  const count = budget?.count ?? (() => 0);
+  // Each message is counted once: fitting, the blocks and the total would count it three times.
+  const counted = new Map<string, number>();
+  const countText = budget?.count ?? (() => 0);
+  const count = (text: string): number => {
+    let n = counted.get(text);
+    if (n === undefined) counted.set(text, (n = countText(text)));
+    return n;
+  };
   const size = (ms: readonly ChatMessage[]) => ms.reduce((n, m) => n + count(m.content) + MESSAGE_OVERHEAD, 0);
   const current = (lore: string[]): ChatMessage => ({ role: 'user', content: lastMessage(p, lore, all.glossary) });
   const fixed = REQUEST_OVERHEAD + size([all.system, current([])]);
