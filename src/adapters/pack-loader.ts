@@ -137,6 +137,17 @@ function readPackText(file: string): { text: string } | { problem: string } {
   }
 }
 
+/** A file's parse without its name: the same text parses the same wherever it lies. */
+type TextParse = Omit<Parsed, 'file'>;
+
+/**
+ * Good parses by text, so a pack loaded again in one process (`pack test` and `continue` after
+ * `play`, or the test suite hundreds of times) is not parsed again: YAML parsing was most of a
+ * load. The values are frozen, so no caller can change what the next load gets; a few dozen
+ * texts at most (a pack file is at most 2 MB, a bundled pack's files a few KB).
+ */
+const parses = new Map<string, TextParse>();
+
 /** Parse a YAML or JSON file, reporting syntax errors with their line. */
 function parseFile(file: string, c: Collector): Parsed | null {
   const read = readPackText(file);
@@ -144,7 +155,26 @@ function parseFile(file: string, c: Collector): Parsed | null {
     c.add(file, [], read.problem);
     return null;
   }
-  const { text } = read;
+  const key = `${file.endsWith('.json') ? 'json' : 'yaml'}\0${read.text}`;
+  let parsed = parses.get(key);
+  if (!parsed) {
+    const fresh = parseText(file, read.text, c);
+    if (!fresh) return null;
+    if (parses.size >= 64) parses.clear();
+    parses.set(key, (parsed = { ...fresh, value: deepFreeze(fresh.value) }));
+  }
+  return { file, ...parsed };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function parseText(file: string, text: string, c: Collector): TextParse | null {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   // YAML reads most broken JSON happily (trailing commas, missing values), so .json gets JSON's own parser.
@@ -166,7 +196,7 @@ function parseFile(file: string, c: Collector): Parsed | null {
     c.problems.push({ file: c.rel(file), line: null, key: '', message: `invalid YAML: ${err instanceof Error ? err.message : String(err)}`, warning: false });
     return null;
   }
-  return { file, value, doc: isMap(doc.contents) || doc.contents ? doc : null, lines };
+  return { value, doc: isMap(doc.contents) || doc.contents ? doc : null, lines };
 }
 
 /** A file named by the manifest must stay inside the pack folder. */

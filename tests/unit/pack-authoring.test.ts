@@ -133,6 +133,21 @@ describe('pack loader messages', () => {
     const lines = inspectPack(dir).problems.map((p) => formatProblem({ ...p, file: 'pack.yaml' }));
     expect(lines).toEqual(['pack.yaml:1: title: missing: expected string', 'pack.yaml:2: version: expected string, received number']);
   });
+
+  it('a pack loaded again reads its files again: an edit is seen, the same text in another pack names that pack\'s file, and a loaded pack can be changed freely', () => {
+    const yaml = 'id: t\ntitle: First\nversion: "1"\nlanguage: en\n';
+    const dir = packDir({ ...base, 'pack.yaml': yaml });
+    const first = inspectPack(dir).pack;
+    expect(first?.manifest.title).toBe('First');
+    first!.manifest.title = 'Changed by a caller';
+    expect(inspectPack(dir).pack?.manifest.title).toBe('First');
+    writeFileSync(join(dir, 'pack.yaml'), yaml.replace('First', 'Second'));
+    expect(inspectPack(dir).pack?.manifest.title).toBe('Second');
+    // Same text, wrong for the schema, in two folders: each problem names its own file.
+    const bad = 'id: t\nversion: 2\nlanguage: en\n';
+    const [a, b] = [packDir({ ...base, 'pack.yaml': bad }), packDir({ ...base, 'pack.yaml': bad })];
+    for (const d of [a, b, a]) expect(inspectPack(d).problems.map((p) => p.file)).toEqual([expect.stringContaining(join(d, 'pack.yaml').slice(1))].concat(expect.anything()));
+  });
 });
 
 describe('pack loader refuses hostile files with a problem, not a crash', () => {
