@@ -6,8 +6,11 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
-    // Two workers for two cores; the few tests that spawn the CLI wait on it, they do not compute.
-    maxWorkers: 2,
+    // Three workers for CI's two cores: with two, the workers sat idle 60% of the run (CPU
+    // profiles), waiting on what tests must wait for (the SDK's retry backoff, a silence
+    // timeout passing, tmux drawing a screen, a spawned CLI), so a third overlaps those waits.
+    // A fourth only fought over the two cores (1 s faster, and every CPU-bound test slower).
+    maxWorkers: 3,
     // Files share their worker's module cache: loading the app (zod, the openai SDK, the engine)
     // once per worker instead of once per file halves the suite's CPU time. What a file changes
     // in the process is put back after it: environment stubs here, temp homes in setup.ts.
