@@ -110,7 +110,9 @@ describe('server text that echoes credentials', () => {
         if (req.path !== '/v1/chat/completions') return undefined;
         const status = Number(req.body?.messages?.at(-1)?.content?.match(/status (\d{3})/)?.[1] ?? 400);
         const auth = String(req.headers.authorization ?? '');
-        return { status, body: { error: { message: `bad request from ${auth} (key ${auth.replace(/^Bearer /, '')})`, type: 'invalid_request_error' } } };
+        const body = { error: { message: `bad request from ${auth} (key ${auth.replace(/^Bearer /, '')})`, type: 'invalid_request_error' } };
+        // A 500 is retried: `retry-after-ms` (as OpenAI sends it) lets the SDK ask again at once.
+        return { status, body, headers: { 'retry-after-ms': '1' } };
       },
     });
     echo = await startHostileServer(echoingErrorEvent);
