@@ -2,7 +2,7 @@
  * The one place that turns errors into a line on stderr and an exit code.
  * Stack traces only with DEBUG=promptquest.
  */
-import { InterruptedError, RuntimeFailure, UsageError } from '../core/errors.js';
+import { InterruptedError, QuitAfterFailure, RuntimeFailure, UsageError } from '../core/errors.js';
 import { sanitizeText } from '../core/sanitize.js';
 import { io } from './io.js';
 
@@ -48,7 +48,8 @@ const fitted = (text: string): string => (layout && io().stderr.isTTY && io().st
 
 export function reportError(err: unknown): void {
   const line = (s: string) => io().stderr.write(`${fitted(shown(s))}\n`);
-  line(err instanceof InterruptedError ? errorLine(err) : `promptquest: ${errorLine(err)}`);
+  // Shown at the try-again menu already; the exit code still says the session ended on it.
+  if (!(err instanceof QuitAfterFailure)) line(err instanceof InterruptedError ? errorLine(err) : `promptquest: ${errorLine(err)}`);
   if (err instanceof UsageError) for (const d of err.details) line(`  ${d}`);
   if (debugging() && err instanceof Error && err.stack) io().stderr.write(`${mask(err.stack)}\n`);
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Pack } from '../core/pack.js';
-import { InterruptedError, isPromptInterrupt, UsageError } from '../core/errors.js';
+import { InterruptedError, isPromptInterrupt, QuitAfterFailure, UsageError } from '../core/errors.js';
 import { newSlotName } from '../core/slot.js';
 import { resolveSettings, type ImagesMode, type Settings } from '../core/settings.js';
 import { sanitizeText } from '../core/sanitize.js';
@@ -201,6 +201,8 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
     ui.event('saved', { slot: options.slot, reason: end });
     return end;
   } catch (err) {
+    // The player read the failure at the menu and chose to quit: where the game is, not the failure again.
+    if (err instanceof QuitAfterFailure) ui.notice(m.session.savedResume(options.slot, `promptquest continue ${quoteArg(options.slot)}`));
     throw err instanceof InterruptedError ? interruptedIn(options.slot, m) : err;
   } finally {
     process.off('SIGINT', onSigint);

@@ -27,6 +27,16 @@ export class RuntimeFailure extends Error {
   }
 }
 
+/**
+ * A failure the player has read already (the try-again menu showed it) and chose to quit on:
+ * still exit 1, but the session says where the game is saved instead of repeating the failure.
+ */
+export class QuitAfterFailure extends RuntimeFailure {
+  constructor(failure: RuntimeFailure) {
+    super(failure.message, failure.hint);
+  }
+}
+
 /** Ctrl-C at a prompt; exit 130. The message says what was kept. */
 export class InterruptedError extends Error {
   readonly exitCode = 130;

@@ -10,7 +10,7 @@ import type { Turn } from '../core/reply.js';
 import type { Prices } from '../core/settings.js';
 import { sanitizeDeep } from '../core/sanitize.js';
 import { quoteArg } from '../core/quote.js';
-import { RuntimeFailure, SaveFailed, WriteFailed } from '../core/errors.js';
+import { QuitAfterFailure, RuntimeFailure, SaveFailed, WriteFailed } from '../core/errors.js';
 import { verdictLine, type Verdict } from '../core/verdict.js';
 import type { Clipboard, ImageMaker, PictureStore, TranscriptSink, VerdictView, Fold, MemoryView, NarrateOptions, NarrationRequest, Narrator, SaveStore, Ui } from './ports.js';
 import { Painter } from './pictures.js';
@@ -319,18 +319,23 @@ export class Game {
           this.o.ui.notice(this.m.turn.cancelled);
           return null;
         }
-        if (!(await this.offerRetry(err))) throw err;
+        const choice = await this.offerRetry(err);
+        if (choice === 'retry') continue;
+        throw choice === 'quit' && err instanceof RuntimeFailure ? new QuitAfterFailure(err) : err;
       } finally {
         this.inFlight = null;
       }
     }
   }
 
-  /** True to try the turn again; a failure the player cannot fix by trying again is thrown at once. */
-  private async offerRetry(err: unknown): Promise<boolean> {
+  /**
+   * What the player chose at the try-again menu; null where it was not offered: a ui that cannot
+   * ask, or a failure trying again cannot fix (the disk), which is thrown at once.
+   */
+  private async offerRetry(err: unknown): Promise<'retry' | 'quit' | null> {
     const { ui } = this.o;
-    if (!ui.offerRetry || !(err instanceof RuntimeFailure) || err instanceof SaveFailed || err instanceof WriteFailed) return false;
-    return ui.offerRetry(this.m.turn.failed(err.message));
+    if (!ui.offerRetry || !(err instanceof RuntimeFailure) || err instanceof SaveFailed || err instanceof WriteFailed) return null;
+    return (await ui.offerRetry(this.m.turn.failed(err.message))) ? 'retry' : 'quit';
   }
 
   /** "Warmth 5 → 4", "+ brass key": after the narration, when anything changed. */

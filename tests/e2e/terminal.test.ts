@@ -31,7 +31,8 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** One game in its own tmux session. */
 function session(name: string, args: string[], columns = 100) {
-  const command = ['env', `PROMPTQUEST_HOME=${quote(home)}`, 'NO_COLOR=1', quote(process.execPath), quote(BIN), ...args.map(quote)].join(' ');
+  // The exit code is printed when the game ends: tmux 3.3 does not always say it for a dead pane.
+  const command = `${['env', `PROMPTQUEST_HOME=${quote(home)}`, 'NO_COLOR=1', quote(process.execPath), quote(BIN), ...args.map(quote)].join(' ')}; echo "[exit $?]"`;
   tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', '50', '-c', ROOT, command);
   socketPath ??= tmux('display-message', '-p', '-t', name, '#{socket_path}').trim() || null;
   tmux('set-option', '-t', name, 'remain-on-exit', 'on');
@@ -116,7 +117,7 @@ describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails
     }
   });
 
-  it('a server that fails, then recovers: the turn is tried again from the menu, without leaving the game', async () => {
+  it('a server that fails, then recovers: the turn is tried again from the menu, without leaving the game; quitting there says where the game is, once', async () => {
     const server = await startOpenAIServer();
     const fail = { kind: 'status' as const, status: 500, retryAfter: 0 };
     server.enqueue(fail, fail, fail); // every attempt of the first request
@@ -132,9 +133,16 @@ describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails
       s.press('Enter'); // try again
       await s.waitFor(/── Turn 2 ──\s+You stand at the mouth of a moss-covered cave[\s\S]*What do you do\?/, 'turn 2, played on the second try');
       expect(server.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(4);
-      s.type('/quit');
+      // The next turn fails too, and this time the player quits at the menu: the failure was
+      // read there, so the last lines say where the game is saved, not the failure once more.
+      server.enqueue(fail, fail, fail);
       s.press('Enter');
-      await s.waitFor(/Saved as "flaky"/, 'the goodbye line');
+      await s.waitFor(/^The turn could not be played[\s\S]*^The turn could not be played[\s\S]*❯ Try again/m, 'the menu after the second failure');
+      s.press('Down', 'Enter');
+      const end = await s.waitFor(/^\[exit 1\]$/m, 'the game ending with exit 1');
+      const afterMenu = end.slice(end.lastIndexOf('Quit (the game is saved)'));
+      expect(afterMenu).toMatch(/Saved as "flaky"\. Resume with: promptquest continue flaky/);
+      expect(afterMenu).not.toMatch(/HTTP 500|promptquest: /);
       expect(turns('flaky').map((t) => t.input)).toEqual([null, '1']);
     } finally {
       await server.close();
