@@ -169,7 +169,7 @@ export class OpenAINarrator implements Narrator {
       fetch: capRetryAfter(guardReplies(fetchImpl, wireBytes), MAX_RETRY_AFTER_S),
     });
     if (address.keyNotSent) {
-      this.notice(`The API key is not sent to ${shownURL(this.baseURL)}: the user:password in its URL goes as the Authorization header instead.`);
+      this.notice((o.words ?? en.window).keyNotSent(shownURL(this.baseURL)));
     }
     // Keys never hold credentials: the config file is not a place for secrets.
     this.cacheKey = capabilityKey(this.baseURL, o.model);

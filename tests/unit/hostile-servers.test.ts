@@ -11,6 +11,7 @@ import { OpenAINarrator, type OpenAINarratorOptions } from '../../src/adapters/o
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { initialState } from '../../src/core/state.js';
 import { RuntimeFailure } from '../../src/core/errors.js';
+import { zh } from '../../src/core/messages/zh.js';
 import { errorLine } from '../../src/cli/run.js';
 import type { NarrationRequest } from '../../src/engine/ports.js';
 
@@ -184,6 +185,9 @@ describe('user:password in a base URL', () => {
     for (const r of sent) expect(r.headers.authorization, r.path).toBe(basic);
     expect(JSON.stringify(sent)).not.toContain(KEY);
     expect(notices).toContain(`The API key is not sent to ${server.baseURL}: the user:password in its URL goes as the Authorization header instead.`);
+    // In a Chinese game the notice is Chinese, the URL still shown without the password.
+    const zhNotices = narrator(url, { words: zh.window }).notices;
+    expect(zhNotices).toEqual([`API 密钥不会发给 ${server.baseURL}：它网址里的 user:password 会作为 Authorization 请求头发送。`]);
   });
 
   it('without an API key: Basic, and nothing to tell', async () => {

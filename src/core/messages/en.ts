@@ -248,7 +248,9 @@ export const en = {
     tooLongHint: 'pass the real window with --context N (or: promptquest config set context N), then: promptquest continue',
   },
 
+  /** What the narrator tells about the model server as a game starts: its window, the credentials it is sent. */
   window: {
+    keyNotSent: (url: string): string => `The API key is not sent to ${url}: the user:password in its URL goes as the Authorization header instead.`,
     assumed: (tokens: number): string =>
       `The server does not say how large the model's context window is; assuming ${tokens} tokens (set it with --context N or: promptquest config set context N).`,
     ollama: (n: number, trained: number | null): string =>

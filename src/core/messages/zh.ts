@@ -240,6 +240,7 @@ export const zh: Messages = {
   },
 
   window: {
+    keyNotSent: (url) => `API 密钥不会发给 ${url}：它网址里的 user:password 会作为 Authorization 请求头发送。`,
     assumed: (tokens) =>
       `服务器没有说明模型的上下文窗口有多大；按 ${tokens} 个词元处理（可以用 --context N 或 promptquest config set context N 设定）。`,
     ollama: (n, trained) =>
