@@ -59,7 +59,8 @@ export class FileSaveStore implements SaveStore {
     };
   }
 
-  private file(slot: string): string {
+  /** The journal's path. */
+  file(slot: string): string {
     return join(this.dir, `${checkSlot(slot)}${EXT}`);
   }
 

@@ -2,25 +2,46 @@
  * Pictures and transcripts on disk, beside the saves. A picture is written whole (a temporary
  * file, then renamed), so a crash never leaves half a PNG under a name the journal uses.
  */
-import { appendFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PictureStore, TranscriptSink } from '../engine/ports.js';
+import type { PictureStore, SavedPicture, TranscriptSink } from '../engine/ports.js';
+
+/** "lighthouse-1.t3.png", then "lighthouse-1.t3-2.png", ...: the n-th name tried for a picture. */
+const variant = (file: string, n: number): string => (n === 1 ? file : file.replace(/\.png$/, `-${n}.png`));
 
 export class PictureFiles implements PictureStore {
   constructor(readonly dir: string) {}
 
-  async save(file: string, png: Uint8Array): Promise<string> {
-    const path = join(this.dir, file);
-    const tmp = `${path}.${process.pid}.tmp`;
+  /**
+   * Never over another picture: a fork's journal may still name a deleted game's pictures, and a
+   * new game in that slot would otherwise paint over them. The name is claimed by creating it
+   * exclusively, then the whole picture is renamed onto that claim, so a name the journal
+   * records never holds half a PNG (the journal records it only after this).
+   */
+  async save(file: string, png: Uint8Array): Promise<SavedPicture> {
     await mkdir(this.dir, { recursive: true });
+    const tmp = join(this.dir, `${file}.${process.pid}.tmp`);
     try {
       await writeFile(tmp, png);
-      await rename(tmp, path);
-    } catch (err) {
+      const name = await this.claim(file);
+      await rename(tmp, join(this.dir, name));
+      return { file: name, path: join(this.dir, name) };
+    } finally {
       await rm(tmp, { force: true }).catch(() => undefined);
-      throw err;
     }
-    return path;
+  }
+
+  /** The first free name of `file`'s variants, created empty so no other writer takes it. */
+  private async claim(file: string): Promise<string> {
+    for (let n = 1; ; n++) {
+      const name = variant(file, n);
+      try {
+        await (await open(join(this.dir, name), 'wx')).close();
+        return name;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n >= 1000) throw err;
+      }
+    }
   }
 }
 
@@ -40,4 +61,31 @@ export class TranscriptFile implements TranscriptSink {
   write(text: string): Promise<void> {
     return appendFile(this.path, text);
   }
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Picture files a journal's `image` events name (names only: pictures live beside the saves). */
+const namedPictures = (journal: string): string[] => [...journal.matchAll(/"file":"([^"\\/]+\.png)"/g)].map((m) => m[1]!);
+
+/**
+ * When a save is deleted: the pictures its journal names and those made in its slot
+ * (`slot.t3.png`, `slot.t3-2.png`), except any that another save's journal names: a fork names
+ * its source's pictures, so they stay while either game does. If another journal cannot be read,
+ * every picture stays (it might name them). Only regular files are read or removed: a FIFO in
+ * the folder is never opened. Resolves with the names removed.
+ */
+export async function removeUnusedPictures(dir: string, slot: string, journal: string | null): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const own = new RegExp(`^${escapeRegExp(slot)}\\.t\\d+(?:-\\d+)?\\.png$`);
+  const named = new Set(journal ? namedPictures(journal) : []);
+  const pictures = entries.filter((e) => e.isFile() && (own.test(e.name) || named.has(e.name))).map((e) => e.name);
+  if (pictures.length === 0) return [];
+  const journals = entries.filter((e) => e.isFile() && e.name.endsWith('.jsonl') && e.name !== `${slot}.jsonl`);
+  const texts = await Promise.all(journals.map((e) => readFile(join(dir, e.name), 'utf8').catch(() => null)));
+  if (texts.includes(null)) return [];
+  const elsewhere = new Set(texts.flatMap((text) => namedPictures(text ?? '')));
+  const unused = pictures.filter((name) => !elsewhere.has(name));
+  await Promise.all(unused.map((name) => rm(join(dir, name), { force: true })));
+  return unused;
 }

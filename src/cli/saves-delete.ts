@@ -4,8 +4,9 @@ import { summarize } from '../core/journal.js';
 import { InterruptedError, isPromptInterrupt } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
 import { findSave } from './saved-games.js';
+import { removeUnusedPictures } from '../adapters/picture-files.js';
 import { io } from './io.js';
-import { rm } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** "lighthouse, 12 turns, win" — or why it cannot be read (a damaged save may still be deleted). */
@@ -50,10 +51,14 @@ async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: bo
       return 0;
     }
   }
+  // Read before it goes (a regular file only: a FIFO is never opened): its pictures may go with it.
+  const file = store.file(slot);
+  const journal = (await lstat(file).catch(() => null))?.isFile() ? await readFile(file, 'utf8').catch(() => null) : null;
   await store.remove(slot);
   // Its transcript goes with it: a new game in the same slot would otherwise append to it. Its
-  // pictures stay: a fork of this game names them in its own journal.
+  // pictures too, unless a fork of this game names them in its own journal.
   await rm(join(store.dir, `${slot}.transcript.txt`), { force: true });
-  io().stdout.write(`Deleted the saved game "${slot}".\n`);
+  const pictures = (await removeUnusedPictures(store.dir, slot, journal)).length;
+  io().stdout.write(`Deleted the saved game "${slot}"${pictures ? ` and ${pictures === 1 ? 'its picture' : `its ${pictures} pictures`}` : ''}.\n`);
   return 0;
 }

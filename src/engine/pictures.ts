@@ -58,8 +58,7 @@ export class Painter {
   private async make(turnId: number, prompt: string): Promise<void> {
     try {
       const png = await this.o.maker.generate(apiImagePrompt(prompt), this.stop.signal);
-      const file = imageFileName(this.o.slot, turnId);
-      const path = await this.o.pictures.save(file, png);
+      const { file, path } = await this.o.pictures.save(imageFileName(this.o.slot, turnId), png);
       await this.o.record({ type: 'image', turn: turnId, file, prompt, model: this.o.maker.model, at: new Date().toISOString() });
       const n = this.o.numberOf(turnId);
       this.o.ui.notice(this.o.words.pictureReady(n, path));

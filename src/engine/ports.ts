@@ -166,8 +166,14 @@ export interface ImageMaker {
 }
 
 /** Where pictures are kept: beside the saves. Resolves with the path to show. */
+/** Where a picture went: the name the journal records (`file` or a free variant of it) and its path. */
+export interface SavedPicture {
+  file: string;
+  path: string;
+}
+
 export interface PictureStore {
-  save(file: string, png: Uint8Array): Promise<string>;
+  save(file: string, png: Uint8Array): Promise<SavedPicture>;
 }
 
 /** A plain-text transcript being written as the game is played (/transcript on). */

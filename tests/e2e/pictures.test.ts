@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('play --images generate', () => {
-  it('saves one PNG per turn; a fork, its replay and its export reuse them', async () => {
+  it('saves one PNG per turn; a fork, its replay and its export reuse them; a delete takes the pictures no other save names, and a new game never paints over them', async () => {
     images = await startImagesServer();
     const home = tempHome();
     writeFileSync(join(home, 'config.json'), JSON.stringify({ images_base_url: images.baseURL, images_model: 'local-painter' }));
@@ -46,5 +46,22 @@ describe('play --images generate', () => {
     const html = await runMain(['export', 'art2'], { home });
     expect(html.code).toBe(0);
     expect(html.stdout.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);
+    const pngs = () => readdirSync(saves).filter((f) => f.endsWith('.png')).sort();
+
+    // Deleting the source takes the picture only it names; the fork's two stay with the fork.
+    const del = await runMain(['saves', 'delete', 'art', '--yes'], { home });
+    expect(del.stdout).toBe('Deleted the saved game "art" and its picture.\n');
+    expect(pngs()).toEqual(['art.t0.png', 'art.t1.png']);
+    // A new game in the freed slot paints beside them, never over the fork's pictures.
+    const before = readFileSync(join(saves, 'art.t0.png'));
+    const again = await runMain(['play', 'ruins', '--slot', 'art', '--images', 'generate', '--json'], { home, input: [] });
+    expect(again.code).toBe(0);
+    expect(pngs()).toEqual(['art.t0-2.png', 'art.t0.png', 'art.t1.png']);
+    expect(readFileSync(join(saves, 'art.t0.png')).equals(before)).toBe(true);
+    expect(readFileSync(join(saves, 'art.jsonl'), 'utf8')).toContain('"file":"art.t0-2.png"');
+    expect((await runMain(['export', 'art2'], { home })).stdout.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);
+    // The fork goes, and with it the source's pictures nobody names any more; the new game's stays.
+    expect((await runMain(['saves', 'delete', 'art2', '--yes'], { home })).stdout).toBe('Deleted the saved game "art2" and its 2 pictures.\n');
+    expect(pngs()).toEqual(['art.t0-2.png']);
   });
 });
