@@ -5,6 +5,7 @@
 import { appendFile, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PictureStore, SavedPicture, TranscriptSink } from '../engine/ports.js';
+import { escapeRegExp } from '../core/regexp.js';
 
 /** "lighthouse-1.t3.png", then "lighthouse-1.t3-2.png", ...: the n-th name tried for a picture. */
 const variant = (file: string, n: number): string => (n === 1 ? file : file.replace(/\.png$/, `-${n}.png`));
@@ -63,7 +64,6 @@ export class TranscriptFile implements TranscriptSink {
   }
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Picture files a journal's `image` events name (names only: pictures live beside the saves). */
 const namedPictures = (journal: string): string[] => [...journal.matchAll(/"file":"([^"\\/]+\.png)"/g)].map((m) => m[1]!);

@@ -5,6 +5,7 @@
  * fire", "not wind" and "不是风" are refused by construction, never by a list of wrongs.
  */
 import { compact, fold, isCjk, normalise } from './fold.js';
+import { escapeRegExp } from './regexp.js';
 
 // Framing around an answer, longest first so "my answer is" goes before "my answer".
 const EN_PREFIXES = [
@@ -70,7 +71,6 @@ export function judgeAnswer(input: string, answers: readonly string[]): boolean 
   });
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Patterns by answer: every string sent to a model is checked against the same few answers. */
 const patterns = new Map<string, RegExp | null>();

@@ -8,6 +8,7 @@ import { replyJsonSchema } from '../../src/core/json-schema.js';
 import { applyEffects, applyProposal, holds } from '../../src/core/reducer.js';
 import { choiceNumber, judgeAnswer, mentions, normalise } from '../../src/core/judge.js';
 import { answerIn, redactAnswers, REDACTED } from '../../src/core/answer.js';
+import { escapeRegExp } from '../../src/core/regexp.js';
 import { resolveInput } from '../../src/core/script.js';
 import { buildMessages, type PastTurn, type PromptInput } from '../../src/core/prompt.js';
 import { selectLore } from '../../src/core/lore.js';
@@ -201,6 +202,11 @@ describe('judge', () => {
       expect(answerIn('风', answers)).toBe('风');
       expect(redactAnswers('Wind, wind and 风', answers)).toBe(`${REDACTED}, ${REDACTED} and ${REDACTED}`);
     }
+    // Characters that mean something in a pattern are only themselves: "c++" is not "cc", "a.b" not "axb".
+    expect(answerIn('I would say c++ here', ['c++'])).toBe('c++');
+    expect(answerIn('I would say cc here', ['c++'])).toBeNull();
+    expect(escapeRegExp('a.t1(2)*[x]\\$^|?{}+')).toBe('a\\.t1\\(2\\)\\*\\[x\\]\\\\\\$\\^\\|\\?\\{\\}\\+');
+    expect(new RegExp(`^${escapeRegExp('a.b')}$`).test('axb')).toBe(false);
     // More distinct texts than the caches hold: still the same answers after they are emptied.
     for (let i = 0; i < 5000; i++) expect(normalise(`Ｗｉｎｄ ${i}！`)).toBe(`wind ${i}`);
     expect(normalise('ＷＩＮＤ！')).toBe('wind');
