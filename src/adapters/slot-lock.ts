@@ -2,20 +2,26 @@
  * One writer per slot: `<slot>.jsonl.lock` holds the pid and start time of the PromptQuest
  * that has the slot open. It is made whole in one step (a temporary file hard-linked into
  * place, which fails when the lock exists), so a reader never sees half a lock. A lock
- * whose process is gone (kill -9, a crash) is stale and taken over, by one taker only.
+ * whose process is gone (kill -9, a crash) is stale and taken over, by one taker only; so is
+ * one whose pid now belongs to someone else (after a restart pids are handed out again: in a
+ * container, PromptQuest often gets the very pid its killed predecessor had).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { SlotBusy } from '../core/errors.js';
 import { isErrno, writeFailure } from './save-io.js';
+
+/** The tokens of the locks this process holds: a lock with our pid and another token is a predecessor's. */
+const ours = new Set<string>();
 
 export class SlotLock {
   private held = true;
   private readonly onExit = (): void => this.release();
 
   constructor(readonly file: string, private readonly token: string) {
+    ours.add(token);
     // process.exit (Ctrl-C during a game exits 130) runs no finally blocks, but it runs this.
     process.once('exit', this.onExit);
   }
@@ -24,6 +30,7 @@ export class SlotLock {
   release(): void {
     if (!this.held) return;
     this.held = false;
+    ours.delete(this.token);
     process.off('exit', this.onExit);
     try {
       if (readFileSync(this.file, 'utf8') === this.token) unlinkSync(this.file);
@@ -45,13 +52,41 @@ export function isAlive(pid: number): boolean {
 
 /** The pid in a lock's text; null when it cannot be read as one (then the lock is treated as stale). */
 function pidIn(text: string | null): number | null {
+  const pid = fieldOf(text, 'pid');
+  return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+}
+
+function fieldOf(text: string | null, key: string): unknown {
   try {
-    const pid = (JSON.parse(text ?? '') as { pid?: unknown }).pid;
-    return typeof pid === 'number' && Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+    return (JSON.parse(text ?? '') as Record<string, unknown>)[key];
   } catch {
-    return null;
+    return undefined;
   }
 }
+
+/** The script the locking process runs (bin/promptquest.js, or a test runner): what tells it from a stranger with its pid. */
+const OWN_SCRIPT = process.argv[1] ?? '';
+
+/**
+ * Whether the process with `pid` is not the one that wrote `text`: our own pid on a lock this
+ * process never took, or (where /proc says what a process runs) a program that is not running
+ * the script the lock names. Unknown means no: a lock is only taken over on evidence.
+ */
+function pidReused(pid: number, text: string): boolean {
+  if (pid === process.pid) return !ours.has(text);
+  const script = fieldOf(text, 'script');
+  if (typeof script !== 'string' || script === '') return false;
+  try {
+    // By file name: the same script shows as ./bin/promptquest.js or /usr/local/bin/promptquest.
+    const name = basename(script);
+    return !readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => basename(arg) === name);
+  } catch {
+    return false; // no /proc (macOS), or not ours to read
+  }
+}
+
+/** Whether the process that wrote this lock still holds it. */
+const holdsIt = (pid: number | null, text: string): boolean => pid !== null && isAlive(pid) && !pidReused(pid, text);
 
 /** A lock file's text, or null when it is gone. */
 const textOf = (file: string): Promise<string | null> => readFile(file, 'utf8').catch(() => null);
@@ -95,7 +130,7 @@ async function place(tmp: string, file: string, token: string): Promise<void> {
 
 /** Take the lock at `file` for `slot`, or throw SlotBusy naming the process that holds it. */
 export async function takeLock(file: string, slot: string): Promise<SlotLock> {
-  const token = `${JSON.stringify({ pid: process.pid, started: new Date().toISOString(), nonce: randomBytes(4).toString('hex') })}\n`;
+  const token = `${JSON.stringify({ pid: process.pid, started: new Date().toISOString(), nonce: randomBytes(4).toString('hex'), script: OWN_SCRIPT })}\n`;
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(file), { recursive: true });
@@ -116,8 +151,8 @@ export async function takeLock(file: string, slot: string): Promise<SlotLock> {
       const text = await textOf(file);
       if (text === null) continue; // let go just now: try again
       const holder = pidIn(text);
-      if ((holder !== null && isAlive(holder)) || attempt >= 5) throw new SlotBusy(slot, holder ?? 0);
-      await clearStale(file, text, tmp, token); // stale: its process is gone (kill -9, a crash)
+      if (holdsIt(holder, text) || attempt >= 5) throw new SlotBusy(slot, holder ?? 0);
+      await clearStale(file, text, tmp, token); // stale: its process is gone (kill -9, a crash), or its pid is another's
     }
   } finally {
     await rm(tmp, { force: true });

@@ -4,6 +4,7 @@
  * let go again (also when the command fails); new games that draw the same slot name get two slots.
  * The real two-process cases are in e2e/saves.test.ts.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,6 +47,39 @@ describe('one writer per slot', () => {
     const lock = await store.lock('s');
     expect((JSON.parse(readFileSync(lockFile(store, 's'), 'utf8')) as { pid: number }).pid).toBe(process.pid);
     lock.release();
+  });
+
+  it('a lock whose pid is now another process\'s is taken over: our own pid on a lock we never took, or a program not running its script', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    (await store.lock('s')).release();
+    // Left by a killed PromptQuest whose pid this process got after a restart (containers do that).
+    writeFileSync(lockFile(store, 's'), JSON.stringify({ pid: process.pid, started: '2025-01-01T00:00:00.000Z', nonce: 'old', script: process.argv[1] }));
+    const mine = await store.lock('s');
+    expect(JSON.parse(readFileSync(lockFile(store, 's'), 'utf8'))).not.toMatchObject({ nonce: 'old' });
+    // ...while a lock this process does hold is still refused to it.
+    await expect(store.lock('s')).rejects.toBeInstanceOf(SlotBusy);
+    mine.release();
+
+    // A live process that runs something else under the recorded pid (where /proc tells).
+    const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const pid = stranger.pid!;
+      const lock = (script: string) => JSON.stringify({ pid, started: '2025-01-01T00:00:00.000Z', nonce: 'x', script });
+      writeFileSync(lockFile(store, 's'), lock('/usr/local/bin/promptquest'));
+      if (existsSync(`/proc/${pid}/cmdline`)) {
+        const taken = await store.lock('s');
+        expect((JSON.parse(readFileSync(lockFile(store, 's'), 'utf8')) as { pid: number }).pid).toBe(process.pid);
+        taken.release();
+      }
+      // The same pid, and the lock names the script it runs (sleep itself here): held, refused.
+      writeFileSync(lockFile(store, 's'), lock('/usr/bin/sleep'));
+      await expect(store.lock('s')).rejects.toMatchObject({ pid });
+      // An older lock without a script: a live pid is trusted, as before.
+      writeFileSync(lockFile(store, 's'), JSON.stringify({ pid, started: 'x' }));
+      await expect(store.lock('s')).rejects.toMatchObject({ pid });
+    } finally {
+      stranger.kill();
+    }
   });
 
   it('takers racing for one stale lock: one gets the slot, the others are refused naming it', async () => {
