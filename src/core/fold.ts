@@ -15,13 +15,17 @@ const TRAD_MAP = new Map<string, string>([...TRAD].map((c, i) => [c, [...SIMP][i
 const DECORATION = /\p{Extended_Pictographic}|\u{FE0F}|\u{FE0E}|\u{200D}|\u{20E3}/gu;
 
 /**
- * Results by input, for the same few hundred strings (a pack's keywords, answers and choices)
- * folded again for every input of every turn: a long game spent more time folding than
- * anything else. Emptied when full, so a 1000-turn game's inputs cannot grow it without end.
+ * Results by input, for the same few hundred short strings (a pack's keywords, answers and
+ * choices) folded again for every input of every turn: a long game spent more time folding than
+ * anything else. Long texts (narrations, folded once each) are not kept: in a 1000-turn game
+ * they were 20 MB of peak memory for nothing. Emptied when full.
  */
+const REMEMBERED_LENGTH = 200;
+
 function remembered(f: (text: string) => string): (text: string) => string {
   const seen = new Map<string, string>();
   return (text) => {
+    if (text.length > REMEMBERED_LENGTH) return f(text);
     let out = seen.get(text);
     if (out === undefined) {
       if (seen.size >= 4096) seen.clear();

@@ -5,7 +5,7 @@
  * model what its ambiguous words mean ("印章": a stone stamp seal, never the animal).
  */
 import type { Manifest } from './pack.js';
-import { mentions } from './judge.js';
+import { keywordsIn } from './judge.js';
 
 export function composeImagePrompt(manifest: Manifest, prompt: string | null): string | null {
   if (!prompt) return null;
@@ -41,9 +41,10 @@ export function imagePromptProblem(prompt: string | null): string | null {
 
 /** The glossary lines for the terms the scene mentions: what each means in a picture. */
 export function glossaryFor(manifest: Manifest, context: string): string[] {
+  const mentioned = keywordsIn(context);
   return Object.entries(manifest.image.glossary)
     // A Chinese term counts wherever it stands ("不是印章" still shows a seal); an English one as a word.
-    .filter(([term]) => mentions(context, term) || (/[^\x00-\x7f]/.test(term) && context.includes(term)))
+    .filter(([term]) => mentioned(term) || (/[^\x00-\x7f]/.test(term) && context.includes(term)))
     .map(([term, meaning]) => `- ${term}: ${meaning}`);
 }
 

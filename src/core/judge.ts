@@ -29,12 +29,27 @@ function occursUnnegated(text: string, kw: string, negated: (before: string) => 
  * straight after a negation ("don't enter", "不进去") does not count.
  */
 export function mentions(input: string, keyword: string): boolean {
-  const kw = normalise(keyword);
-  if (!kw) return false;
-  if (ASCII_WORDS.test(kw)) {
-    return occursUnnegated(` ${normalise(input)} `, ` ${kw} `, (before) => EN_NEGATIONS.some((n) => before.endsWith(` ${n}`)));
-  }
-  return occursUnnegated(compact(input), compact(keyword), (before) => ZH_NEGATIONS.some((n) => before.endsWith(n)));
+  return keywordsIn(input)(keyword);
+}
+
+/**
+ * `mentions` for many keywords against one text: the text is folded once, not once per keyword.
+ * Lore and the image glossary test every keyword of a pack against the recent story each turn,
+ * and folding it again for each made most of a long game's garbage.
+ */
+export function keywordsIn(input: string): (keyword: string) => boolean {
+  let spaced: string | null = null;
+  let dense: string | null = null;
+  return (keyword) => {
+    const kw = normalise(keyword);
+    if (!kw) return false;
+    if (ASCII_WORDS.test(kw)) {
+      spaced ??= ` ${normalise(input)} `;
+      return occursUnnegated(spaced, ` ${kw} `, (before) => EN_NEGATIONS.some((n) => before.endsWith(` ${n}`)));
+    }
+    dense ??= compact(input);
+    return occursUnnegated(dense, compact(keyword), (before) => ZH_NEGATIONS.some((n) => before.endsWith(n)));
+  };
 }
 
 export function sameText(a: string, b: string): boolean {

@@ -1,6 +1,6 @@
 /** Lore entries injected only when triggered, under a budget; what is dropped is reported. */
 import type { LoreEntry } from './pack.js';
-import { mentions } from './judge.js';
+import { keywordsIn } from './judge.js';
 
 export interface LoreSelection {
   included: LoreEntry[];
@@ -9,8 +9,9 @@ export interface LoreSelection {
 }
 
 export function selectLore(entries: readonly LoreEntry[], context: string, budget: number): LoreSelection {
+  const mentioned = keywordsIn(context);
   const triggered = entries
-    .filter((e) => e.keywords.some((k) => mentions(context, k)))
+    .filter((e) => e.keywords.some(mentioned))
     .sort((a, b) => b.priority - a.priority);
   const included: LoreEntry[] = [];
   const dropped: LoreEntry[] = [];

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Reply, Turn, NO_CHANGES } from '../../src/core/reply.js';
 import { replyJsonSchema } from '../../src/core/json-schema.js';
 import { applyEffects, applyProposal, holds } from '../../src/core/reducer.js';
-import { choiceNumber, judgeAnswer, mentions, normalise } from '../../src/core/judge.js';
+import { choiceNumber, judgeAnswer, keywordsIn, mentions, normalise } from '../../src/core/judge.js';
 import { answerIn, redactAnswers, REDACTED } from '../../src/core/answer.js';
 import { escapeRegExp } from '../../src/core/regexp.js';
 import { resolveInput } from '../../src/core/script.js';
@@ -178,6 +178,14 @@ describe('judge', () => {
     expect(mentions('我要直接进入遗迹！', '直接进入遗迹')).toBe(true);
     expect(mentions('我要 直接 进入遗迹', '直接进入遗迹')).toBe(true);
     expect(mentions('我要回家', '直接进入遗迹')).toBe(false);
+  });
+
+  it('keywordsIn: one folded text, asked for many keywords, answers as mentions does for each', () => {
+    const text = "Ｉ won't go in yet. I ENTER the hall; 我不想进入遗迹，但我现在进去";
+    const mentioned = keywordsIn(text);
+    for (const k of ['enter', 'go in', 'center', 'hall', '进入遗迹', '进去', '遗迹', 'ENTER!', '', 'yet'])
+      expect(mentioned(k), k).toBe(mentions(text, k));
+    expect(['enter', 'go in', '进入遗迹', '进去'].map(mentioned)).toEqual([true, false, false, true]);
   });
 
   it('mentions: a keyword right after a negation is refused, not chosen', () => {
