@@ -17,8 +17,8 @@ const DECORATION = /\p{Extended_Pictographic}|\u{FE0F}|\u{FE0E}|\u{200D}|\u{20E3
 /**
  * Results by input, for the same few hundred short strings (a pack's keywords, answers and
  * choices) folded again for every input of every turn: a long game spent more time folding than
- * anything else. Long texts (narrations, folded once each) are not kept: in a 1000-turn game
- * they were 20 MB of peak memory for nothing. Emptied when full.
+ * anything else. Long texts (the recent story, a narration) are not kept: each is folded about
+ * once, and keeping 4096 of them would only hold memory. Emptied when full.
  */
 const REMEMBERED_LENGTH = 200;
 
