@@ -18,6 +18,8 @@ export default defineConfig({
     unstubEnvs: true,
     unstubGlobals: true,
     setupFiles: ['tests/helpers/setup.ts'],
+    // Compiles dist/ when src/ changed, in the background: only the tests that spawn the built CLI wait for it.
+    globalSetup: ['tests/helpers/build-dist.ts'],
     reporters: ['default', new SummaryReporter()],
   },
 });

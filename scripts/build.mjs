@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm run build`: compile src/ to dist/ with tsc, and on success mark the build with
- * dist/.built. `--if-stale` (what `npm test` runs) compiles only when something the build reads
+ * dist/.built. `--if-stale` (what the test run starts, in the background beside the tests that
+ * need no build: tests/helpers/build-dist.ts) compiles only when something the build reads
  * changed since that mark: a source file, a tsconfig, the lockfile (a new TypeScript), or a
  * compiled file gone missing. A fresh clone's `npm ci` builds once (the prepare script), and the
  * tests do not spend 4 s compiling the same sources again.

@@ -8,11 +8,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, cleanEnv, jsonEvents, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { runMain } from '../helpers/main.js';
 import { DEFAULT_REPLY, startOpenAIServer, validReply, type FakeServer, type Fault } from '../helpers/openai-server.js';
 import { fold, mainLine, type JournalEvent, type TurnEvent } from '../../src/core/journal.js';
+import { distReady } from '../helpers/dist.js';
+
 
 const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
@@ -280,6 +282,7 @@ describe('when nothing works', () => {
 // Ctrl-C
 
 describe('Ctrl-C during a request (SIGINT to the CLI reading a pipe)', () => {
+  beforeAll(() => distReady(), 120_000); // these cases run the built CLI: wait for this run's build of dist/
   it('cancels the request, reads the next line, and a second Ctrl-C at the prompt exits 130 with the save intact', async () => {
     const s = await server();
     s.enqueue({ kind: 'hang' });

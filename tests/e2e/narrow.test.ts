@@ -3,13 +3,17 @@
  * the screen. With wrapped lines joined back (capture-pane -J), no line may be wider than 40,
  * or the terminal broke it wherever it liked, mid-word; the choices' words are all whole; a
  * Chinese game's menus, hints and /help are Chinese. Waits poll the screen; no fixed sleeps.
- * Needs `npm run build` first (npm test does it) and tmux (skipped with a reason without it).
+ * Runs the built CLI (the test run builds dist/ first when src/ changed) and tmux (skipped with a reason without it).
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
 import { displayWidth } from '../../src/adapters/ui/width.js';
+import { distReady } from '../helpers/dist.js';
+
+// This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
+beforeAll(() => distReady(), 120_000);
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `pq-narrow-${process.pid}-${Date.now().toString(36)}`;

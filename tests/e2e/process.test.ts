@@ -4,8 +4,12 @@
  * (bin/promptquest.js installs that EPIPE handler on the process's own stdout).
  */
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, ROOT, tempHome } from '../helpers/cli.js';
+import { distReady } from '../helpers/dist.js';
+
+// This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
+beforeAll(() => distReady(), 120_000);
 
 function finished(child: ReturnType<typeof spawn>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';

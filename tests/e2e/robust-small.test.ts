@@ -2,7 +2,6 @@
  * Issue 10, parts 9 and 10, through the CLI (in process): each bad input is one line on stderr with
  * exit 2 (a seed past 2^53, an empty model name, a config file that is not an object, a pack
  * of a newer format), and a plain `continue` after a fork resumes the fork.
- * Needs `npm run build` first (npm test does it).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

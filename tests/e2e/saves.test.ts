@@ -1,17 +1,19 @@
 /**
  * Saves through the CLI (in-process; spawned for kill -9 and Ctrl-C): kill -9 mid-turn, damaged and future saves, the format-1
  * migration, what the next model request holds after /undo /redo /retry and a fork,
- * replay byte for byte, and the saves commands. The spawned cases need `npm run build` (npm test does it).
+ * replay byte for byte, and the saves commands. The spawned cases need the built CLI (the test run builds dist/ when src/ changed).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BIN, cleanEnv, jsonEvents, ROOT, runCli, tempHome as makeHome, type CliResult } from '../helpers/cli.js';
 import { runMain } from '../helpers/main.js';
 import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } from '../helpers/openai-server.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { fold, FORMAT_VERSION, mainLine } from '../../src/core/journal.js';
+import { distReady } from '../helpers/dist.js';
+
 
 const homes: string[] = [];
 const servers: FakeServer[] = [];
@@ -49,6 +51,7 @@ const SAMPLE_TEXT = readFileSync(join(SAMPLES, 'lighthouse-sample.jsonl'), 'utf8
 const FIXTURE = join(ROOT, 'tests', 'fixtures', 'format1-lighthouse.jsonl');
 
 describe('kill -9 in the middle of a turn', () => {
+  beforeAll(() => distReady(), 120_000); // these cases run the built CLI: wait for this run's build of dist/
   it('keeps every finished turn, and `continue` goes on from them', async () => {
     const server = await markedServer(2);
     const home = tempHome();
@@ -270,6 +273,7 @@ describe('damaged, old and future saves; saves list, show and delete', () => {
 });
 
 describe('two processes on one slot', () => {
+  beforeAll(() => distReady(), 120_000); // these cases run the built CLI: wait for this run's build of dist/
   it('while this process holds the slot, continue and saves delete are refused (exit 2) and the file is unchanged byte for byte', async () => {
     const home = tempHome();
     expect((await runMain(['play', '--slot', 'held'], { home, input: ['1'] })).code).toBe(0);

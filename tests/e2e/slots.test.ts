@@ -2,10 +2,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { BIN, cleanEnv, tempHome } from '../helpers/cli.js';
 import { runMain } from '../helpers/main.js';
+import { distReady } from '../helpers/dist.js';
+
 
 const oneLine = (stderr: string) => stderr.trim().split('\n');
 
@@ -53,6 +55,7 @@ describe('slots and the packs behind them', () => {
 });
 
 describe('an endless pipe (`yes 1 | promptquest play`)', () => {
+  beforeAll(() => distReady(), 120_000); // these cases run the built CLI: wait for this run's build of dist/
   it('plays to the ending and exits 0 instead of buffering input until memory runs out', async () => {
     // The real `yes`, as the README says; unthrottled, the CLI ran out of memory after ~15 s and died.
     const child = spawn('sh', ['-c', `yes 1 | "${process.execPath}" "${BIN}" play lighthouse`], { env: cleanEnv(tempHome()) });

@@ -5,15 +5,19 @@
  * place), and an offline game to an ending (continue the story, typed text answered, /new
  * asks, a long paste, history). Waits poll the screen with explicit deadlines; the trickling
  * reply is held by the server until the test lets it go, not timed.
- * Needs `npm run build` first (npm test does it) and tmux (skipped with a reason without it).
+ * Runs the built CLI (the test run builds dist/ first when src/ changed) and tmux (skipped with a reason without it).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
 import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
 import { startTrickleServer } from '../helpers/trickle-server.js';
+import { distReady } from '../helpers/dist.js';
+
+// This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
+beforeAll(() => distReady(), 120_000);
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `pq-term-${process.pid}-${Date.now().toString(36)}`;

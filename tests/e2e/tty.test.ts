@@ -1,15 +1,19 @@
 /**
  * The interactive terminal, in a real pseudo-terminal: tmux runs the built CLI and the
  * test reads the screen and presses keys. Waits poll the screen; no fixed sleeps.
- * Needs `npm run build` first (npm test does it) and tmux: skipped with a reason without it,
+ * Runs the built CLI (the test run builds dist/ first when src/ changed) and tmux: skipped with a reason without it,
  * except in CI (CI set), where a missing tmux fails (.ci/run installs it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
 import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
+import { distReady } from '../helpers/dist.js';
+
+// This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
+beforeAll(() => distReady(), 120_000);
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';

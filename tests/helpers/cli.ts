@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { distReady } from './dist.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'promptquest.js');
@@ -51,7 +52,8 @@ export function cleanEnv(home: string, extra: Record<string, string | undefined>
   return env;
 }
 
-export function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
+export async function runCli(args: string[], o: CliOptions = {}): Promise<CliResult> {
+  await distReady();
   const home = o.home ?? tempHome();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
