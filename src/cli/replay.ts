@@ -5,10 +5,8 @@
  */
 import chalk from 'chalk';
 import { join } from 'node:path';
-import { fold, IMAGE_FILE, mainLine, type Header, type Timeline, type TurnEvent } from '../core/journal.js';
+import { fold, IMAGE_FILE, mainLine, type Timeline, type TurnEvent } from '../core/journal.js';
 import { page, playerLine } from '../core/storybook.js';
-import { loadPack } from '../adapters/pack-loader.js';
-import { homeDir } from '../adapters/paths.js';
 import { uiStrings } from '../adapters/ui/strings.js';
 import { turnEventData } from '../adapters/ui/json-ui.js';
 import { readingWidth, renderHeading, renderTail, renderTurn, type RenderOptions } from '../adapters/ui/render.js';
@@ -16,7 +14,7 @@ import { wrapText } from '../adapters/ui/width.js';
 import { atSpeed, Typewriter } from '../adapters/ui/typewriter.js';
 import { readConfigFile, readConfigValues } from '../adapters/config.js';
 import type { TurnView } from '../engine/ports.js';
-import { findSave } from './saved-games.js';
+import { findSave, packLanguageOf } from './saved-games.js';
 import { quoteArg } from './quote.js';
 import { io } from './io.js';
 import { interfaceLanguage, messages, type Messages } from '../core/messages/index.js';
@@ -109,14 +107,6 @@ async function printTyped(line: TurnEvent[], render: RenderOptions, picture: Pic
   }
 }
 
-/** The language of the pack a save was played with, when that pack is still around (replay never needs it). */
-function languageOf(header: Header): string | undefined {
-  try {
-    return loadPack(header.pack.dir ?? header.pack.id, homeDir(io().env)).manifest.language;
-  } catch {
-    return undefined;
-  }
-}
 
 export async function replay(slotArg: string, flags: ReplayFlags): Promise<number> {
   const { store, slot, sample } = await findSave(slotArg);
@@ -129,13 +119,13 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
     return file && IMAGE_FILE.test(file) ? join(store.dir, file) : null;
   };
   if (flags.json) {
-    printJson(line, wordsIn(timeline, languageOf(save.header) ?? 'en'));
+    printJson(line, wordsIn(timeline, packLanguageOf(save.header) ?? 'en'));
     return 0;
   }
   const { pack } = save.header;
   // The game's own words in its interface language: `config set language`, else the pack's.
   const config = readConfigValues(readConfigFile(io().env)).values;
-  const language = interfaceLanguage({ configured: config.language, pack: languageOf(save.header), env: io().env });
+  const language = interfaceLanguage({ configured: config.language, pack: packLanguageOf(save.header), env: io().env });
   const m = messages(language);
   write(`${chalk.dim(m.replay.title(slot, sample, `${pack.id} ${pack.version}`, line.length))}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(language) };

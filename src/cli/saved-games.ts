@@ -5,6 +5,9 @@ import { sanitizeText } from '../core/sanitize.js';
 import { FileSaveStore } from '../adapters/file-store.js';
 import { homeDir, SAMPLE_SAVES_DIR, savesDir } from '../adapters/paths.js';
 import { displayWidth } from '../adapters/ui/width.js';
+import { loadPack } from '../adapters/pack-loader.js';
+import { interfaceLanguage, messages, type Messages } from '../core/messages/index.js';
+import type { Header } from '../core/journal.js';
 import { io } from './io.js';
 
 export const userStore = (): FileSaveStore => new FileSaveStore(savesDir(homeDir(io().env)));
@@ -56,3 +59,28 @@ export function clip(text: string, width: number): string {
 
 /** Terminal width for laying out lines (the window's, however narrow; at least 20); a pipe gets a generous fixed width. */
 export const lineWidth = (): number => Math.max(20, io().stdout.isTTY ? (io().stdout.columns ?? 100) : 120);
+
+/** The language of the pack a save was played with, when that pack is still around (a save never needs it). */
+export function packLanguageOf(header: Header): string | undefined {
+  try {
+    return loadPack(header.pack.dir ?? header.pack.id, homeDir(io().env)).manifest.language;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The words of a command outside a game: `config set language` first, then the language of the
+ * save's pack (when the command is about one save), then LANG. A config file that cannot be
+ * read does not stop `saves`: its words are English then, or LANG's.
+ */
+export async function commandWords(header: Header | null = null): Promise<Messages> {
+  let configured: string | undefined;
+  try {
+    const { readConfigFile, readConfigValues } = await import('../adapters/config.js');
+    configured = readConfigValues(readConfigFile(io().env)).values.language;
+  } catch {
+    configured = undefined;
+  }
+  return messages(interfaceLanguage({ configured, pack: header ? packLanguageOf(header) : undefined, env: io().env }));
+}

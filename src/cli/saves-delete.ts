@@ -3,27 +3,31 @@ import { UsageError } from '../core/errors.js';
 import { summarize } from '../core/journal.js';
 import { InterruptedError, isPromptInterrupt } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
-import { findSave } from './saved-games.js';
+import { commandWords, findSave } from './saved-games.js';
+import type { Messages } from '../core/messages/en.js';
+import type { Header } from '../core/journal.js';
 import { removeUnusedPictures } from '../adapters/picture-files.js';
 import { io } from './io.js';
 import { lstat, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** "lighthouse, 12 turns, win" — or why it cannot be read (a damaged save may still be deleted). */
-async function describeSave(store: FileSaveStore, slot: string): Promise<string> {
+/** "lighthouse, 12 turns, win" — or that it cannot be read (a damaged save may still be deleted) — and the words to ask in. */
+async function describeSave(store: FileSaveStore, slot: string): Promise<{ what: string; w: Messages['saves'] }> {
   try {
     const save = await store.load(slot);
     const s = summarize(save.header, save.events);
-    return `${save.header.pack.id}, ${s.turns} turn${s.turns === 1 ? '' : 's'}${s.ending ? `, ${s.ending.outcome}` : ''}`;
+    const w = (await commandWords(save.header)).saves;
+    return { what: w.describe(save.header.pack.id, s.turns, s.ending?.outcome ?? null), w };
   } catch {
-    return 'damaged';
+    const w = (await commandWords()).saves;
+    return { what: w.damagedSave, w };
   }
 }
 
-async function askToDelete(slot: string, what: string): Promise<boolean> {
+async function askToDelete(slot: string, what: string, w: Messages['saves']): Promise<boolean> {
   const { confirm } = await import('@inquirer/prompts');
   try {
-    return await confirm({ message: `Delete the saved game "${slot}" (${what})? This cannot be undone.`, default: false });
+    return await confirm({ message: w.confirmDelete(slot, what), default: false });
   } catch (err) {
     if (isPromptInterrupt(err)) throw new InterruptedError('Interrupted; nothing was deleted.');
     throw err;
@@ -42,15 +46,20 @@ export async function deleteSave(slotArg: string, opts: { yes?: boolean | undefi
   }
 }
 
+/** The save's header when it can be read (its pack's language is the words'), else null. */
+const headerOf = (store: FileSaveStore, slot: string): Promise<Header | null> => store.load(slot).then((save) => save.header, () => null);
+
 async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: boolean | undefined }): Promise<number> {
   const terminal = !!io().stdin.isTTY && !!io().stdout.isTTY;
   if (!opts.yes) {
     if (!terminal) throw new UsageError(`not deleting "${slot}" without a confirmation: no terminal to ask on; pass --yes to delete it`);
-    if (!(await askToDelete(slot, await describeSave(store, slot)))) {
-      io().stdout.write(`Kept "${slot}".\n`);
+    const { what, w } = await describeSave(store, slot);
+    if (!(await askToDelete(slot, what, w))) {
+      io().stdout.write(`${w.kept(slot)}\n`);
       return 0;
     }
   }
+  const words = await commandWords(await headerOf(store, slot));
   // Read before it goes (a regular file only: a FIFO is never opened): its pictures may go with it.
   const file = store.file(slot);
   const journal = (await lstat(file).catch(() => null))?.isFile() ? await readFile(file, 'utf8').catch(() => null) : null;
@@ -59,6 +68,6 @@ async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: bo
   // pictures too, unless a fork of this game names them in its own journal.
   await rm(join(store.dir, `${slot}.transcript.txt`), { force: true });
   const pictures = (await removeUnusedPictures(store.dir, slot, journal)).length;
-  io().stdout.write(`Deleted the saved game "${slot}"${pictures ? ` and ${pictures === 1 ? 'its picture' : `its ${pictures} pictures`}` : ''}.\n`);
+  io().stdout.write(`${words.saves.deleted(slot, pictures)}\n`);
   return 0;
 }

@@ -3,8 +3,9 @@ import type { DamagedSlot, SaveEntry } from '../adapters/file-store.js';
 import { displayWidth, padEnd, padStart, wrapText } from '../adapters/ui/width.js';
 import { hang } from '../adapters/ui/layout.js';
 import { sanitizeText } from '../core/sanitize.js';
-import { clip, lineWidth, sampleStore, shortTime, userStore } from './saved-games.js';
+import { clip, commandWords, lineWidth, sampleStore, shortTime, userStore } from './saved-games.js';
 import { io } from './io.js';
+import { en, type Messages } from '../core/messages/en.js';
 
 const out = (line = '') => io().stdout.write(`${line}\n`);
 /** A sentence of ours, wrapped to the terminal. */
@@ -32,32 +33,33 @@ const endingOf = (s: SaveEntry): string | null => (s.summary.ending ? `${s.summa
  * takes two a character); when even a short ending would not fit, one block per save,
  * its slot name whole on a line of its own (a name is what you type, so it is never cut).
  */
-export function savesTable(saves: SaveEntry[], damaged: DamagedSlot[], width: number): string[] {
+export function savesTable(saves: SaveEntry[], damaged: DamagedSlot[], width: number, w: Messages['saves'] = en.saves): string[] {
   const slotW = Math.max(4, ...[...saves, ...damaged].map((s) => displayWidth(sanitizeText(s.slot))));
   const packW = Math.max(4, ...saves.map((s) => displayWidth(clip(s.header.pack.id, 20))));
   const rest = width - (FIXED + slotW + packW);
-  if (rest < MIN_ENDING) return savesBlocks(saves, damaged, width);
-  const lines = [`  ${padEnd('SLOT', slotW)}  ${padEnd('PACK', packW)}  TURNS  ${padEnd('LAST PLAYED', 16)}  ENDING`];
+  if (rest < MIN_ENDING) return savesBlocks(saves, damaged, width, w);
+  const c = w.columns;
+  const lines = [`  ${padEnd(c.slot, slotW)}  ${padEnd(c.pack, packW)}  ${padStart(c.turns, 5)}  ${padEnd(c.lastPlayed, 16)}  ${c.ending}`];
   for (const s of saves) {
     const ending = endingOf(s);
     lines.push(`  ${padEnd(sanitizeText(s.slot), slotW)}  ${padEnd(clip(s.header.pack.id, packW), packW)}  ${padStart(String(s.turns), 5)}  ${padEnd(shortTime(s.lastPlayed), 16)}  ${ending ? clip(ending, rest) : '—'}`);
   }
-  for (const d of damaged) lines.push(`  ${padEnd(sanitizeText(d.slot), slotW)}  DAMAGED: ${clip(d.problem, Math.max(12, width - slotW - 14))}`);
+  for (const d of damaged) lines.push(`  ${padEnd(sanitizeText(d.slot), slotW)}  ${w.damaged(clip(d.problem, Math.max(12, width - slotW - 14)))}`);
   return lines;
 }
 
-function savesBlocks(saves: SaveEntry[], damaged: DamagedSlot[], width: number): string[] {
+function savesBlocks(saves: SaveEntry[], damaged: DamagedSlot[], width: number, w: Messages['saves']): string[] {
   const detail = (text: string) => hang('    ', text, width).split('\n');
   const name = (slot: string) => `  ${sanitizeText(slot)}`;
   const lines: string[] = [];
   for (const s of saves) {
-    const turns = `${s.turns} turn${s.turns === 1 ? '' : 's'}`;
+    const turns = w.turnCount(s.turns);
     // The time first: at the start of its line it is never split between date and hour.
     lines.push(name(s.slot), ...detail(`${shortTime(s.lastPlayed)} · ${clip(s.header.pack.id, width - 4)} · ${turns}`));
     const ending = endingOf(s);
     if (ending) lines.push(...detail(clip(ending, 2 * (width - 4))));
   }
-  for (const d of damaged) lines.push(name(d.slot), ...detail(`DAMAGED: ${clip(d.problem, 3 * (width - 4))}`));
+  for (const d of damaged) lines.push(name(d.slot), ...detail(w.damaged(clip(d.problem, 3 * (width - 4)))));
   return lines;
 }
 
@@ -70,15 +72,16 @@ export async function listSaves(opts: { json?: boolean | undefined }): Promise<n
     jsonLines(samples.saves, samples.damaged, true);
     return 0;
   }
-  if (mine.saves.length + mine.damaged.length === 0) say(`No saved games yet in ${user.dir}. Start one with: promptquest play`);
+  const w = (await commandWords()).saves;
+  if (mine.saves.length + mine.damaged.length === 0) say(w.none(user.dir));
   else {
-    say(`Saved games in ${user.dir} (resume one with: promptquest continue <slot>):`);
-    for (const line of savesTable(mine.saves, mine.damaged, lineWidth())) out(line);
+    say(w.heading(user.dir));
+    for (const line of savesTable(mine.saves, mine.damaged, lineWidth(), w)) out(line);
   }
   if (samples.saves.length + samples.damaged.length > 0) {
     out();
-    say('Sample games, bundled and read-only (watch one with: promptquest replay <slot>):');
-    for (const line of savesTable(samples.saves, samples.damaged, lineWidth())) out(line);
+    say(w.samples);
+    for (const line of savesTable(samples.saves, samples.damaged, lineWidth(), w)) out(line);
   }
   return 0;
 }

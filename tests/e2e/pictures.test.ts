@@ -50,7 +50,8 @@ describe('play --images generate', () => {
 
     // Deleting the source takes the picture only it names; the fork's two stay with the fork.
     const del = await runMain(['saves', 'delete', 'art', '--yes'], { home });
-    expect(del.stdout).toBe('Deleted the saved game "art" and its picture.\n');
+    // ruins is a Chinese pack: its saves' lines are Chinese too (as its replay is).
+    expect(del.stdout).toBe('删除了存档“art”和它的 1 张图片。\n');
     expect(pngs()).toEqual(['art.t0.png', 'art.t1.png']);
     // A new game in the freed slot paints beside them, never over the fork's pictures.
     const before = readFileSync(join(saves, 'art.t0.png'));
@@ -61,7 +62,7 @@ describe('play --images generate', () => {
     expect(readFileSync(join(saves, 'art.jsonl'), 'utf8')).toContain('"file":"art.t0-2.png"');
     expect((await runMain(['export', 'art2'], { home })).stdout.match(/<img src="data:image\/png;base64,/g)).toHaveLength(2);
     // The fork goes, and with it the source's pictures nobody names any more; the new game's stays.
-    expect((await runMain(['saves', 'delete', 'art2', '--yes'], { home })).stdout).toBe('Deleted the saved game "art2" and its 2 pictures.\n');
+    expect((await runMain(['saves', 'delete', 'art2', '--yes'], { home })).stdout).toBe('删除了存档“art2”和它的 2 张图片。\n');
     expect(pngs()).toEqual(['art.t0-2.png']);
   });
 });

@@ -13,6 +13,7 @@ import { startOpenAIServer, validReply, type FakeServer, type RecordedRequest } 
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { fold, FORMAT_VERSION, mainLine } from '../../src/core/journal.js';
 import { distReady } from '../helpers/dist.js';
+import { displayWidth } from '../../src/adapters/ui/width.js';
 
 
 const homes: string[] = [];
@@ -312,5 +313,42 @@ describe('two processes on one slot', () => {
     expect(await closed).toBe(130);
     expect(existsSync(`${file}.lock`)).toBe(false);
     expect((await storeOf(home).load('race')).events).toHaveLength(1);
+  });
+});
+
+describe('the saves commands in Chinese', () => {
+  it('a Chinese game\'s save is listed, shown and deleted in Chinese; `config set language zh` makes the list Chinese too, and en keeps it English', async () => {
+    const home = tempHome();
+    const play = await runMain(['play', 'ruins', '--slot', '遗迹之旅'], { home, input: ['1'] });
+    expect(play.code, play.stderr).toBe(0);
+
+    // The save is about a Chinese pack: show speaks its language, whatever LANG says.
+    const show = await runMain(['saves', 'show', '遗迹之旅'], { home });
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toMatch(/^存档：\s+遗迹之旅$/m);
+    expect(show.stdout).toMatch(/^叙述者：\s+离线（剧本包自带的脚本）$/m);
+    expect(show.stdout).toMatch(/^回合：\s+主线 2 回合$/m);
+    expect(show.stdout).toMatch(/^结局：\s+—（尚未结束）$/m);
+    expect(show.stdout).toContain('\n主线：\n');
+    // The labels line up by display width: every value starts in the same column.
+    const columns = show.stdout.split('\n\n')[0]!.split('\n').map((l) => displayWidth(l.slice(0, l.search(/：\s+\S/) + 1)) + (l.match(/：(\s+)/)?.[1]?.length ?? 0));
+    expect(new Set(columns).size).toBe(1);
+
+    // The list has no one pack: LANG (here en_US) decides, unless the config says zh.
+    const english = await runMain(['saves', 'list'], { home });
+    expect(english.stdout).toContain('SLOT');
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ language: 'zh' }));
+    const list = await runMain(['saves', 'list'], { home });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/里的存档（接着玩：promptquest continue <存档名>）：/);
+    expect(list.stdout).toMatch(/^ {2}存档\s+剧本包\s+回合\s+最后游玩\s+结局$/m);
+    expect(list.stdout).toContain('自带的示例游戏，只读（重看：promptquest replay <存档名>）：');
+    expect(list.stdout).not.toMatch(/SLOT|TURNS|Saved games|Sample games/);
+
+    const del = await runMain(['saves', 'delete', '遗迹之旅', '--yes'], { home });
+    expect(del.stdout).toBe('删除了存档“遗迹之旅”。\n');
+    expect((await runMain(['saves', 'list'], { home })).stdout).toMatch(/里还没有存档。开一局：promptquest play/);
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ language: 'en' }));
+    expect((await runMain(['saves', 'list'], { home })).stdout).toMatch(/^No saved games yet in /);
   });
 });

@@ -158,6 +158,39 @@ export const en = {
     endSave: (command: string): string => `End of the replay. Play on: ${command}`,
   },
 
+  /** `saves list`, `saves show`, `saves delete`: the lines around the saves (their --json is not words). */
+  saves: {
+    none: (dir: string): string => `No saved games yet in ${dir}. Start one with: promptquest play`,
+    heading: (dir: string): string => `Saved games in ${dir} (resume one with: promptquest continue <slot>):`,
+    samples: 'Sample games, bundled and read-only (watch one with: promptquest replay <slot>):',
+    columns: { slot: 'SLOT', pack: 'PACK', turns: 'TURNS', lastPlayed: 'LAST PLAYED', ending: 'ENDING' },
+    damaged: (problem: string): string => `DAMAGED: ${problem}`,
+    turnCount: (n: number): string => `${n} turn${n === 1 ? '' : 's'}`,
+    rows: {
+      slot: 'slot', file: 'file', pack: 'pack', narrator: 'narrator', created: 'created', lastPlayed: 'last played', forkedFrom: 'forked from',
+      player: 'player', format: 'format', turns: 'turns', ending: 'ending', tokens: 'tokens', memory: 'memory',
+    },
+    label: (name: string): string => `${name}:`,
+    sample: ' (bundled sample, read-only)',
+    packFrom: (dir: string): string => ` from ${dir}`,
+    offline: "offline (the pack's authored script)",
+    model: (model: string, url: string | null): string => `openai-compatible, model ${model}${url ? ` at ${url}` : ''}`,
+    forkedFrom: (slot: string, turn: number): string => `"${slot}" at turn ${turn}`,
+    formatRead: (format: number, as: number): string => `${format} (read as ${as}; rewritten, with a .bak backup, at the next turn played)`,
+    turnsValue: (n: number, off: number): string => `${n} on the main line${off ? `, ${off} more kept off it (undone, branches, retries)` : ''}`,
+    notFinished: '— (not finished)',
+    tokensOver: (line: string, n: number): string => `${line} over ${n} turns and summaries`,
+    folds: (n: number): string => `${n} summary fold${n === 1 ? '' : 's'} of older turns`,
+    mainLine: 'Main line:',
+    turnTokens: (n: string): string => `${n} tokens`,
+    describe: (pack: string, turns: number, outcome: string | null): string => `${pack}, ${turns} turn${turns === 1 ? '' : 's'}${outcome ? `, ${outcome}` : ''}`,
+    damagedSave: 'damaged',
+    confirmDelete: (slot: string, what: string): string => `Delete the saved game "${slot}" (${what})? This cannot be undone.`,
+    kept: (slot: string): string => `Kept "${slot}".`,
+    deleted: (slot: string, pictures: number): string =>
+      `Deleted the saved game "${slot}"${pictures ? ` and ${pictures === 1 ? 'its picture' : `its ${pictures} pictures`}` : ''}.`,
+  },
+
   session: {
     offline:
       'Playing offline with the authored script. To use a model: set OPENAI_API_KEY, or --base-url for a local server ' +

@@ -155,6 +155,37 @@ export const zh: Messages = {
     endSave: (command) => `重看完了。接着玩：${command}`,
   },
 
+  saves: {
+    none: (dir) => `${dir} 里还没有存档。开一局：promptquest play`,
+    heading: (dir) => `${dir} 里的存档（接着玩：promptquest continue <存档名>）：`,
+    samples: '自带的示例游戏，只读（重看：promptquest replay <存档名>）：',
+    columns: { slot: '存档', pack: '剧本包', turns: '回合', lastPlayed: '最后游玩', ending: '结局' },
+    damaged: (problem) => `已损坏：${problem}`,
+    turnCount: (n) => `${n} 回合`,
+    rows: {
+      slot: '存档', file: '文件', pack: '剧本包', narrator: '叙述者', created: '创建于', lastPlayed: '最后游玩', forkedFrom: '分支自',
+      player: '玩家', format: '格式', turns: '回合', ending: '结局', tokens: '词元', memory: '记忆',
+    },
+    label: (name) => `${name}：`,
+    sample: '（自带的示例，只读）',
+    packFrom: (dir) => `，来自 ${dir}`,
+    offline: '离线（剧本包自带的脚本）',
+    model: (model, url) => `OpenAI 兼容服务，模型 ${model}${url ? `，在 ${url}` : ''}`,
+    forkedFrom: (slot, turn) => `“${slot}”的第 ${turn} 回合`,
+    formatRead: (format, as) => `${format}（按 ${as} 读取；下一回合时改写，并留 .bak 备份）`,
+    turnsValue: (n, off) => `主线 ${n} 回合${off ? `，另有 ${off} 回合留在主线之外（撤销、分支、重试）` : ''}`,
+    notFinished: '—（尚未结束）',
+    tokensOver: (line, n) => `${line}，共 ${n} 个回合和摘要`,
+    folds: (n) => `较早的回合折叠成了 ${n} 段摘要`,
+    mainLine: '主线：',
+    turnTokens: (n) => `${n} 词元`,
+    describe: (pack, turns, outcome) => `${pack}，${turns} 回合${outcome ? `，${outcome}` : ''}`,
+    damagedSave: '已损坏',
+    confirmDelete: (slot, what) => `删除存档“${slot}”（${what}）？删除后无法恢复。`,
+    kept: (slot) => `保留了“${slot}”。`,
+    deleted: (slot, pictures) => `删除了存档“${slot}”${pictures ? `和它的 ${pictures} 张图片` : ''}。`,
+  },
+
   session: {
     offline:
       '离线游玩，由故事包里写好的剧本讲述。要接入模型：设置 OPENAI_API_KEY，或者用 --base-url 指向本地服务' +
