@@ -2,10 +2,11 @@
  * Pictures and transcripts on disk, beside the saves. A picture is written whole (a temporary
  * file, then renamed), so a crash never leaves half a PNG under a name the journal uses.
  */
-import { appendFile, mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PictureStore, SavedPicture, TranscriptSink } from '../engine/ports.js';
 import { escapeRegExp } from '../core/regexp.js';
+import { openRegular } from './save-io.js';
 
 /** "lighthouse-1.t3.png", then "lighthouse-1.t3-2.png", ...: the n-th name tried for a picture. */
 const variant = (file: string, n: number): string => (n === 1 ? file : file.replace(/\.png$/, `-${n}.png`));
@@ -25,7 +26,12 @@ export class PictureFiles implements PictureStore {
     try {
       await writeFile(tmp, png);
       const name = await this.claim(file);
-      await rename(tmp, join(this.dir, name));
+      try {
+        await rename(tmp, join(this.dir, name));
+      } catch (err) {
+        await rm(join(this.dir, name), { force: true }).catch(() => undefined); // the empty claim
+        throw err;
+      }
       return { file: name, path: join(this.dir, name) };
     } finally {
       await rm(tmp, { force: true }).catch(() => undefined);
@@ -69,11 +75,29 @@ export class TranscriptFile implements TranscriptSink {
 const namedPictures = (journal: string): string[] => [...journal.matchAll(/"file":"([^"\\/]+\.png)"/g)].map((m) => m[1]!);
 
 /**
+ * A journal's text, or null when it cannot be read as one: a regular file (a symlink to one
+ * counts, as it does for the saves list), opened without blocking, so a FIFO never hangs us.
+ */
+export async function journalText(path: string): Promise<string | null> {
+  try {
+    const fh = await openRegular(path, 'r');
+    try {
+      return await fh.readFile('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
  * When a save is deleted: the pictures its journal names and those made in its slot
  * (`slot.t3.png`, `slot.t3-2.png`), except any that another save's journal names: a fork names
- * its source's pictures, so they stay while either game does. If another journal cannot be read,
- * every picture stays (it might name them). Only regular files are read or removed: a FIFO in
- * the folder is never opened. Resolves with the names removed.
+ * its source's pictures, so they stay while either game does. Every picture stays if another
+ * journal cannot be read (it might name them), or while another PromptQuest holds a slot's lock
+ * (a fork being made reads its source before its own journal exists). Only regular files are
+ * removed. Resolves with the names removed.
  */
 export async function removeUnusedPictures(dir: string, slot: string, journal: string | null): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -81,8 +105,9 @@ export async function removeUnusedPictures(dir: string, slot: string, journal: s
   const named = new Set(journal ? namedPictures(journal) : []);
   const pictures = entries.filter((e) => e.isFile() && (own.test(e.name) || named.has(e.name))).map((e) => e.name);
   if (pictures.length === 0) return [];
-  const journals = entries.filter((e) => e.isFile() && e.name.endsWith('.jsonl') && e.name !== `${slot}.jsonl`);
-  const texts = await Promise.all(journals.map((e) => readFile(join(dir, e.name), 'utf8').catch(() => null)));
+  if (entries.some((e) => e.name.endsWith('.jsonl.lock') && e.name !== `${slot}.jsonl.lock`)) return [];
+  const journals = entries.filter((e) => e.name.endsWith('.jsonl') && e.name !== `${slot}.jsonl` && !e.isDirectory());
+  const texts = await Promise.all(journals.map((e) => journalText(join(dir, e.name))));
   if (texts.includes(null)) return [];
   const elsewhere = new Set(texts.flatMap((text) => namedPictures(text ?? '')));
   const unused = pictures.filter((name) => !elsewhere.has(name));

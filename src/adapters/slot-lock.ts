@@ -4,10 +4,13 @@
  * place, which fails when the lock exists), so a reader never sees half a lock. A lock
  * whose process is gone (kill -9, a crash) is stale and taken over, by one taker only; so is
  * one whose pid now belongs to someone else (after a restart pids are handed out again: in a
- * container, PromptQuest often gets the very pid its killed predecessor had).
+ * container, PromptQuest often gets the very pid its killed predecessor had). A lock written on
+ * another host or in another container's pid namespace (a shared saves folder) is never judged
+ * by its pid: it is held, and the refusal says where it came from and how to clear it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, unlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { SlotBusy } from '../core/errors.js';
@@ -68,6 +71,33 @@ function fieldOf(text: string | null, key: string): unknown {
 const OWN_SCRIPT = process.argv[1] ?? '';
 
 /**
+ * Where a pid means something: the host and (on Linux) the pid namespace. A saves folder shared
+ * between machines or containers holds locks whose pids say nothing here: pid 1 in one
+ * container is not pid 1 in another. Such a lock is never judged stale by its pid.
+ */
+function pidSpace(): { host: string; pidns: string | null } {
+  let pidns: string | null = null;
+  try {
+    pidns = readlinkSync('/proc/self/ns/pid');
+  } catch {
+    pidns = null; // no /proc: the host alone says where
+  }
+  return { host: hostname(), pidns };
+}
+const OWN_SPACE = pidSpace();
+
+/** Whether the lock was written where its pid can be looked up from here (a lock without a host is from an older PromptQuest: assumed so). */
+function samePidSpace(text: string): boolean {
+  const host = fieldOf(text, 'host');
+  if (typeof host !== 'string') return true;
+  const pidns = fieldOf(text, 'pidns');
+  return host === OWN_SPACE.host && (typeof pidns !== 'string' || OWN_SPACE.pidns === null || pidns === OWN_SPACE.pidns);
+}
+
+/** The host a lock was written on, when that is not where its pid can be looked up. */
+export const foreignHost = (text: string): string | null => (samePidSpace(text) ? null : String(fieldOf(text, 'host')));
+
+/**
  * Whether the process with `pid` is not the one that wrote `text`: our own pid on a lock this
  * process never took, or (where /proc says what a process runs) a program that is not running
  * the script the lock names. Unknown means no: a lock is only taken over on evidence.
@@ -85,8 +115,9 @@ function pidReused(pid: number, text: string): boolean {
   }
 }
 
-/** Whether the process that wrote this lock still holds it. */
-const holdsIt = (pid: number | null, text: string): boolean => pid !== null && isAlive(pid) && !pidReused(pid, text);
+/** Whether the process that wrote this lock still holds it: always, as far as we can tell, when its pid is from elsewhere. */
+const holdsIt = (pid: number | null, text: string): boolean =>
+  !samePidSpace(text) || (pid !== null && isAlive(pid) && !pidReused(pid, text));
 
 /** A lock file's text, or null when it is gone. */
 const textOf = (file: string): Promise<string | null> => readFile(file, 'utf8').catch(() => null);
@@ -130,7 +161,7 @@ async function place(tmp: string, file: string, token: string): Promise<void> {
 
 /** Take the lock at `file` for `slot`, or throw SlotBusy naming the process that holds it. */
 export async function takeLock(file: string, slot: string): Promise<SlotLock> {
-  const token = `${JSON.stringify({ pid: process.pid, started: new Date().toISOString(), nonce: randomBytes(4).toString('hex'), script: OWN_SCRIPT })}\n`;
+  const token = `${JSON.stringify({ pid: process.pid, started: new Date().toISOString(), nonce: randomBytes(4).toString('hex'), script: OWN_SCRIPT, ...OWN_SPACE })}\n`;
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(file), { recursive: true });
@@ -140,10 +171,15 @@ export async function takeLock(file: string, slot: string): Promise<SlotLock> {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw writeFailure(err, file, 'lock file');
   }
+  // Ours from before it is placed: another taker in this process that reads it a moment later
+  // must see a lock this process holds, not one a predecessor with our pid left.
+  ours.add(token);
+  let taken = false;
   try {
     for (let attempt = 0; ; attempt++) {
       try {
         await place(tmp, file, token);
+        taken = true;
         return new SlotLock(file, token);
       } catch (err) {
         if (!isErrno(err) || err.code !== 'EEXIST') throw writeFailure(err, file, 'lock file');
@@ -151,10 +187,11 @@ export async function takeLock(file: string, slot: string): Promise<SlotLock> {
       const text = await textOf(file);
       if (text === null) continue; // let go just now: try again
       const holder = pidIn(text);
-      if (holdsIt(holder, text) || attempt >= 5) throw new SlotBusy(slot, holder ?? 0);
+      if (holdsIt(holder, text) || attempt >= 5) throw new SlotBusy(slot, holder ?? 0, foreignHost(text) === null ? null : { host: foreignHost(text)!, file });
       await clearStale(file, text, tmp, token); // stale: its process is gone (kill -9, a crash), or its pid is another's
     }
   } finally {
+    if (!taken) ours.delete(token);
     await rm(tmp, { force: true });
   }
 }

@@ -6,9 +6,9 @@ import type { FileSaveStore } from '../adapters/file-store.js';
 import { commandWords, findSave } from './saved-games.js';
 import type { Messages } from '../core/messages/en.js';
 import type { Header } from '../core/journal.js';
-import { removeUnusedPictures } from '../adapters/picture-files.js';
+import { journalText, removeUnusedPictures } from '../adapters/picture-files.js';
 import { io } from './io.js';
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** "lighthouse, 12 turns, win" — or that it cannot be read (a damaged save may still be deleted) — and the words to ask in. */
@@ -61,8 +61,7 @@ async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: bo
   }
   const words = await commandWords(await headerOf(store, slot));
   // Read before it goes (a regular file only: a FIFO is never opened): its pictures may go with it.
-  const file = store.file(slot);
-  const journal = (await lstat(file).catch(() => null))?.isFile() ? await readFile(file, 'utf8').catch(() => null) : null;
+  const journal = await journalText(store.file(slot));
   await store.remove(slot);
   // Its transcript goes with it: a new game in the same slot would otherwise append to it. Its
   // pictures too, unless a fork of this game names them in its own journal.

@@ -34,8 +34,9 @@ const endingOf = (s: SaveEntry): string | null => (s.summary.ending ? `${s.summa
  * its slot name whole on a line of its own (a name is what you type, so it is never cut).
  */
 export function savesTable(saves: SaveEntry[], damaged: DamagedSlot[], width: number, w: Messages['saves'] = en.saves): string[] {
-  const slotW = Math.max(4, ...[...saves, ...damaged].map((s) => displayWidth(sanitizeText(s.slot))));
-  const packW = Math.max(4, ...saves.map((s) => displayWidth(clip(s.header.pack.id, 20))));
+  // At least as wide as the column's heading (four columns in English, six for 故事包).
+  const slotW = Math.max(displayWidth(w.columns.slot), ...[...saves, ...damaged].map((s) => displayWidth(sanitizeText(s.slot))));
+  const packW = Math.max(displayWidth(w.columns.pack), ...saves.map((s) => displayWidth(clip(s.header.pack.id, 20))));
   const rest = width - (FIXED + slotW + packW);
   if (rest < MIN_ENDING) return savesBlocks(saves, damaged, width, w);
   const c = w.columns;

@@ -105,8 +105,13 @@ export class SaveUnreadable extends UsageError {
 
 /** Another PromptQuest process holds the slot. Exit 2; nothing was changed. */
 export class SlotBusy extends UsageError {
-  constructor(readonly slot: string, readonly pid: number) {
-    super(`slot "${slot}" is open in another PromptQuest (pid ${pid}); nothing was changed`);
+  /** `elsewhere`: the lock was written on another host or in another container, where this PromptQuest cannot see whether its process still runs. */
+  constructor(readonly slot: string, readonly pid: number, readonly elsewhere: { host: string; file: string } | null = null) {
+    super(
+      elsewhere
+        ? `slot "${slot}" is open in another PromptQuest (pid ${pid} on ${elsewhere.host}, which this one cannot check); nothing was changed — if it is not running any more, delete ${elsewhere.file}`
+        : `slot "${slot}" is open in another PromptQuest (pid ${pid}); nothing was changed`,
+    );
   }
 }
 

@@ -335,7 +335,8 @@ export class Game {
   private async offerRetry(err: unknown): Promise<'retry' | 'quit' | null> {
     const { ui } = this.o;
     if (!ui.offerRetry || !(err instanceof RuntimeFailure) || err instanceof SaveFailed || err instanceof WriteFailed) return null;
-    return (await ui.offerRetry(this.m.turn.failed(err.message))) ? 'retry' : 'quit';
+    // With its hint: quitting here prints no second line, so what to do about it is said now.
+    return (await ui.offerRetry(this.m.turn.failed(err.hint ? `${err.message} — ${err.hint}` : err.message))) ? 'retry' : 'quit';
   }
 
   /** "Warmth 5 → 4", "+ brass key": after the narration, when anything changed. */

@@ -326,7 +326,7 @@ describe('the saves commands in Chinese', () => {
     const show = await runMain(['saves', 'show', '遗迹之旅'], { home });
     expect(show.code, show.stderr).toBe(0);
     expect(show.stdout).toMatch(/^存档：\s+遗迹之旅$/m);
-    expect(show.stdout).toMatch(/^叙述者：\s+离线（剧本包自带的脚本）$/m);
+    expect(show.stdout).toMatch(/^叙述者：\s+离线（故事包里写好的剧本）$/m);
     expect(show.stdout).toMatch(/^回合：\s+主线 2 回合$/m);
     expect(show.stdout).toMatch(/^结局：\s+—（尚未结束）$/m);
     expect(show.stdout).toContain('\n主线：\n');
@@ -341,7 +341,14 @@ describe('the saves commands in Chinese', () => {
     const list = await runMain(['saves', 'list'], { home });
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/里的存档（接着玩：promptquest continue <存档名>）：/);
-    expect(list.stdout).toMatch(/^ {2}存档\s+剧本包\s+回合\s+最后游玩\s+结局$/m);
+    expect(list.stdout).toMatch(/^ {2}存档\s+故事包\s+回合\s+最后游玩\s+结局$/m);
+    // Headings and rows share their columns (by display width, a Chinese heading counts two a character).
+    const rows = list.stdout.split('\n');
+    const heading = rows.find((l) => l.startsWith('  存档'))!;
+    const mine = rows.find((l) => l.startsWith('  遗迹之旅'))!;
+    const columnOf = (line: string, text: string) => displayWidth(line.slice(0, line.indexOf(text)));
+    expect(columnOf(mine, 'ruins')).toBe(columnOf(heading, '故事包'));
+    expect(columnOf(mine, '2026-') - columnOf(heading, '最后游玩')).toBe(0);
     expect(list.stdout).toContain('自带的示例游戏，只读（重看：promptquest replay <存档名>）：');
     expect(list.stdout).not.toMatch(/SLOT|TURNS|Saved games|Sample games/);
 

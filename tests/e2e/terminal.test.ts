@@ -134,6 +134,8 @@ describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails
       const failed = await s.waitFor(/❯ Try again/, 'the try again / quit menu');
       expect(failed).toMatch(/^The turn could not be played: the model server at .* answered HTTP 500/m);
       expect(failed).toContain('Quit (the game is saved)');
+      // What to do about it is on that line too: quitting here prints no second one.
+      expect(failed).toMatch(/answered HTTP 500\s+after 3 attempts: [\s\S]* — try again later\s+\(promptquest continue\), or another --model or --base-url\./);
       s.press('Enter'); // try again
       await s.waitFor(/── Turn 2 ──\s+You stand at the mouth of a moss-covered cave[\s\S]*What do you do\?/, 'turn 2, played on the second try');
       expect(server.requests.filter((r) => r.path.endsWith('/chat/completions'))).toHaveLength(4);

@@ -2,17 +2,21 @@
  * vitest globalSetup: `node scripts/build.mjs --if-stale` in the background, so the tests that
  * need no build (most of them: they import src/ through vitest) start while tsc compiles. The
  * few that run the built CLI wait for it with `distReady()` (tests/helpers/dist.ts). While the
- * build runs dist/.building exists; a failed build leaves its output in dist/.build-failed.
+ * build runs dist/.building holds this process's pid (a marker whose process is gone counts for
+ * nothing); a failed build leaves its output in dist/.build-failed.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_FAILED, BUILDING, DIST } from './dist.js';
+import { BUILD_FAILED, BUILDING, building, DIST } from './dist.js';
 
 const ROOT = join(DIST, '..');
 
-export default function setup(): () => Promise<void> {
+export default async function setup(): Promise<() => Promise<void>> {
   mkdirSync(DIST, { recursive: true });
+  // Another test run (watch mode, an editor's runner) compiling right now: let it finish first,
+  // so two compilers never write dist/ at once.
+  while (building()) await new Promise((resolve) => setTimeout(resolve, 100));
   rmSync(BUILD_FAILED, { force: true });
   writeFileSync(BUILDING, `${process.pid}\n`);
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

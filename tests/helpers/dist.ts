@@ -11,10 +11,26 @@ export const BUILDING = join(DIST, '.building');
 export const BUILD_FAILED = join(DIST, '.build-failed');
 const BUILT = join(DIST, '.built');
 
+/** Whether a test run is compiling dist/ now: .building names its process, and that process lives. */
+export function building(): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(BUILDING, 'utf8'));
+  } catch {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // a run killed mid-build left its marker: not building
+  }
+}
+
 /** Resolves once this run's build is done; rejects with the compiler's output when it failed. */
 export async function distReady(timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (existsSync(BUILDING)) {
+  while (building()) {
     if (Date.now() > deadline) throw new Error(`the build of dist/ took more than ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -4,14 +4,15 @@
  * answers with real PNGs. The story never waits for a picture; every picture is saved beside
  * the journal, recorded once, and reused by a resumed game and the storybook.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Game } from '../../src/engine/game.js';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { OfflineNarrator } from '../../src/adapters/offline-narrator.js';
-import { PictureFiles, TranscriptFile } from '../../src/adapters/picture-files.js';
+import { PictureFiles, removeUnusedPictures, TranscriptFile } from '../../src/adapters/picture-files.js';
 import { OpenAIImageMaker } from '../../src/adapters/image-maker.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
 import { emptyTimeline, fold, FORMAT_VERSION, mainLine, type Header, type Timeline } from '../../src/core/journal.js';
@@ -168,5 +169,46 @@ describe('the images client and credentials', () => {
     const failure = await keyed.generate('echo the key').then(() => null, (err: Error) => err);
     expect(failure?.message).toMatch(/images server|model server|HTTP 400/);
     expect(images.requests[1]!.authorization).toBe('Bearer sk-images-key-123456');
+  });
+});
+
+describe('pictures on disk', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const folder = () => {
+    const d = mkdtempSync(join(tmpdir(), 'pq-pics-'));
+    dirs.push(d);
+    return d;
+  };
+  const names = (d: string) => readdirSync(d).sort();
+  const pngs = (d: string) => names(d).filter((n) => n.endsWith('.png'));
+  const journal = (...files: string[]) => files.map((file, turn) => JSON.stringify({ type: 'image', turn, file })).join('\n');
+
+  it('a picture never replaces another: the next free variant is taken, whole', async () => {
+    const d = folder();
+    const store = new PictureFiles(d);
+    expect(await store.save('a.t1.png', new Uint8Array([1]))).toEqual({ file: 'a.t1.png', path: join(d, 'a.t1.png') });
+    expect((await store.save('a.t1.png', new Uint8Array([2]))).file).toBe('a.t1-2.png');
+    expect([...readFileSync(join(d, 'a.t1.png'))]).toEqual([1]);
+    expect(names(d)).toEqual(['a.t1-2.png', 'a.t1.png']); // no temporary file or empty claim left
+  });
+
+  it('a deleted save takes the pictures nobody else names; a symlinked journal, an unreadable one, a FIFO and another game in progress all keep them', async () => {
+    const d = folder();
+    for (const n of ['a.t0.png', 'a.t1.png', 'a.t2.png', 'src.t5.png']) writeFileSync(join(d, n), 'png');
+    // The fork b names a.t1 (through a symlink to its journal, as saves list reads it).
+    writeFileSync(join(d, 'b-real.txt'), journal('a.t1.png'));
+    symlinkSync(join(d, 'b-real.txt'), join(d, 'b.jsonl'));
+    const deleted = journal('a.t0.png', 'a.t1.png', 'src.t5.png'); // a was itself forked from src
+    // Another game running: nothing goes (a fork being made may be about to name them).
+    writeFileSync(join(d, 'c.jsonl.lock'), '{}');
+    expect(await removeUnusedPictures(d, 'a', deleted)).toEqual([]);
+    rmSync(join(d, 'c.jsonl.lock'));
+    // A FIFO posing as a journal is never opened (this would hang) and keeps everything.
+    execFileSync('mkfifo', [join(d, 'odd.jsonl')]);
+    expect(await removeUnusedPictures(d, 'a', deleted)).toEqual([]);
+    rmSync(join(d, 'odd.jsonl'));
+    expect((await removeUnusedPictures(d, 'a', deleted)).sort()).toEqual(['a.t0.png', 'a.t2.png', 'src.t5.png']);
+    expect(pngs(d)).toEqual(['a.t1.png']);
   });
 });

@@ -5,6 +5,7 @@
  * The real two-process cases are in e2e/saves.test.ts.
  */
 import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,6 +81,25 @@ describe('one writer per slot', () => {
     } finally {
       stranger.kill();
     }
+  });
+
+  it('a lock from another host or another container\'s pid namespace is never judged by its pid: held, and the refusal says how to clear it', async () => {
+    const store = storeIn(tempHome('pq-lock-'));
+    (await store.lock('s')).release();
+    const own = await store.lock('s');
+    const written = JSON.parse(readFileSync(lockFile(store, 's'), 'utf8')) as { host: string; pidns: string | null };
+    own.release();
+    expect(written.host).toBe(hostname());
+    // A dead pid (here, or anywhere) on another host: it may be alive there.
+    for (const elsewhere of [{ host: 'other-box', pidns: written.pidns }, { host: written.host, pidns: 'pid:[1]' }]) {
+      writeFileSync(lockFile(store, 's'), JSON.stringify({ pid: DEAD_PID, started: 'x', nonce: 'n', script: process.argv[1], ...elsewhere }));
+      const err = await store.lock('s').then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(SlotBusy);
+      expect((err as Error).message).toBe(`slot "s" is open in another PromptQuest (pid ${DEAD_PID} on ${elsewhere.host}, which this one cannot check); nothing was changed — if it is not running any more, delete ${lockFile(store, 's')}`);
+    }
+    // The same host and namespace: a dead pid is stale, as ever.
+    writeFileSync(lockFile(store, 's'), JSON.stringify({ pid: DEAD_PID, started: 'x', nonce: 'n', ...written }));
+    (await store.lock('s')).release();
   });
 
   it('takers racing for one stale lock: one gets the slot, the others are refused naming it', async () => {
