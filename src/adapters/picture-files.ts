@@ -93,7 +93,7 @@ export async function journalText(path: string): Promise<string | null> {
 
 /**
  * When a save is deleted: the pictures its journal names and those made in its slot
- * (`slot.t3.png`, `slot.t3-2.png`), except any that another save's journal names: a fork names
+ * (`slot.t3.png`, `slot.t3-2.png`, and a crash's temporary files), except any that another save's journal names: a fork names
  * its source's pictures, so they stay while either game does. Every picture stays if another
  * journal cannot be read (it might name them), or while another PromptQuest holds a slot's lock
  * (a fork being made reads its source before its own journal exists). Only regular files are
@@ -101,7 +101,9 @@ export async function journalText(path: string): Promise<string | null> {
  */
 export async function removeUnusedPictures(dir: string, slot: string, journal: string | null): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const own = new RegExp(`^${escapeRegExp(slot)}\\.t\\d+(?:-\\d+)?\\.png$`);
+  // Its pictures, and the temporary file of one a crash left half made (`slot.t3.png.1234.tmp`):
+  // the slot's lock is ours now, so no painter of this slot is writing one.
+  const own = new RegExp(`^${escapeRegExp(slot)}\\.t\\d+(?:-\\d+)?\\.png(?:\\.\\d+\\.tmp)?$`);
   const named = new Set(journal ? namedPictures(journal) : []);
   const pictures = entries.filter((e) => e.isFile() && (own.test(e.name) || named.has(e.name))).map((e) => e.name);
   if (pictures.length === 0) return [];

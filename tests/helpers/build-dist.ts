@@ -21,14 +21,16 @@ export default async function setup(): Promise<() => Promise<void>> {
   writeFileSync(BUILDING, `${process.pid}\n`);
   const child = spawn(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+  // Said as it comes ("building: src/x.ts changed" first), and kept for the failure's message.
+  const keep = (d: string): void => {
+    output += d;
+    process.stdout.write(d);
+  };
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
   const done = new Promise<void>((resolve) => {
     const finish = (failure: string | null): void => {
-      if (failure !== null) {
-        writeFileSync(BUILD_FAILED, failure);
-        process.stderr.write(`${failure}\n`);
-      } else if (output.trim()) process.stdout.write(output);
+      if (failure !== null) writeFileSync(BUILD_FAILED, failure);
       rmSync(BUILDING, { force: true });
       resolve();
     };

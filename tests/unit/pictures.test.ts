@@ -195,7 +195,7 @@ describe('pictures on disk', () => {
 
   it('a deleted save takes the pictures nobody else names; a symlinked journal, an unreadable one, a FIFO and another game in progress all keep them', async () => {
     const d = folder();
-    for (const n of ['a.t0.png', 'a.t1.png', 'a.t2.png', 'src.t5.png']) writeFileSync(join(d, n), 'png');
+    for (const n of ['a.t0.png', 'a.t1.png', 'a.t2.png', 'src.t5.png', 'a.t3.png.4242.tmp', 'ab.t1.png']) writeFileSync(join(d, n), 'png');
     // The fork b names a.t1 (through a symlink to its journal, as saves list reads it).
     writeFileSync(join(d, 'b-real.txt'), journal('a.t1.png'));
     symlinkSync(join(d, 'b-real.txt'), join(d, 'b.jsonl'));
@@ -208,7 +208,8 @@ describe('pictures on disk', () => {
     execFileSync('mkfifo', [join(d, 'odd.jsonl')]);
     expect(await removeUnusedPictures(d, 'a', deleted)).toEqual([]);
     rmSync(join(d, 'odd.jsonl'));
-    expect((await removeUnusedPictures(d, 'a', deleted)).sort()).toEqual(['a.t0.png', 'a.t2.png', 'src.t5.png']);
-    expect(pngs(d)).toEqual(['a.t1.png']);
+    // A crash's half-made picture of this slot goes too; another slot's (ab) stays.
+    expect((await removeUnusedPictures(d, 'a', deleted)).sort()).toEqual(['a.t0.png', 'a.t2.png', 'a.t3.png.4242.tmp', 'src.t5.png']);
+    expect(pngs(d)).toEqual(['a.t1.png', 'ab.t1.png']);
   });
 });
