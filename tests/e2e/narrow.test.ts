@@ -5,76 +5,34 @@
  * Chinese game's menus, hints and /help are Chinese. Waits poll the screen; no fixed sleeps.
  * Runs the built CLI (the test run builds dist/ first when src/ changed) and tmux (skipped with a reason without it).
  */
-import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
+import { tempHome } from '../helpers/cli.js';
 import { displayWidth } from '../../src/adapters/ui/width.js';
 import { distReady } from '../helpers/dist.js';
+import { hasTmux, TmuxServer } from '../helpers/tmux.js';
 
 // This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
 beforeAll(() => distReady(), 120_000);
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `pq-narrow-${process.pid}-${Date.now().toString(36)}`;
 const COLUMNS = 40;
 const home = tempHome('pq-narrow-');
-let socketPath: string | null = null;
-
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-f', '/dev/null', '-L', SOCKET, ...args], { env: cleanEnv(home), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const tmux = new TmuxServer('narrow', home);
 
 /** One program in a 40-column pane. */
-class Pane {
-  constructor(readonly name: string, args: string[]) {
-    const command = ['env', `PROMPTQUEST_HOME=${quote(home)}`, 'NO_COLOR=1', 'LANG=en_US.UTF-8', quote(process.execPath), quote(BIN), ...args.map(quote)].join(' ');
-    tmux('new-session', '-d', '-s', name, '-x', String(COLUMNS), '-y', '60', '-c', ROOT, command);
-    socketPath ??= tmux('display-message', '-p', '-t', name, '#{socket_path}').trim() || null;
-    tmux('set-option', '-t', name, 'remain-on-exit', 'on');
-  }
-
-  /** The screen and its history, each line as the program wrote it (rows the terminal wrapped are joined). */
-  screen(): string {
-    return tmux('capture-pane', '-p', '-J', '-t', this.name, '-S', '-500');
-  }
-
-  press(...keys: string[]): void {
-    tmux('send-keys', '-t', this.name, ...keys);
-  }
-
-  type(text: string): void {
-    tmux('send-keys', '-t', this.name, '-l', text);
-  }
-
-  async waitFor(pattern: RegExp, what: string, timeoutMs = 10_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      last = this.screen();
-      if (pattern.test(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${what} (${String(pattern)}); the screen shows:\n${last}`);
-  }
-}
+const narrowPane = (name: string, args: string[]) => tmux.pane(name, args, { columns: COLUMNS, rows: 60, env: { LANG: 'en_US.UTF-8' } });
 
 /** Lines wider than the pane: the terminal wrapped them itself, wherever it liked. */
 const tooWide = (screen: string): string[] => screen.split('\n').map((l) => l.trimEnd()).filter((l) => displayWidth(l) > COLUMNS);
 
 afterAll(() => {
-  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-  if (socketPath) rmSync(socketPath, { force: true });
+  tmux.kill();
   rmSync(home, { recursive: true, force: true });
 });
 
 describe.skipIf(!hasTmux)('a 40-column terminal (tmux; skipped when `tmux -V` fails)', () => {
   it('English: the menu, its hint, /help and the goodbye fit; no word of a choice is broken', async () => {
-    const pane = new Pane('en40', ['play', 'lighthouse', '--slot', 'narrow-en']);
+    const pane = narrowPane('en40', ['play', 'lighthouse', '--slot', 'narrow-en']);
     await pane.waitFor(/What is your name, apprentice\?/, 'the name prompt');
     pane.press('Enter');
     const menu = await pane.waitFor(/What do you do\?[\s\S]*❯ 1\. Climb[\s\S]*\/help\)/, 'the first menu and its hint');
@@ -101,7 +59,7 @@ describe.skipIf(!hasTmux)('a 40-column terminal (tmux; skipped when `tmux -V` fa
   });
 
   it('Chinese: menus, hints, /help and the ending menu are Chinese and fit, played to the end', async () => {
-    const pane = new Pane('zh40', ['play', 'ruins', '--slot', 'narrow-zh', '--images', 'off']);
+    const pane = narrowPane('zh40', ['play', 'ruins', '--slot', 'narrow-zh', '--images', 'off']);
     await pane.waitFor(/你的名字？/, 'the name prompt');
     pane.press('Enter');
     await pane.waitFor(/你要怎么做？[\s\S]*↑↓ 选择/, 'the first menu');
@@ -125,7 +83,7 @@ describe.skipIf(!hasTmux)('a 40-column terminal (tmux; skipped when `tmux -V` fa
   });
 
   it('saves list fits, each slot name whole on its line', async () => {
-    const pane = new Pane('saves40', ['saves', 'list']);
+    const pane = narrowPane('saves40', ['saves', 'list']);
     const list = await pane.waitFor(/Sample games[\s\S]+ruins-sample[\s\S]+win: /, 'the list');
     expect(tooWide(list)).toEqual([]);
     expect(list).toMatch(/^ {2}narrow-en$/m);

@@ -7,67 +7,29 @@
  * reply is held by the server until the test lets it go, not timed.
  * Runs the built CLI (the test run builds dist/ first when src/ changed) and tmux (skipped with a reason without it).
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT, cleanEnv, tempHome } from '../helpers/cli.js';
+import { tempHome } from '../helpers/cli.js';
 import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
 import { startTrickleServer } from '../helpers/trickle-server.js';
 import { distReady } from '../helpers/dist.js';
+import { hasTmux, TmuxServer } from '../helpers/tmux.js';
 
 // This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
 beforeAll(() => distReady(), 120_000);
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-const SOCKET = `pq-term-${process.pid}-${Date.now().toString(36)}`;
 const home = tempHome('pq-term-');
-let socketPath: string | null = null;
-const DEADLINE = 15_000;
+const tmux = new TmuxServer('term', home);
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-f', '/dev/null', '-L', SOCKET, ...args], { env: cleanEnv(home), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr.trim()}`);
-  return r.stdout;
-}
-
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** One game in its own tmux session. */
-function session(name: string, args: string[], columns = 100) {
-  // The exit code is printed when the game ends: tmux 3.3 does not always say it for a dead pane.
-  const command = `${['env', `PROMPTQUEST_HOME=${quote(home)}`, 'NO_COLOR=1', quote(process.execPath), quote(BIN), ...args.map(quote)].join(' ')}; echo "[exit $?]"`;
-  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', '50', '-c', ROOT, command);
-  socketPath ??= tmux('display-message', '-p', '-t', name, '#{socket_path}').trim() || null;
-  tmux('set-option', '-t', name, 'remain-on-exit', 'on');
-  const screen = (): string => tmux('capture-pane', '-p', '-J', '-t', name, '-S', '-400');
-  return {
-    screen,
-    press: (...keys: string[]): void => void tmux('send-keys', '-t', name, ...keys),
-    type: (text: string): void => void tmux('send-keys', '-t', name, '-l', text),
-    /** Poll the screen until it matches; fail with what was on screen. */
-    waitFor(pattern: RegExp, what: string, timeoutMs = DEADLINE): Promise<string> {
-      return this.waitUntil((text) => pattern.test(text), `${what} (${String(pattern)})`, timeoutMs);
-    },
-    async waitUntil(holds: (text: string) => boolean, what: string, timeoutMs = DEADLINE): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      let last = '';
-      while (Date.now() < deadline) {
-        last = screen();
-        if (holds(last)) return last;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`timed out waiting for ${what}; the screen shows:\n${last}`);
-    },
-  };
-}
+/** One game in its own tmux session, 100 columns; its exit code is printed when it ends. */
+const session = (name: string, args: string[]) => tmux.pane(name, args, { columns: 100, sayExit: true });
 
 const turns = (slot: string) =>
   readFileSync(join(home, 'saves', `${slot}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; input?: string | null; turn?: { narration: string } }).filter((e) => e.type === 'turn');
 
 afterAll(() => {
-  if (hasTmux) spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
-  if (socketPath) rmSync(socketPath, { force: true });
+  tmux.kill();
   rmSync(home, { recursive: true, force: true });
 });
 
