@@ -6,6 +6,7 @@
 import { Game } from '../../src/engine/game.js';
 import type { TurnView, Ui, VerdictView } from '../../src/engine/ports.js';
 import { OpenAINarrator } from '../../src/adapters/openai-narrator.js';
+import { OfflineNarrator } from '../../src/adapters/offline-narrator.js';
 import { MemorySaveStore } from '../../src/adapters/memory-store.js';
 import type { ContextMemo } from '../../src/adapters/context-keeper.js';
 import { emptyTimeline, fold, FORMAT_VERSION, type Header, type Timeline } from '../../src/core/journal.js';
@@ -99,4 +100,20 @@ export async function playModelGame(o: ModelGameOptions) {
   const outcome = await game.run().then((end) => ({ end, error: null }), (error: unknown) => ({ end: null, error: error as Error }));
   const loaded = await store.load(slot);
   return { ...outcome, game, ui, store, slot, log, contexts, events: loaded.events, timeline: fold(loaded.events) };
+}
+
+/** The journal header of a new offline game of `pack` in `slot`. */
+export const offlineHeader = (pack: Pack, slot: string, vars: Record<string, string> = {}): Header => ({
+  type: 'header', format: FORMAT_VERSION, slot, pack: { id: pack.manifest.id, version: pack.manifest.version, hash: pack.hash, dir: null },
+  provider: 'offline', model: null, base_url: null, vars, created: 'now', forked_from: null,
+});
+
+/** A new offline game of `pack`, in memory, played with `ui` (its inputs) to the end. */
+export async function playOffline(pack: Pack, ui: Ui, slot = 's') {
+  const store = new MemorySaveStore();
+  const state = initialState(pack.manifest, {}, pack.script?.start ?? null);
+  await store.create(offlineHeader(pack, slot, state.vars));
+  const game = new Game({ pack, narrator: new OfflineNarrator(), ui, store, slot, timeline: emptyTimeline(), initialState: state });
+  const end = await game.run();
+  return { end, game, store };
 }

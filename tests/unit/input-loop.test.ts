@@ -1,25 +1,13 @@
 /** Issue 9: typos, command words and numbers that pick nothing cost no turn and never reach a narrator. */
 import { describe, expect, it } from 'vitest';
-import { Game } from '../../src/engine/game.js';
-import { OfflineNarrator } from '../../src/adapters/offline-narrator.js';
-import { MemorySaveStore } from '../../src/adapters/memory-store.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
-import { emptyTimeline, FORMAT_VERSION, mainLine, type Header } from '../../src/core/journal.js';
-import { initialState } from '../../src/core/state.js';
-import { RecordingUi } from '../helpers/model-game.js';
+import { mainLine } from '../../src/core/journal.js';
+import { playOffline, RecordingUi } from '../helpers/model-game.js';
 import type { Pack } from '../../src/core/pack.js';
 
 async function play(pack: Pack, inputs: string[]) {
-  const store = new MemorySaveStore();
-  const state = initialState(pack.manifest, {}, pack.script?.start ?? null);
-  const header: Header = {
-    type: 'header', format: FORMAT_VERSION, slot: 's', pack: { id: pack.manifest.id, version: pack.manifest.version, hash: pack.hash, dir: null },
-    provider: 'offline', model: null, base_url: null, vars: state.vars, created: 'now', forked_from: null,
-  };
-  await store.create(header);
   const ui = new RecordingUi(inputs);
-  const game = new Game({ pack, narrator: new OfflineNarrator(), ui, store, slot: 's', timeline: emptyTimeline(), initialState: state });
-  await game.run();
+  const { game } = await playOffline(pack, ui);
   return { ui, turns: mainLine(game.o.timeline).length };
 }
 

@@ -8,8 +8,7 @@ import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { buildPreview, formatPreview } from '../../src/cli/pack-preview.js';
 import { showSave } from '../../src/cli/saves-show.js';
 import { startWindowServer } from '../helpers/window-servers.js';
-import { playModelGame } from '../helpers/model-game.js';
-import { FORMAT_VERSION } from '../../src/core/journal.js';
+import { playModelGame, playOffline, RecordingUi } from '../helpers/model-game.js';
 
 const lighthouse = loadPack('lighthouse', '/nonexistent-home');
 const HOME = mkdtempSync(join(tmpdir(), 'pq-memory-cmd-'));
@@ -38,17 +37,8 @@ describe('/memory and /usage', () => {
   });
 
   it('offline, /memory and /usage say that no model is sent anything', async () => {
-    const { Game } = await import('../../src/engine/game.js');
-    const { OfflineNarrator } = await import('../../src/adapters/offline-narrator.js');
-    const { MemorySaveStore } = await import('../../src/adapters/memory-store.js');
-    const { RecordingUi } = await import('../helpers/model-game.js');
-    const { initialState } = await import('../../src/core/state.js');
-    const { emptyTimeline } = await import('../../src/core/journal.js');
-    const store = new MemorySaveStore();
     const ui = new RecordingUi(['/memory', '/usage']);
-    const state = initialState(lighthouse.manifest, {}, lighthouse.script!.start);
-    await store.create({ type: 'header', format: FORMAT_VERSION, slot: 'o', pack: { id: 'lighthouse', version: '1', hash: lighthouse.hash, dir: null }, provider: 'offline', model: null, base_url: null, vars: {}, created: 'now', forked_from: null });
-    await new Game({ pack: lighthouse, narrator: new OfflineNarrator(), ui, store, slot: 'o', timeline: emptyTimeline(), initialState: state }).run();
+    await playOffline(lighthouse, ui, 'o');
     expect(ui.infos).toEqual(['Offline, the authored script tells the story: no model is sent anything.', 'Offline: no tokens are used.']);
   });
 });

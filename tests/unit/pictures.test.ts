@@ -20,6 +20,7 @@ import { initialState } from '../../src/core/state.js';
 import { buildStorybook } from '../../src/core/storybook.js';
 import { storybookHtml } from '../../src/core/storybook-html.js';
 import { RecordingUi } from '../helpers/model-game.js';
+import { tempHome } from '../helpers/cli.js';
 import { startImagesServer, type ImagesServer } from '../helpers/images-server.js';
 import { pngSize } from '../helpers/png.js';
 
@@ -173,13 +174,7 @@ describe('the images client and credentials', () => {
 });
 
 describe('pictures on disk', () => {
-  const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  const folder = () => {
-    const d = mkdtempSync(join(tmpdir(), 'pq-pics-'));
-    dirs.push(d);
-    return d;
-  };
+  const folder = () => tempHome('pq-pics-');
   const names = (d: string) => readdirSync(d).sort();
   const pngs = (d: string) => names(d).filter((n) => n.endsWith('.png'));
   const journal = (...files: string[]) => files.map((file, turn) => JSON.stringify({ type: 'image', turn, file })).join('\n');

@@ -1,17 +1,14 @@
 /** Issue 11: the status line's data, the change line, /state's labels, /alt previews, /new asking, and the story going on after an ending. */
 import { describe, expect, it } from 'vitest';
-import { Game } from '../../src/engine/game.js';
 import { preview } from '../../src/engine/commands.js';
-import { OfflineNarrator } from '../../src/adapters/offline-narrator.js';
-import { MemorySaveStore } from '../../src/adapters/memory-store.js';
 import { loadPack } from '../../src/adapters/pack-loader.js';
-import { emptyTimeline, FORMAT_VERSION, mainLine, type Header } from '../../src/core/journal.js';
+import { mainLine } from '../../src/core/journal.js';
 import { initialState } from '../../src/core/state.js';
 import { flagLabels, stateChanges, type StateChangeView, type StatusView } from '../../src/core/status.js';
 import { terminalStrings } from '../../src/adapters/ui/terminal-strings.js';
 import { statusLines } from '../../src/adapters/ui/tty-ui.js';
 import { displayWidth } from '../../src/adapters/ui/width.js';
-import { RecordingUi } from '../helpers/model-game.js';
+import { playOffline, RecordingUi } from '../helpers/model-game.js';
 import type { Pack } from '../../src/core/pack.js';
 
 class StatusUi extends RecordingUi {
@@ -37,15 +34,7 @@ const lighthouse = loadPack('lighthouse', '/nonexistent-home');
 const ruins = loadPack('ruins', '/nonexistent-home');
 
 async function play(pack: Pack, ui: StatusUi) {
-  const store = new MemorySaveStore();
-  const state = initialState(pack.manifest, {}, pack.script?.start ?? null);
-  const header: Header = {
-    type: 'header', format: FORMAT_VERSION, slot: 's', pack: { id: pack.manifest.id, version: pack.manifest.version, hash: pack.hash, dir: null },
-    provider: 'offline', model: null, base_url: null, vars: state.vars, created: 'now', forked_from: null,
-  };
-  await store.create(header);
-  const game = new Game({ pack, narrator: new OfflineNarrator(), ui, store, slot: 's', timeline: emptyTimeline(), initialState: state });
-  const end = await game.run();
+  const { end, game } = await playOffline(pack, ui);
   return { end, line: mainLine(game.o.timeline) };
 }
 

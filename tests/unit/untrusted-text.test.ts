@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { liveMasker, maskSecret, secretMasker } from '../../src/core/secrets.js';
 import { safeJson, sanitizeText } from '../../src/core/sanitize.js';
@@ -17,6 +17,7 @@ import { inspectPack, MAX_PACK_FILE_BYTES } from '../../src/adapters/pack-loader
 import { capabilityKey } from '../../src/adapters/openai-narrator.js';
 import { printPreview } from '../../src/cli/pack-preview.js';
 import { maskReports, reportFailure } from '../../src/cli/run.js';
+import { tempHome } from '../helpers/cli.js';
 
 const KEY = 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789WXYZ';
 
@@ -116,11 +117,8 @@ describe('the limits of one request, in the config', () => {
 });
 
 describe('pack files are refused by size before parsing', () => {
-  const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
   const packDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pq-big-pack-'));
-    dirs.push(dir);
+    const dir = tempHome('pq-big-pack-');
     writeFileSync(join(dir, 'system.md'), 'You narrate.\n');
     return dir;
   };
