@@ -6,10 +6,10 @@
  */
 import OpenAI from 'openai';
 import { RuntimeFailure } from '../core/errors.js';
-import { shownURL } from '../core/settings.js';
+import { OPENAI_BASE_URL, shownURL } from '../core/settings.js';
 import type { ImageMaker } from '../engine/ports.js';
 import { describeApiError } from './openai-errors.js';
-import { serverAddress } from '../core/server-address.js';
+import { openAIClient } from './openai-client.js';
 import { secretMasker } from '../core/secrets.js';
 import { guardReplies } from './reply-guard.js';
 import type { Messages } from '../core/messages/en.js';
@@ -40,21 +40,13 @@ export class OpenAIImageMaker implements ImageMaker {
   constructor(o: ImageMakerOptions) {
     this.model = o.model;
     this.failures = o.failures;
-    this.shownBase = o.baseURL ?? 'https://api.openai.com/v1';
-    // Like the chat server's (openai-narrator.ts): user:password in the URL goes as Basic auth,
-    // and the key is then not sent; fetch would refuse the URL otherwise.
-    const address = o.baseURL ? serverAddress(o.baseURL, o.apiKey) : null;
-    const basic = address?.authorization?.startsWith('Basic ') ? address.authorization : null;
-    this.mask = secretMasker([o.apiKey, ...(address?.secrets ?? [])]);
-    this.client = new OpenAI({
-      apiKey: (basic ? null : o.apiKey) ?? 'sk-no-key-needed-for-local-servers',
-      baseURL: address?.url ?? undefined,
-      ...(basic ? { defaultHeaders: { Authorization: basic } } : {}),
-      timeout: o.timeoutMs,
-      maxRetries: 2,
-      logLevel: 'off',
-      fetch: guardReplies(fetch, MAX_IMAGE_REPLY_BYTES),
+    this.shownBase = o.baseURL ?? OPENAI_BASE_URL;
+    // The same client as the chat server's (openai-client.ts): Basic auth from the URL, its query apart.
+    const { client, address } = openAIClient({
+      baseURL: o.baseURL ?? null, apiKey: o.apiKey, timeoutMs: o.timeoutMs, maxRetries: 2, fetch: guardReplies(fetch, MAX_IMAGE_REPLY_BYTES),
     });
+    this.client = client;
+    this.mask = secretMasker([o.apiKey, ...address.secrets]);
   }
 
   async generate(prompt: string, signal?: AbortSignal): Promise<Uint8Array> {

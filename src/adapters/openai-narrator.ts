@@ -19,7 +19,7 @@ import type { MemoryView, NarrateOptions, Narration, NarrationRequest, Narrator,
 import type { CapabilityCache } from './config.js';
 import { parseContextOverflow } from '../core/context-window.js';
 import { estimateTokens, messagesTokens } from '../core/tokens.js';
-import { recordableBaseURL } from '../core/settings.js';
+import { OPENAI_BASE_URL, recordableBaseURL, shownURL } from '../core/settings.js';
 import { schemaHint } from '../core/request.js';
 import { ContextKeeper, type ContextCache } from './context-keeper.js';
 import { MemoryPlanner } from './memory-planner.js';
@@ -33,10 +33,9 @@ import { LiveText } from './request-watch.js';
 import { streamChat, type Streamed } from './chat-stream.js';
 import { chatRequest, LADDER, type Capability } from '../core/request.js';
 import { schemaFlavour } from '../core/json-schema.js';
-import { shownURL } from '../core/settings.js';
 import { DEFAULT_DEADLINE_S, DEFAULT_MAX_REPLY_MB, WIRE_BYTES_PER_TEXT_BYTE } from '../core/config-keys.js';
 import { liveMasker, secretMasker } from '../core/secrets.js';
-import { serverAddress } from '../core/server-address.js';
+import { openAIClient } from './openai-client.js';
 import { en, type Messages } from '../core/messages/en.js';
 import {
   capRetryAfter, describeApiError, isFormatRejection, MAX_RETRY_AFTER_S, SDK_RETRIES, Stalled, StreamBroken,
@@ -79,7 +78,6 @@ const MAX_TOKENS_CEILING = 8192;
 const MAX_STALLS = 1;
 /** The "last problem" in the failure line: enough to act on, short enough for one line. */
 const PROBLEM_CHARS = 160;
-const OPENAI_URL = 'https://api.openai.com/v1';
 
 /** What one turn's calls have learnt so far: the next call is shaped by it. */
 interface Attempts {
@@ -141,33 +139,21 @@ export class OpenAINarrator implements Narrator {
 
   constructor(private readonly o: OpenAINarratorOptions) {
     this.model = o.model;
-    this.baseURL = o.baseURL ?? OPENAI_URL;
-    const address = serverAddress(this.baseURL, o.apiKey);
-    this.secrets = [...(o.apiKey ? [o.apiKey] : []), ...address.secrets];
-    this.mask = secretMasker(this.secrets);
-    this.limits = { deadlineS: (o.deadlineMs ?? DEFAULT_DEADLINE_S * 1000) / 1000, maxReplyMB: o.maxReplyMB ?? DEFAULT_MAX_REPLY_MB };
+    this.baseURL = o.baseURL ?? OPENAI_BASE_URL;
     const fetchImpl: typeof fetch = (input, init) => (o.fetch ?? fetch)(input, init);
-    // The SDK appends paths to the base URL as text: a query (Azure's ?api-version=) must go in defaultQuery.
-    const url = o.baseURL ? new URL(address.url) : null;
-    const defaultQuery = url?.search ? Object.fromEntries(url.searchParams) : undefined;
-    if (url) url.search = '';
-    const basic = address.authorization?.startsWith('Basic ') ? address.authorization : null;
+    this.limits = { deadlineS: (o.deadlineMs ?? DEFAULT_DEADLINE_S * 1000) / 1000, maxReplyMB: o.maxReplyMB ?? DEFAULT_MAX_REPLY_MB };
     const wireBytes = Math.round(this.limits.maxReplyMB * 1_000_000 * WIRE_BYTES_PER_TEXT_BYTE);
-    this.client = new OpenAI({
-      // The SDK refuses to start without a key; local servers ignore it. With user:password in
-      // the URL the key is not sent (server-address.ts says why), so the SDK never holds it.
-      apiKey: (basic ? null : o.apiKey) ?? 'sk-no-key-needed-for-local-servers',
-      baseURL: url?.toString() ?? undefined,
-      ...(defaultQuery ? { defaultQuery } : {}),
-      // Later than the SDK's own bearer header, so this one is sent.
-      ...(basic ? { defaultHeaders: { Authorization: basic } } : {}),
+    const { client, address } = openAIClient({
+      baseURL: o.baseURL ?? null,
+      apiKey: o.apiKey,
       // The watchdog ends a silent request first; this is only a backstop.
-      timeout: o.timeoutMs + 5_000,
+      timeoutMs: o.timeoutMs + 5_000,
       maxRetries: SDK_RETRIES,
-      // We report errors ourselves, in one line; the SDK would print raw server text.
-      logLevel: 'off',
       fetch: capRetryAfter(guardReplies(fetchImpl, wireBytes), MAX_RETRY_AFTER_S),
     });
+    this.client = client;
+    this.secrets = [...(o.apiKey ? [o.apiKey] : []), ...address.secrets];
+    this.mask = secretMasker(this.secrets);
     if (address.keyNotSent) {
       this.notice((o.words ?? en.window).keyNotSent(shownURL(this.baseURL)));
     }

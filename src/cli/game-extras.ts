@@ -3,7 +3,7 @@
  * transcript file for /transcript, and the clipboard for /image (on a terminal only: a game
  * played from a pipe or with --json never touches the user's clipboard).
  */
-import { shownURL, type ImagesMode, type Settings } from '../core/settings.js';
+import { OPENAI_BASE_URL, shownURL, type ImagesMode, type Settings } from '../core/settings.js';
 import type { GameOptions } from '../engine/game.js';
 import type { Ui } from '../engine/ports.js';
 import type { Messages } from '../core/messages/index.js';
@@ -34,6 +34,6 @@ export async function gameExtras(env: Environment, settings: Settings, flags: Se
   const { OpenAIImageMaker, DEFAULT_IMAGES_MODEL } = await import('../adapters/image-maker.js');
   const model = env.config.images_model ?? DEFAULT_IMAGES_MODEL;
   const maker = new OpenAIImageMaker({ model, baseURL: server.baseURL, apiKey: server.apiKey, timeoutMs: settings.timeoutMs, failures: m.failures });
-  ui.notice(m.session.picturesBy(model, shownURL(server.baseURL ?? 'https://api.openai.com/v1'), dir));
+  ui.notice(m.session.picturesBy(model, shownURL(server.baseURL ?? OPENAI_BASE_URL), dir));
   return { ...extras, images: { maker, pictures: new PictureFiles(dir) } };
 }

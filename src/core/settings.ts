@@ -101,7 +101,7 @@ export interface Settings {
 
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 /** Where the SDK sends requests when no base URL is set. */
-const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /** The environment variables read here; the CLI passes process.env. */
 export type Env = Record<string, string | undefined>;

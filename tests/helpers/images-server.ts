@@ -10,7 +10,7 @@ import { makePng } from './png.js';
 export interface ImagesServer {
   baseURL: string;
   /** The JSON bodies received, in order. */
-  requests: { model: string; prompt: string; response_format?: string; authorization?: string }[];
+  requests: { model: string; prompt: string; response_format?: string; authorization?: string; url?: string }[];
   /** Answer the held requests and every later one at once. */
   release(): void;
   close(): Promise<void>;
@@ -38,7 +38,7 @@ export async function startImagesServer(o: ImagesServerOptions = {}): Promise<Im
       };
       if (req.method !== 'POST' || !req.url?.startsWith('/v1/images/generations')) return send(404, { error: { message: 'not found', type: 'invalid_request_error' } });
       const parsed = JSON.parse(body) as { model: string; prompt: string; response_format?: string };
-      requests.push({ ...parsed, authorization: req.headers.authorization });
+      requests.push({ ...parsed, authorization: req.headers.authorization, url: req.url });
       const answer = () =>
         o.failWhen?.test(parsed.prompt)
           ? send(400, { error: { message: 'Your request was rejected by the safety system.', type: 'invalid_request_error', code: 'content_policy_violation' } })

@@ -171,6 +171,13 @@ describe('the images client and credentials', () => {
     expect(failure?.message).toMatch(/images server|model server|HTTP 400/);
     expect(images.requests[1]!.authorization).toBe('Bearer sk-images-key-123456');
   });
+
+  it('keeps a query in the images URL (Azure\'s ?api-version=) as a query, as the chat client does', async () => {
+    images = await startImagesServer();
+    const maker = new OpenAIImageMaker({ model: 'test-image-model', baseURL: `${images.baseURL}?api-version=2024-10-21`, apiKey: 'sk-images-key-123456', timeoutMs: 10_000 });
+    expect((await maker.generate('a lighthouse at night')).length).toBeGreaterThan(0);
+    expect(images.requests.map((r) => r.url)).toEqual(['/v1/images/generations?api-version=2024-10-21']);
+  });
 });
 
 describe('pictures on disk', () => {
