@@ -78,7 +78,7 @@ const namedPictures = (journal: string): string[] => [...journal.matchAll(/"file
  * A journal's text, or null when it cannot be read as one: a regular file (a symlink to one
  * counts, as it does for the saves list), opened without blocking, so a FIFO never hangs us.
  */
-export async function journalText(path: string): Promise<string | null> {
+export async function regularFileText(path: string): Promise<string | null> {
   try {
     const fh = await openRegular(path, 'r');
     try {
@@ -109,7 +109,7 @@ export async function removeUnusedPictures(dir: string, slot: string, journal: s
   if (pictures.length === 0) return [];
   if (entries.some((e) => e.name.endsWith('.jsonl.lock') && e.name !== `${slot}.jsonl.lock`)) return [];
   const journals = entries.filter((e) => e.name.endsWith('.jsonl') && e.name !== `${slot}.jsonl` && !e.isDirectory());
-  const texts = await Promise.all(journals.map((e) => journalText(join(dir, e.name))));
+  const texts = await Promise.all(journals.map((e) => regularFileText(join(dir, e.name))));
   if (texts.includes(null)) return [];
   const elsewhere = new Set(texts.flatMap((text) => namedPictures(text ?? '')));
   const unused = pictures.filter((name) => !elsewhere.has(name));

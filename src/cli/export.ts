@@ -6,7 +6,7 @@
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fold, IMAGE_FILE, type Header } from '../core/journal.js';
+import { fold, IMAGE_FILE } from '../core/journal.js';
 import { buildStorybook, type Storybook } from '../core/storybook.js';
 import { storybookHtml, type ImageSource } from '../core/storybook-html.js';
 import { storybookMarkdown } from '../core/storybook-md.js';
@@ -14,24 +14,13 @@ import { storybookText } from '../core/storybook-txt.js';
 import { UsageError } from '../core/errors.js';
 import { io } from './io.js';
 import type { Manifest } from '../core/pack.js';
-import { loadPack } from '../adapters/pack-loader.js';
-import { homeDir } from '../adapters/paths.js';
-import { findSave } from './saved-games.js';
+import { findSave, savedManifest } from './saved-games.js';
 
 interface ExportFlags {
   format: 'html' | 'md' | 'txt';
   output?: string | undefined;
   allBranches?: boolean | undefined;
   imagesDir?: string | undefined;
-}
-
-/** Title, language and stat labels of the pack the game was played with, when it is still around. */
-function manifestOf(header: Header): Manifest | null {
-  try {
-    return loadPack(header.pack.dir ?? header.pack.id, homeDir()).manifest;
-  } catch {
-    return null; // export never needs the pack: the save holds the story
-  }
 }
 
 function labelsOf(m: Manifest | null): Record<string, string> {
@@ -92,7 +81,7 @@ export async function exportSave(slotArg: string, flags: ExportFlags): Promise<n
   const { store, slot } = await findSave(slotArg);
   const save = await store.load(slot);
   for (const w of save.warnings) io().stderr.write(`${w}\n`);
-  const manifest = manifestOf(save.header);
+  const manifest = savedManifest(save.header); // title, language and stat labels, when the pack is still around
   const book = buildStorybook(save.header, fold(save.events), {
     title: manifest?.title, language: manifest?.language, labels: labelsOf(manifest), allBranches: flags.allBranches,
   });

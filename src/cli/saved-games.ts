@@ -8,6 +8,7 @@ import { displayWidth } from '../adapters/ui/width.js';
 import { loadPack } from '../adapters/pack-loader.js';
 import { interfaceLanguage, messages, type Messages } from '../core/messages/index.js';
 import type { Header } from '../core/journal.js';
+import type { Manifest } from '../core/pack.js';
 import { io } from './io.js';
 
 export const userStore = (): FileSaveStore => new FileSaveStore(savesDir(homeDir(io().env)));
@@ -60,14 +61,17 @@ export function clip(text: string, width: number): string {
 /** Terminal width for laying out lines (the window's, however narrow; at least 20); a pipe gets a generous fixed width. */
 export const lineWidth = (): number => Math.max(20, io().stdout.isTTY ? (io().stdout.columns ?? 100) : 120);
 
-/** The language of the pack a save was played with, when that pack is still around (a save never needs it). */
-export function packLanguageOf(header: Header): string | undefined {
+/** The manifest of the pack a save was played with, when that pack is still around (a save never needs it: it holds the story). */
+export function savedManifest(header: Header): Manifest | null {
   try {
-    return loadPack(header.pack.dir ?? header.pack.id, homeDir(io().env)).manifest.language;
+    return loadPack(header.pack.dir ?? header.pack.id, homeDir(io().env)).manifest;
   } catch {
-    return undefined;
+    return null;
   }
 }
+
+/** The language of the pack a save was played with, when that pack is still around. */
+export const packLanguageOf = (header: Header): string | undefined => savedManifest(header)?.language;
 
 /**
  * The words of a command outside a game: `config set language` first, then the language of the

@@ -1,27 +1,21 @@
 /** `promptquest saves delete <slot>`: asks first on a terminal; elsewhere only with --yes. */
-import { UsageError } from '../core/errors.js';
+import { InterruptedError, isPromptInterrupt, UsageError } from '../core/errors.js';
 import { summarize } from '../core/journal.js';
-import { InterruptedError, isPromptInterrupt } from '../core/errors.js';
 import type { FileSaveStore } from '../adapters/file-store.js';
 import { commandWords, findSave } from './saved-games.js';
 import type { Messages } from '../core/messages/en.js';
-import type { Header } from '../core/journal.js';
-import { journalText, removeUnusedPictures } from '../adapters/picture-files.js';
+import { regularFileText, removeUnusedPictures } from '../adapters/picture-files.js';
 import { io } from './io.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** "lighthouse, 12 turns, win" — or that it cannot be read (a damaged save may still be deleted) — and the words to ask in. */
-async function describeSave(store: FileSaveStore, slot: string): Promise<{ what: string; w: Messages['saves'] }> {
-  try {
-    const save = await store.load(slot);
-    const s = summarize(save.header, save.events);
-    const w = (await commandWords(save.header)).saves;
-    return { what: w.describe(save.header.pack.id, s.turns, s.ending?.outcome ?? null), w };
-  } catch {
-    const w = (await commandWords()).saves;
-    return { what: w.damagedSave, w };
-  }
+/** "lighthouse, 12 turns, win" — or that it cannot be read (a damaged save may still be deleted) — and the words to speak in. */
+async function describeSave(store: FileSaveStore, slot: string): Promise<{ what: string; m: Messages }> {
+  const save = await store.load(slot).catch(() => null);
+  const m = await commandWords(save?.header ?? null);
+  if (!save) return { what: m.saves.damagedSave, m };
+  const s = summarize(save.header, save.events);
+  return { what: m.saves.describe(save.header.pack.id, s.turns, s.ending?.outcome ?? null), m };
 }
 
 async function askToDelete(slot: string, what: string, w: Messages['saves']): Promise<boolean> {
@@ -46,22 +40,17 @@ export async function deleteSave(slotArg: string, opts: { yes?: boolean | undefi
   }
 }
 
-/** The save's header when it can be read (its pack's language is the words'), else null. */
-const headerOf = (store: FileSaveStore, slot: string): Promise<Header | null> => store.load(slot).then((save) => save.header, () => null);
-
 async function deleteLocked(store: FileSaveStore, slot: string, opts: { yes?: boolean | undefined }): Promise<number> {
   const terminal = !!io().stdin.isTTY && !!io().stdout.isTTY;
-  if (!opts.yes) {
-    if (!terminal) throw new UsageError(`not deleting "${slot}" without a confirmation: no terminal to ask on; pass --yes to delete it`);
-    const { what, w } = await describeSave(store, slot);
-    if (!(await askToDelete(slot, what, w))) {
-      io().stdout.write(`${w.kept(slot)}\n`);
-      return 0;
-    }
+  if (!opts.yes && !terminal) throw new UsageError(`not deleting "${slot}" without a confirmation: no terminal to ask on; pass --yes to delete it`);
+  const described = opts.yes ? null : await describeSave(store, slot);
+  if (described && !(await askToDelete(slot, described.what, described.m.saves))) {
+    io().stdout.write(`${described.m.saves.kept(slot)}\n`);
+    return 0;
   }
-  const words = await commandWords(await headerOf(store, slot));
+  const words = described?.m ?? (await commandWords((await store.load(slot).catch(() => null))?.header ?? null));
   // Read before it goes (a regular file only: a FIFO is never opened): its pictures may go with it.
-  const journal = await journalText(store.file(slot));
+  const journal = await regularFileText(store.file(slot));
   await store.remove(slot);
   // Its transcript goes with it: a new game in the same slot would otherwise append to it. Its
   // pictures too, unless a fork of this game names them in its own journal.
