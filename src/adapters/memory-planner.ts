@@ -112,8 +112,8 @@ export class MemoryPlanner {
   }
 }
 
-const examplesCut = (p: Planned, request: NarrationRequest): boolean =>
-  p.report.blocks.find((b) => b.name === 'examples')?.detail !== `${request.pack.examples.length} of ${request.pack.examples.length}`;
+/** Told by the report's count, not by its words (they are the catalogue's, and may change). */
+const examplesCut = (p: Planned, request: NarrationRequest): boolean => p.report.examplesSent !== request.pack.examples.length;
 
 function tooSmall(request: NarrationRequest, needed: number, window: { tokens: number; source: string }): RuntimeFailure {
   const from = window.source === 'config' ? 'as configured' : window.source === 'default' ? 'assumed' : `from ${window.source}`;

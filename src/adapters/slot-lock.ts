@@ -95,7 +95,7 @@ function samePidSpace(text: string): boolean {
 }
 
 /** The host a lock was written on, when that is not where its pid can be looked up. */
-export const foreignHost = (text: string): string | null => (samePidSpace(text) ? null : String(fieldOf(text, 'host')));
+const foreignHost = (text: string): string | null => (samePidSpace(text) ? null : String(fieldOf(text, 'host')));
 
 /**
  * Whether the process with `pid` is not the one that wrote `text`: our own pid on a lock this

@@ -111,10 +111,10 @@ export const imagesMode = (env: Environment, flags: SessionFlags): ImagesMode =>
 /** The status line: --no-status, else `config set status off`, else shown. */
 const statusShown = (env: Environment, flags: SessionFlags): boolean => flags.status !== false && env.config.status !== 'off';
 
-export async function makeUi(flags: SessionFlags, images: ImagesMode, env?: Environment): Promise<Ui> {
+export async function makeUi(flags: SessionFlags, images: ImagesMode, env: Environment): Promise<Ui> {
   const { stdin, stdout, stderr } = io();
   if (flags.json) return new JsonUi(new LineReader(stdin), stdout, stderr);
-  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images, status: env ? statusShown(env, flags) : true }, stdout, stderr);
+  if (interactive(flags)) return new (await import('../adapters/ui/tty-ui.js')).TtyUi({ images, status: statusShown(env, flags) }, stdout, stderr);
   return new PlainUi(new LineReader(stdin), { images }, stdout, stderr);
 }
 

@@ -24,7 +24,7 @@ const decoded = (part: string): string => {
 };
 
 /** RFC 7617: base64 of the UTF-8 of "user:password". */
-export const basicToken = (user: string, password: string): string => Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+const basicToken = (user: string, password: string): string => Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
 
 export function serverAddress(baseURL: string, apiKey: string | null): ServerAddress {
   const u = new URL(baseURL);

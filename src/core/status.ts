@@ -42,7 +42,7 @@ export interface StateChangeView {
 const statLabel = (pack: Pack, name: string): string => ownValue(pack.manifest.state.stats, name)?.label ?? name;
 
 /** The scene's title, where the pack gives one; free play has no scenes. */
-export function placeOf(pack: Pack, state: GameState): string | null {
+function placeOf(pack: Pack, state: GameState): string | null {
   if (!pack.script || !state.scene) return null;
   return ownValue(pack.script.scenes, state.scene)?.title ?? null;
 }

@@ -165,13 +165,13 @@ export interface ImageMaker {
   generate(prompt: string, signal?: AbortSignal): Promise<Uint8Array>;
 }
 
-/** Where pictures are kept: beside the saves. Resolves with the path to show. */
 /** Where a picture went: the name the journal records (`file` or a free variant of it) and its path. */
 export interface SavedPicture {
   file: string;
   path: string;
 }
 
+/** Where pictures are kept: beside the saves. */
 export interface PictureStore {
   save(file: string, png: Uint8Array): Promise<SavedPicture>;
 }

@@ -35,7 +35,7 @@ export function renderHeading(n: number, s: UiStrings = uiStrings(undefined)): s
 }
 
 /** The numbered choices; with a width, a long one wraps under its text, never mid-word. */
-export function renderChoices(choices: readonly string[], width?: number): string {
+function renderChoices(choices: readonly string[], width?: number): string {
   return choices.map((c, i) => hang(`${chalk.bold(`${i + 1}.`)} `, c, width ?? Infinity)).join('\n');
 }
 

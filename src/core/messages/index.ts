@@ -15,7 +15,7 @@ export type InterfaceLanguage = 'en' | 'zh';
 const CATALOGUES: Record<InterfaceLanguage, Messages> = { en, zh };
 
 /** "zh-CN", "zh_TW.UTF-8", "en" -> a catalogue we have; null for anything else. */
-export function knownLanguage(tag: string | null | undefined): InterfaceLanguage | null {
+function knownLanguage(tag: string | null | undefined): InterfaceLanguage | null {
   const base = tag?.trim().toLowerCase().split(/[-_.@]/)[0];
   return base === 'zh' || base === 'en' ? base : null;
 }
