@@ -85,7 +85,10 @@ export function main(argv: readonly string[], io: Io): Promise<number> {
     // The masker is set by a session for its own secrets; a run starts with none (in-process runs share the module).
     maskReports((s) => s);
     // chalk is loaded only if a run is not the process's own: --help must not load it (startup test).
-    if (io !== processIo) (await import('chalk')).default.level = colourLevel(io);
+    // Its level is the run's, and the process's own again afterwards.
+    const chalk = io !== processIo ? (await import('chalk')).default : null;
+    const processLevel = chalk?.level;
+    if (chalk) chalk.level = colourLevel(io);
     const program = buildProgram();
     overrideExits(program, io);
     try {
@@ -97,6 +100,8 @@ export function main(argv: readonly string[], io: Io): Promise<number> {
       const fine = err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
       if (!fine && err.code !== 'commander.help') reportUsage(err, argv);
       io.exitCode = fine ? 0 : 2;
+    } finally {
+      if (chalk && processLevel !== undefined) chalk.level = processLevel;
     }
     return io.exitCode ?? 0;
   });

@@ -41,6 +41,8 @@ describe('the CLI in-process', () => {
 
   it('colour follows each run\'s own environment (FORCE_COLOR, NO_COLOR), not the last run\'s', async () => {
     const replay = (env: Record<string, string | undefined>) => runMain(['replay', 'lighthouse-sample', '--instant'], { env });
+    const { default: chalk } = await import('chalk');
+    const level = chalk.level;
     const coloured = await replay({ NO_COLOR: undefined, FORCE_COLOR: '1' });
     const plain = await replay({});
     const again = await replay({ NO_COLOR: undefined, FORCE_COLOR: '1' });
@@ -48,5 +50,6 @@ describe('the CLI in-process', () => {
     expect(plain.stdout).not.toContain(ESC);
     expect(again.stdout).toBe(coloured.stdout);
     expect(plain.stdout).toBe(coloured.stdout.replace(/\u001b\[[0-9;]*m/g, ''));
+    expect(chalk.level).toBe(level); // the process's own colour, as it was
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome } from '../helpers/cli.js';
 import { displayWidth } from '../../src/adapters/ui/width.js';
 import { distReady } from '../helpers/dist.js';
-import { hasTmux, TmuxServer } from '../helpers/tmux.js';
+import { skipTmux, TmuxServer } from '../helpers/tmux.js';
 
 // This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
 beforeAll(() => distReady(), 120_000);
@@ -30,7 +30,7 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasTmux)('a 40-column terminal (tmux; skipped when `tmux -V` fails)', () => {
+describe.skipIf(skipTmux)('a 40-column terminal (tmux; skipped when `tmux -V` fails, except in CI)', { timeout: 60_000 }, () => {
   it('English: the menu, its hint, /help and the goodbye fit; no word of a choice is broken', async () => {
     const pane = narrowPane('en40', ['play', 'lighthouse', '--slot', 'narrow-en']);
     await pane.waitFor(/What is your name, apprentice\?/, 'the name prompt');

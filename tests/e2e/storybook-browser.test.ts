@@ -13,13 +13,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromium, type Page } from 'playwright-core';
-import { tempHome } from '../helpers/cli.js';
+import { inCi, tempHome } from '../helpers/cli.js';
 import { runMain } from '../helpers/main.js';
 import { pngSize } from '../helpers/png.js';
 import { illustratedSave } from '../helpers/illustrated-save.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const inCI = /^(1|true)$/i.test(process.env.CI ?? '');
 /** Where the screenshots stay after the run, for a person to look at. */
 const SHOTS = join(tmpdir(), 'promptquest-storybook-shots');
 
@@ -45,7 +44,7 @@ afterAll(() => {
   for (const d of userDirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(CHROMIUM) && !inCI)('the HTML storybook in headless Chromium', () => {
+describe.skipIf(!existsSync(CHROMIUM) && !inCi)('the HTML storybook in headless Chromium', { timeout: 60_000 }, () => {
   it('shows every picture and the narration at 390 px and 1280 px, never scrolls sideways, fetches nothing', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} is missing (Debian: apt-get install -y chromium; .ci/run does it)`).toBe(true);
     const home = tempHome();

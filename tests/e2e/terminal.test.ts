@@ -14,7 +14,7 @@ import { tempHome } from '../helpers/cli.js';
 import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
 import { startTrickleServer } from '../helpers/trickle-server.js';
 import { distReady } from '../helpers/dist.js';
-import { hasTmux, TmuxServer } from '../helpers/tmux.js';
+import { skipTmux, TmuxServer } from '../helpers/tmux.js';
 
 // This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
 beforeAll(() => distReady(), 120_000);
@@ -33,7 +33,7 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasTmux)('the terminal game (tmux; skipped when `tmux -V` fails)', () => {
+describe.skipIf(skipTmux)('the terminal game (tmux; skipped when `tmux -V` fails, except in CI)', { timeout: 60_000 }, () => {
   it('a slow stream: banner, status line with the scene and a changed stat, typed keys held for the prompt, a cancelled request stays told', async () => {
     const narration = 'Rain runs down the cliff path in sheets while you climb, and the wind keeps trying to pull you off the stone steps toward the sea.';
     // Each reply stops a few words into the narration until the test lets it go on.

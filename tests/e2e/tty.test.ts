@@ -10,14 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome } from '../helpers/cli.js';
 import { startOpenAIServer, validReply } from '../helpers/openai-server.js';
 import { distReady } from '../helpers/dist.js';
-import { hasTmux, TmuxServer } from '../helpers/tmux.js';
+import { skipTmux, TmuxServer } from '../helpers/tmux.js';
 
 // This file runs the built CLI: wait for this run's build of dist/ (started by vitest's globalSetup).
 beforeAll(() => distReady(), 120_000);
 
-const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
-/** In CI the terminal tests always run: without tmux they fail, saying so, rather than skip quietly. */
-const skipTty = !hasTmux && !inCi;
 const home = tempHome('pq-tty-');
 const tmux = new TmuxServer('tty', home);
 
@@ -26,7 +23,7 @@ afterAll(() => {
   rmSync(home, { recursive: true, force: true });
 });
 
-describe.skipIf(skipTty)('interactive play in a real terminal (tmux; skipped when `tmux -V` fails, except in CI)', () => {
+describe.skipIf(skipTmux)('interactive play in a real terminal (tmux; skipped when `tmux -V` fails, except in CI)', { timeout: 60_000 }, () => {
   it('name prompt, a number key picks a choice, arrows move, typed text is free text, /quit saves', async () => {
     const pane = tmux.pane('pq', ['play', 'lighthouse', '--slot', 't1'], { columns: 110 });
 
@@ -60,7 +57,7 @@ describe.skipIf(skipTty)('interactive play in a real terminal (tmux; skipped whe
   });
 });
 
-describe.skipIf(skipTty)('model narration streamed to a real terminal (tmux)', () => {
+describe.skipIf(skipTmux)('model narration streamed to a real terminal (tmux)', { timeout: 60_000 }, () => {
   it('a stream that drops halfway is wiped and told again: the screen never shows the lost text', async () => {
     const server = await startOpenAIServer();
     try {

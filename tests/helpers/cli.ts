@@ -11,6 +11,9 @@ import { distReady } from './dist.js';
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'promptquest.js');
 
+/** In CI (`CI` set, and not false or 0) the terminal and browser tests run whatever is missing, and fail saying so, rather than skip quietly. */
+export const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -40,11 +43,16 @@ export function tempHome(prefix = 'pq-home-'): string {
   return home;
 }
 
-/** Environment with nothing inherited that could point the CLI at a real model. */
+/**
+ * Environment with nothing inherited that could point the CLI at a real model, or change its
+ * words: the locale is C.UTF-8 (English, UTF-8; present on every Linux), whatever the machine's
+ * LANG, so a developer with a Chinese locale sees the same results. A test that wants another
+ * passes it in `extra`.
+ */
 export function cleanEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   // A known window: the fake server says nothing about its own, and the CLI would say so on stderr.
-  const env: NodeJS.ProcessEnv = { ...process.env, PROMPTQUEST_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0', PROMPTQUEST_CONTEXT: '32768' };
-  for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PROMPTQUEST_MODEL', 'DEBUG']) delete env[k];
+  const env: NodeJS.ProcessEnv = { ...process.env, PROMPTQUEST_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0', PROMPTQUEST_CONTEXT: '32768', LANG: 'C.UTF-8' };
+  for (const k of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'PROMPTQUEST_MODEL', 'DEBUG', 'LC_ALL', 'LC_MESSAGES']) delete env[k];
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -198,5 +198,7 @@ describe('schemas fitted to a reply budget', () => {
       expect(replySchemaFor('http://127.0.0.1:8080/v1', n)).toEqual(fitSchema(replyJsonSchema('bounded'), n));
       expect(cachedSchemas()).toBeLessThanOrEqual(MEMO_LIMIT);
     }
+    // Cached: the same budget asked again is the same schema object, not a new fit.
+    expect(replySchemaFor('http://127.0.0.1:8080/v1', 455)).toBe(replySchemaFor('http://127.0.0.1:8080/v1', 455));
   });
 });

@@ -195,7 +195,7 @@ describe('pictures on disk', () => {
     expect(names(d)).toEqual(['a.t1-2.png', 'a.t1.png']); // no temporary file or empty claim left
   });
 
-  it('a deleted save takes the pictures nobody else names; a symlinked journal, an unreadable one, a FIFO and another game in progress all keep them', async () => {
+  it('a deleted save takes the pictures nobody else names (and one a crash left half made); a journal read through a symlink names its own, and a FIFO or another game in progress keeps them all', async () => {
     const d = folder();
     for (const n of ['a.t0.png', 'a.t1.png', 'a.t2.png', 'src.t5.png', 'a.t3.png.4242.tmp', 'ab.t1.png']) writeFileSync(join(d, n), 'png');
     // The fork b names a.t1 (through a symlink to its journal, as saves list reads it).

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FileSaveStore } from '../../src/adapters/file-store.js';
 import { clearStale } from '../../src/adapters/slot-lock.js';
 import { SlotBusy, UsageError } from '../../src/core/errors.js';
@@ -143,14 +143,9 @@ describe('one writer per slot', () => {
 
 describe('saves delete takes the lock', () => {
   const home = tempHome('pq-lock-del-');
-  const saved = process.env.PROMPTQUEST_HOME;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.PROMPTQUEST_HOME;
-    else process.env.PROMPTQUEST_HOME = saved;
-  });
 
   it('refuses a game in progress, deletes nothing, and lets the lock go when it fails', async () => {
-    process.env.PROMPTQUEST_HOME = home;
+    vi.stubEnv('PROMPTQUEST_HOME', home); // undone after the test (unstubEnvs)
     const store = storeIn(home);
     await store.create({
       type: 'header', format: FORMAT_VERSION, slot: 'busy', pack: { id: 'lighthouse', version: '1', hash: 'h', dir: null },

@@ -4,8 +4,7 @@
  * before it is parsed. Also the limits' config keys and where a base URL's credentials go.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
@@ -155,22 +154,19 @@ describe('pack files are refused by size before parsing', () => {
 
 describe('pack preview --json', () => {
   it('writes no raw C1, bidi or invisible character, and the request it shows is still exact', async () => {
-    const home = mkdtempSync(join(tmpdir(), 'pq-preview-'));
+    const home = tempHome('pq-preview-');
     const dir = join(home, 'spoof');
     mkdirSync(dir);
     const system = 'You narrate. \u009b2J \u202eevil\u202c \u200bhidden\u2028line \u{e0041}\u{e0042}\n';
     writeFileSync(join(dir, 'pack.yaml'), 'id: spoof\ntitle: Spoof\nversion: "1.0.0"\nlanguage: en\nsystem: system.md\n');
     writeFileSync(join(dir, 'system.md'), system);
-    const saved = process.env.PROMPTQUEST_HOME;
-    process.env.PROMPTQUEST_HOME = home;
+    vi.stubEnv('PROMPTQUEST_HOME', home); // undone after the test (unstubEnvs)
     const written: string[] = [];
     const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
     try {
       expect(await printPreview(dir, { json: true })).toBe(0);
     } finally {
       spy.mockRestore();
-      process.env.PROMPTQUEST_HOME = saved;
-      rmSync(home, { recursive: true, force: true });
     }
     const out = written.join('');
     expect(out).not.toMatch(/[\u0080-\u009f\u202a-\u202e\u200b\u2028\u{e0000}-\u{e007f}]/u);
@@ -184,16 +180,14 @@ describe('the error report', () => {
     const out: string[] = [];
     const capture = (stream: NodeJS.WriteStream) => vi.spyOn(stream, 'write').mockImplementation((chunk) => (out.push(String(chunk)), true));
     const spies = [capture(process.stdout), capture(process.stderr)];
-    const saved = { debug: process.env.DEBUG, code: process.exitCode };
-    process.env.DEBUG = 'promptquest';
+    const saved = { code: process.exitCode };
+    vi.stubEnv('DEBUG', 'promptquest');
     try {
       maskReports(secretMasker([KEY, 'hunter2-pass']));
       reportFailure(new Error(`proxy said: ${KEY} / hunter2-pass`), { json: true });
     } finally {
       spies.forEach((s) => s.mockRestore());
       maskReports((t) => t);
-      if (saved.debug === undefined) delete process.env.DEBUG;
-      else process.env.DEBUG = saved.debug;
       process.exitCode = saved.code;
     }
     const text = out.join('');
