@@ -17,6 +17,13 @@ afterEach(async () => {
 });
 
 describe('play --images generate', () => {
+  it('with no images server to ask (offline, no key, no images_base_url) says so once and shows the prompts instead', async () => {
+    const r = await runMain(['play', 'lighthouse', '--slot', 'noart', '--images', 'generate'], { input: ['1'] });
+    expect(r.code, r.stderr).toBe(0);
+    expect((r.stdout + r.stderr).match(/No images server to make pictures with/g)).toHaveLength(1);
+    expect(r.stdout).toContain('🎨 ');
+  });
+
   it('saves one PNG per turn; a fork, its replay and its export reuse them; a delete takes the pictures no other save names, and a new game never paints over them', async () => {
     images = await startImagesServer();
     const home = tempHome();

@@ -25,6 +25,19 @@ describe('bad values are refused in one line, exit 2', () => {
     expect(line).toBe(`promptquest: option '--seed <n>' argument '99999999999999999999' is invalid. "99999999999999999999" is out of range (whole numbers from -9007199254740991 to 9007199254740991)`);
   });
 
+  it('--speed that is no speed, and config set speed the same', async () => {
+    for (const bad of ['0', '-2', '1001', 'fast']) {
+      const line = refusedInOneLine(await runMain(['replay', 'lighthouse-sample', '--speed', bad]));
+      expect(line).toBe(`promptquest: option '--speed <n>' argument '${bad}' is invalid. "${bad}" is not a speed (a number above 0, at most 1000, e.g. 2 for twice as fast)`);
+    }
+    const home = tempHome();
+    const r = await runMain(['config', 'set', 'speed', '0'], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/speed/);
+    // A good one is taken: the replay (not on a terminal, so instant) runs to its end.
+    expect((await runMain(['replay', 'lighthouse-sample', '--speed', '2.5'])).code).toBe(0);
+  });
+
   it('--model ""', async () => {
     const line = refusedInOneLine(await runMain(['play', 'lighthouse', '--model', '']));
     expect(line).toBe(`promptquest: option '--model <name>' argument '' is invalid. a model name cannot be empty`);

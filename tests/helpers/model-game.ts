@@ -3,7 +3,7 @@
  * HTTP) against a local test server, a scripted ui and an in-memory save store. For tests
  * about what reaches the model over many turns, without spawning the CLI for each.
  */
-import { Game } from '../../src/engine/game.js';
+import { Game, type GameOptions } from '../../src/engine/game.js';
 import type { TurnView, Ui, VerdictView } from '../../src/engine/ports.js';
 import { OpenAINarrator } from '../../src/adapters/openai-narrator.js';
 import { OfflineNarrator } from '../../src/adapters/offline-narrator.js';
@@ -108,12 +108,12 @@ export const offlineHeader = (pack: Pack, slot: string, vars: Record<string, str
   provider: 'offline', model: null, base_url: null, vars, created: 'now', forked_from: null,
 });
 
-/** A new offline game of `pack`, in memory, played with `ui` (its inputs) to the end. */
-export async function playOffline(pack: Pack, ui: Ui, slot = 's') {
+/** A new offline game of `pack`, in memory, played with `ui` (its inputs) to the end; `extra` adds to the game's options (a clipboard, pictures, ...). */
+export async function playOffline(pack: Pack, ui: Ui, slot = 's', extra: Partial<GameOptions> = {}) {
   const store = new MemorySaveStore();
   const state = initialState(pack.manifest, {}, pack.script?.start ?? null);
   await store.create(offlineHeader(pack, slot, state.vars));
-  const game = new Game({ pack, narrator: new OfflineNarrator(), ui, store, slot, timeline: emptyTimeline(), initialState: state });
+  const game = new Game({ pack, narrator: new OfflineNarrator(), ui, store, slot, timeline: emptyTimeline(), initialState: state, ...extra });
   const end = await game.run();
   return { end, game, store };
 }

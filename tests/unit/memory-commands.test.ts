@@ -36,6 +36,19 @@ describe('/memory and /usage', () => {
     }
   });
 
+  it('/image copies the scene\'s prompt where there is a clipboard, and says so; without one it says nothing of it', async () => {
+    const copied: string[] = [];
+    const ui = new RecordingUi(['/image']);
+    const { game } = await playOffline(lighthouse, ui, 'c', { clipboard: async (text) => (copied.push(text), true) });
+    const prompt = game.head!.turn.image_prompt;
+    expect(copied).toEqual([prompt]);
+    expect(ui.notices).toContain('(copied to the clipboard)');
+    const bare = new RecordingUi(['/image']);
+    await playOffline(lighthouse, bare, 'c', { clipboard: async () => false });
+    expect(bare.notices).not.toContain('(copied to the clipboard)');
+    expect(bare.infos).toContain(prompt);
+  });
+
   it('offline, /memory and /usage say that no model is sent anything', async () => {
     const ui = new RecordingUi(['/memory', '/usage']);
     await playOffline(lighthouse, ui, 'o');
