@@ -13,18 +13,14 @@ import { storybookMarkdown } from '../core/storybook-md.js';
 import { storybookText } from '../core/storybook-txt.js';
 import { UsageError } from '../core/errors.js';
 import { io } from './io.js';
-import type { Manifest } from '../core/pack.js';
 import { findSave, savedManifest } from './saved-games.js';
+import { statLabels } from '../core/status.js';
 
 interface ExportFlags {
   format: 'html' | 'md' | 'txt';
   output?: string | undefined;
   allBranches?: boolean | undefined;
   imagesDir?: string | undefined;
-}
-
-function labelsOf(m: Manifest | null): Record<string, string> {
-  return Object.fromEntries(Object.entries(m?.state.stats ?? {}).map(([k, d]) => [k, d.label ?? k]));
 }
 
 /** Every picture the book shows. */
@@ -83,7 +79,7 @@ export async function exportSave(slotArg: string, flags: ExportFlags): Promise<n
   for (const w of save.warnings) io().stderr.write(`${w}\n`);
   const manifest = savedManifest(save.header); // title, language and stat labels, when the pack is still around
   const book = buildStorybook(save.header, fold(save.events), {
-    title: manifest?.title, language: manifest?.language, labels: labelsOf(manifest), allBranches: flags.allBranches,
+    title: manifest?.title, language: manifest?.language, labels: manifest ? statLabels(manifest) : {}, allBranches: flags.allBranches,
   });
   const out = flags.output === undefined ? null : resolve(flags.output);
   if (out !== null && out.endsWith('.jsonl')) throw new UsageError(`-o ${flags.output}: that looks like a save; choose a .${flags.format} file`);

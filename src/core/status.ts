@@ -3,7 +3,7 @@
  * is held) and what a turn changed ("Warmth 5 → 4", "+ brass key"): data only; the ui
  * words and lays it out.
  */
-import type { Pack } from './pack.js';
+import type { Manifest, Pack } from './pack.js';
 import { ownValue, type GameState } from './state.js';
 
 /** Who narrates, for the banner at the start: the server is shown without credentials. */
@@ -38,6 +38,10 @@ export interface StateChangeView {
   lost: string[];
 }
 
+/** Every stat's label from the manifest ("warmth" -> "Warmth"; a stat without one keeps its name). */
+export const statLabels = (manifest: Manifest): Record<string, string> =>
+  Object.fromEntries(Object.entries(manifest.state.stats).map(([name, d]) => [name, d.label ?? name]));
+
 /** A stat's label from the pack ("Warmth"), else its name. */
 const statLabel = (pack: Pack, name: string): string => ownValue(pack.manifest.state.stats, name)?.label ?? name;
 
@@ -60,10 +64,14 @@ export function statusOf(pack: Pack, state: GameState, turn: number, tokens: num
 }
 
 /** What changed from one state to the next: stats in the pack's order, items gained and lost. */
-export function stateChanges(pack: Pack, before: GameState, after: GameState): StateChangeView {
+export const stateChanges = (pack: Pack, before: GameState, after: GameState): StateChangeView =>
+  changesBetween(before, after, (name) => statLabel(pack, name));
+
+/** The same, with each stat named by `label` (the storybook has the pack's labels, not always the pack). */
+export function changesBetween(before: GameState, after: GameState, label: (name: string) => string): StateChangeView {
   const stats = Object.entries(after.stats)
     .filter(([name, to]) => ownValue(before.stats, name) !== undefined && ownValue(before.stats, name) !== to)
-    .map(([name, to]) => ({ label: statLabel(pack, name), from: ownValue(before.stats, name) ?? 0, to }));
+    .map(([name, to]) => ({ label: label(name), from: ownValue(before.stats, name) ?? 0, to }));
   return {
     stats,
     gained: after.inventory.filter((i) => !before.inventory.includes(i)),

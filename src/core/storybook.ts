@@ -9,7 +9,8 @@
  */
 import { classifyInput } from './input.js';
 import { lineTo, mainLine, type Header, type Timeline, type TurnEvent } from './journal.js';
-import type { GameState } from './state.js';
+import { ownValue, type GameState } from './state.js';
+import { changesBetween } from './status.js';
 
 export interface StoryPage {
   /** The turn's number on its line (the opening is 1). */
@@ -55,12 +56,9 @@ export interface StorybookOptions {
 /** What changed between two states, in words a reader follows: items in and out, stats moved. */
 export function stateChanges(before: GameState | null, after: GameState, labels: Readonly<Record<string, string>> = {}): string[] {
   if (!before) return [];
-  const gained = after.inventory.filter((i) => !before.inventory.includes(i)).map((i) => `+ ${i}`);
-  const lost = before.inventory.filter((i) => !after.inventory.includes(i)).map((i) => `− ${i}`);
-  const stats = Object.entries(after.stats)
-    .filter(([k, v]) => Object.hasOwn(before.stats, k) && before.stats[k] !== v)
-    .map(([k, v]) => `${Object.hasOwn(labels, k) ? labels[k] : k} ${before.stats[k]} → ${v}`);
-  return [...gained, ...lost, ...stats];
+  const c = changesBetween(before, after, (name) => ownValue(labels, name) ?? name);
+  // Items first: a reader of the book follows what was found before the numbers.
+  return [...c.gained.map((i) => `+ ${i}`), ...c.lost.map((i) => `− ${i}`), ...c.stats.map((s) => `${s.label} ${s.from} → ${s.to}`)];
 }
 
 /** One turn as a page (the transcript writes them one at a time, as they are shown). */

@@ -9,6 +9,7 @@ import { page, storyWords } from '../core/storybook.js';
 import { pageText } from '../core/storybook-txt.js';
 import type { TranscriptSink } from './ports.js';
 import type { Messages } from '../core/messages/index.js';
+import { statLabels } from '../core/status.js';
 
 export class Transcript {
   private on = false;
@@ -57,7 +58,6 @@ export class Transcript {
   }
 
   private text(e: TurnEvent): string {
-    const labels = Object.fromEntries(Object.entries(this.pack.manifest.state.stats).map(([k, d]) => [k, d.label ?? k]));
-    return `${pageText(page(this.timeline, e, labels, this.pack.manifest.language), storyWords(this.pack.manifest.language))}\n`;
+    return `${pageText(page(this.timeline, e, statLabels(this.pack.manifest), this.pack.manifest.language), storyWords(this.pack.manifest.language))}\n`;
   }
 }
