@@ -89,7 +89,7 @@ export class Game {
     this.painter = o.images
       ? new Painter({ ...o.images, slot: o.slot, ui, has: (id) => t.images.has(id), numberOf: (id) => depthOf(t, id), record: (e) => this.record(e), words: this.m.session })
       : null;
-    this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t, this.m.session) : null;
+    this.transcript = o.transcript ? new Transcript(o.transcript, o.pack, t, this.m.session, this.language) : null;
   }
 
   /** Lines held back while the ui waits for input, shown as soon as it has it. */

@@ -22,6 +22,8 @@ export class Transcript {
     private readonly timeline: Timeline,
     /** Its own line, in the interface language. */
     private readonly words: Pick<Messages['session'], 'transcriptStopped'>,
+    /** The interface language: the transcript is the screen's record, in the screen's words. */
+    private readonly language: string = pack.manifest.language,
   ) {}
 
   get active(): boolean {
@@ -58,6 +60,6 @@ export class Transcript {
   }
 
   private text(e: TurnEvent): string {
-    return `${pageText(page(this.timeline, e, statLabels(this.pack.manifest), this.pack.manifest.language), storyWords(this.pack.manifest.language))}\n`;
+    return `${pageText(page(this.timeline, e, statLabels(this.pack.manifest), this.language), storyWords(this.language))}\n`;
   }
 }

@@ -1,5 +1,5 @@
 /** Issue 8, what the player and the author see: /memory, /usage, pack preview fitted to a window, saves show tokens. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,8 @@ import { buildPreview, formatPreview } from '../../src/cli/pack-preview.js';
 import { showSave } from '../../src/cli/saves-show.js';
 import { startWindowServer } from '../helpers/window-servers.js';
 import { playModelGame, playOffline, RecordingUi } from '../helpers/model-game.js';
+import { tempHome } from '../helpers/cli.js';
+import { TranscriptFile } from '../../src/adapters/picture-files.js';
 
 const lighthouse = loadPack('lighthouse', '/nonexistent-home');
 const HOME = mkdtempSync(join(tmpdir(), 'pq-memory-cmd-'));
@@ -47,6 +49,20 @@ describe('/memory and /usage', () => {
     await playOffline(lighthouse, bare, 'c', { clipboard: async () => false });
     expect(bare.notices).not.toContain('(copied to the clipboard)');
     expect(bare.infos).toContain(prompt);
+  });
+
+  it('/transcript writes in the interface language: a Chinese story played with `language en` gets English headings', async () => {
+    const dir = tempHome('pq-transcript-');
+    const ruins = loadPack('ruins', '/nonexistent-home');
+    const english = new RecordingUi(['/transcript on', '1']);
+    const { game } = await playOffline(ruins, english, 'en', { transcript: new TranscriptFile(dir, 'en'), language: 'en' });
+    await game.transcript?.flush(); // the session waits for it at the end of a game
+    const text = readFileSync(join(dir, 'en.transcript.txt'), 'utf8');
+    expect(text).toContain('[Turn 2]');
+    expect(text).not.toContain('回合]');
+    // Without a choice, the pack's language, as before.
+    await (await playOffline(ruins, new RecordingUi(['/transcript on', '1']), 'zh', { transcript: new TranscriptFile(dir, 'zh') })).game.transcript?.flush();
+    expect(readFileSync(join(dir, 'zh.transcript.txt'), 'utf8')).toContain('[第 2 回合]');
   });
 
   it('offline, /memory and /usage say that no model is sent anything', async () => {
