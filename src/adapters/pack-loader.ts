@@ -16,6 +16,7 @@ import { isMissing } from '../core/zod-missing.js';
 import { renderTemplate, stringsIn } from '../core/template.js';
 import { UnknownPack, UsageError } from '../core/errors.js';
 import { BUNDLED_PACKS_DIR } from './paths.js';
+import { BoundedCache } from '../core/memo.js';
 
 const KNOWN_PLACEHOLDERS = 'known: {{var.NAME}} for each pack variable, {{pack.title}}, {{pack.language}}, {{image.style}}';
 
@@ -146,7 +147,7 @@ type TextParse = Omit<Parsed, 'file'>;
  * load. The values are frozen, so no caller can change what the next load gets; a few dozen
  * texts at most (a pack file is at most 2 MB, a bundled pack's files a few KB).
  */
-const parses = new Map<string, TextParse>();
+const parses = new BoundedCache<string, TextParse>(64);
 
 /** Parse a YAML or JSON file, reporting syntax errors with their line. */
 function parseFile(file: string, c: Collector): Parsed | null {
@@ -159,9 +160,8 @@ function parseFile(file: string, c: Collector): Parsed | null {
   let parsed = parses.get(key);
   if (!parsed) {
     const fresh = parseText(file, read.text, c);
-    if (!fresh) return null;
-    if (parses.size >= 64) parses.clear();
-    parses.set(key, (parsed = { ...fresh, value: deepFreeze(fresh.value) }));
+    if (!fresh) return null; // a bad parse is not kept: its problems are reported at every load
+    parsed = parses.set(key, { ...fresh, value: deepFreeze(fresh.value) });
   }
   return { file, ...parsed };
 }

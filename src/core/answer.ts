@@ -6,6 +6,7 @@
  */
 import { compact, fold, isCjk, normalise } from './fold.js';
 import { escapeRegExp } from './regexp.js';
+import { BoundedCache } from './memo.js';
 
 // Framing around an answer, longest first so "my answer is" goes before "my answer".
 const EN_PREFIXES = [
@@ -73,16 +74,11 @@ export function judgeAnswer(input: string, answers: readonly string[]): boolean 
 
 
 /** Patterns by answer: every string sent to a model is checked against the same few answers. */
-const patterns = new Map<string, RegExp | null>();
+const patterns = new BoundedCache<string, RegExp | null>(1024);
 
-/** A matcher for an answer inside longer text: CJK anywhere, Latin as whole words (plurals too). Global: reset `lastIndex` before `test`. */
+/** A matcher for an answer inside longer text: CJK anywhere, Latin as whole words (plurals too). Global, so `lastIndex` is reset for each use. */
 function answerPattern(answer: string): RegExp | null {
-  let re = patterns.get(answer);
-  if (re === undefined) {
-    if (patterns.size >= 1024) patterns.clear();
-    re = makePattern(answer);
-    patterns.set(answer, re);
-  }
+  const re = patterns.getOr(answer, () => makePattern(answer));
   if (re) re.lastIndex = 0;
   return re;
 }

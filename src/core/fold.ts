@@ -4,6 +4,7 @@
  * table (the characters of the bundled packs' answers and common framing words),
  * emoji and joiners removed. Pure.
  */
+import { BoundedCache } from './memo.js';
 
 // Traditional -> simplified. Small on purpose: enough for answers ("風" -> "风", "雲" -> "云",
 // "乾草" -> "干草") and the words players wrap them in ("答案是", "我覺得", "不要").
@@ -18,22 +19,13 @@ const DECORATION = /\p{Extended_Pictographic}|\u{FE0F}|\u{FE0E}|\u{200D}|\u{20E3
  * Results by input, for the same few hundred short strings (a pack's keywords, answers and
  * choices) folded again for every input of every turn: a long game spent more time folding than
  * anything else. Long texts (the recent story, a narration) are not kept: each is folded about
- * once, and keeping 4096 of them would only hold memory. Emptied when full.
+ * once, and keeping 4096 of them would only hold memory.
  */
 const REMEMBERED_LENGTH = 200;
 
 function remembered(f: (text: string) => string): (text: string) => string {
-  const seen = new Map<string, string>();
-  return (text) => {
-    if (text.length > REMEMBERED_LENGTH) return f(text);
-    let out = seen.get(text);
-    if (out === undefined) {
-      if (seen.size >= 4096) seen.clear();
-      out = f(text);
-      seen.set(text, out);
-    }
-    return out;
-  };
+  const seen = new BoundedCache<string, string>(4096);
+  return (text) => (text.length > REMEMBERED_LENGTH ? f(text) : seen.getOr(text, () => f(text)));
 }
 
 /** NFKC, lower case, traditional -> simplified, emoji removed; punctuation and spaces kept. */

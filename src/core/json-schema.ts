@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { Reply } from './reply.js';
 import { fitSchema } from './schema-fit.js';
 import { isOpenAIHost } from './openai-host.js';
+import { BoundedCache } from './memo.js';
 
 export type SchemaFlavour = 'strict' | 'bounded';
 
@@ -32,21 +33,14 @@ function tighten(node: unknown, flavour: SchemaFlavour): unknown {
   return out;
 }
 
-const built = new Map<string, Json>();
 export const MEMO_LIMIT = 32;
+// A tight window gives each turn its own reply budget: the cache must not grow with the game.
+const built = new BoundedCache<string, Json>(MEMO_LIMIT);
 /** How many schemas are cached now (for the test that the cache stays bounded). */
 export const cachedSchemas = (): number => built.size;
 
 /** Built once per flavour (and per bound): converting the zod schema is not free, and it never changes. */
-function memo(key: string, make: () => Json): Json {
-  let schema = built.get(key);
-  if (!schema) {
-    // A tight window gives each turn its own reply budget: the cache must not grow with the game.
-    if (built.size >= MEMO_LIMIT) built.clear();
-    built.set(key, (schema = make()));
-  }
-  return schema;
-}
+const memo = (key: string, make: () => Json): Json => built.getOr(key, make);
 
 export function replyJsonSchema(flavour: SchemaFlavour): Json {
   return memo(flavour, () => tighten(z.toJSONSchema(Reply, { target: 'draft-7' }), flavour) as Json);

@@ -5,6 +5,7 @@
 import type { ChatMessage } from './prompt.js';
 import { MEMO_LIMIT, replyJsonSchema, replySchemaFor } from './json-schema.js';
 import { fitSchema } from './schema-fit.js';
+import { BoundedCache } from './memo.js';
 import { isOpenAIHost } from './openai-host.js';
 
 /** How a server is asked for JSON, best first; the narrator steps down on rejection. */
@@ -41,20 +42,15 @@ export interface ChatRequest {
     | { type: 'json_object' };
 }
 
-const hints = new Map<number, string>();
+// Bounded, as the schemas are: a tight window gives each turn its own budget.
+const hints = new BoundedCache<number, string>(MEMO_LIMIT);
 
 /**
  * Without json_schema the model only learns the shape (and the lengths) from the prompt: this
  * text is appended to the system message. Built once per bound: it is the same every turn.
  */
 export function schemaHint(boundsTokens: number): string {
-  let hint = hints.get(boundsTokens);
-  if (hint === undefined) {
-    hint = `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(fitSchema(replyJsonSchema('bounded'), boundsTokens))}`;
-    if (hints.size >= MEMO_LIMIT) hints.clear(); // bounded, as the schemas are
-    hints.set(boundsTokens, hint);
-  }
-  return hint;
+  return hints.getOr(boundsTokens, () => `\n\nThe JSON object must match this JSON Schema:\n${JSON.stringify(fitSchema(replyJsonSchema('bounded'), boundsTokens))}`);
 }
 
 function withSchemaHint(messages: ChatMessage[], boundsTokens: number): ChatMessage[] {
