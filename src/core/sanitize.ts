@@ -35,7 +35,9 @@ const ESC_SEQUENCE = /\x1b[\x20-\x2f]*[\x30-\x7e]?/g;
  * all C1 controls, and the bidi embeddings/overrides (U+202A–U+202E) and
  * isolates (U+2066–U+2069) that can make text read differently from its bytes.
  */
-const STRAY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const C0 = String.raw`\x00-\x08\x0b-\x1f`;
+const DEL_C1_BIDI = String.raw`\x7f-\x9f\u202a-\u202e\u2066-\u2069`;
+const STRAY_CONTROL = new RegExp(`[${C0}${DEL_C1_BIDI}]`, 'g');
 
 /**
  * Characters that show as nothing and so make text read other than it is: zero-width space,
@@ -45,7 +47,9 @@ const STRAY_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g
  * which spell hidden ASCII: "ASCII smuggling"). Kept: ZWJ and ZWNJ (U+200D, U+200C), which
  * emoji sequences and Persian or Indic words need, and variation selectors (emoji style).
  */
-const INVISIBLE = /[\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u2028\u2029\u180e]|[\u{e0000}-\u{e007f}]/gu;
+const INVISIBLE_BMP = String.raw`\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u2028\u2029\u180e`;
+const TAGS = String.raw`[\u{e0000}-\u{e007f}]`;
+const INVISIBLE = new RegExp(`[${INVISIBLE_BMP}]|${TAGS}`, 'gu');
 
 /** Return `s` with everything that could act on a terminal removed; other text untouched. */
 export function sanitizeText(s: string): string {
@@ -58,8 +62,11 @@ export function sanitizeText(s: string): string {
     .replace(INVISIBLE, '');
 }
 
-/** What a terminal could act on, or what hides text, if written raw: the characters sanitizeText removes. */
-const UNSAFE_IN_JSON = /[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200b\u200e\u200f\u061c\u2060-\u2064\ufeff\u2028\u2029\u180e]|[\u{e0000}-\u{e007f}]/gu;
+/**
+ * What a terminal could act on, or what hides text, if written raw: the characters sanitizeText
+ * removes, from the same lists (C0 is escaped by JSON.stringify itself).
+ */
+const UNSAFE_IN_JSON = new RegExp(`[${DEL_C1_BIDI}${INVISIBLE_BMP}]|${TAGS}`, 'gu');
 
 /** Every UTF-16 unit as `\uXXXX` (a tag character is a surrogate pair: two escapes, as JSON spells it). */
 const escaped = (ch: string): string =>
