@@ -33,7 +33,7 @@ const view = (e: TurnEvent, i: number): TurnView => ({ n: i + 1, turn: e.turn, s
  * typed. Not `said`, the line the model was sent, where a riddle's answer is a placeholder.
  */
 type WordsOf = (e: TurnEvent) => string | null;
-const wordsIn = (t: Timeline, language: string): WordsOf => (e) => playerLine(page(t, e, {}, language));
+const wordsIn = (t: Timeline): WordsOf => (e) => playerLine(page(t, e, {}));
 const write = (text: string) => io().stdout.write(text);
 
 function printJson(line: TurnEvent[], words: WordsOf): void {
@@ -119,7 +119,7 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
     return file && IMAGE_FILE.test(file) ? join(store.dir, file) : null;
   };
   if (flags.json) {
-    printJson(line, wordsIn(timeline, packLanguageOf(save.header) ?? 'en'));
+    printJson(line, wordsIn(timeline));
     return 0;
   }
   const { pack } = save.header;
@@ -129,7 +129,7 @@ export async function replay(slotArg: string, flags: ReplayFlags): Promise<numbe
   const m = messages(language);
   write(`${chalk.dim(m.replay.title(slot, sample, `${pack.id} ${pack.version}`, line.length))}\n\n`);
   const render: RenderOptions = { images: 'prompt', strings: uiStrings(language) };
-  const words = wordsIn(timeline, language);
+  const words = wordsIn(timeline);
   if (flags.instant || !io().stdout.isTTY) printInstant(line, render, picture, words);
   else if (!(await printTyped(line, render, picture, flags.speed ?? config.speed ?? 1, words, m))) {
     io().stderr.write(`\n${m.replay.interrupted}\n`);

@@ -26,8 +26,6 @@ const FIXED = 2 + 2 + 2 + 5 + 2 + 16 + 2;
 /** Below this many columns for the ending, each save is shown as a small block instead of a row. */
 const MIN_ENDING = 12;
 
-const endingOf = (s: SaveEntry): string | null => (s.summary.ending ? `${s.summary.ending.outcome}: ${s.summary.ending.reason}` : null);
-
 /**
  * The saves as a table at `width` columns (display widths: a Chinese pack id or ending
  * takes two a character); when even a short ending would not fit, one block per save,
@@ -42,7 +40,7 @@ export function savesTable(saves: SaveEntry[], damaged: DamagedSlot[], width: nu
   const c = w.columns;
   const lines = [`  ${padEnd(c.slot, slotW)}  ${padEnd(c.pack, packW)}  ${padStart(c.turns, 5)}  ${padEnd(c.lastPlayed, 16)}  ${c.ending}`];
   for (const s of saves) {
-    const ending = endingOf(s);
+    const { ending } = s;
     lines.push(`  ${padEnd(sanitizeText(s.slot), slotW)}  ${padEnd(clip(s.header.pack.id, packW), packW)}  ${padStart(String(s.turns), 5)}  ${padEnd(shortTime(s.lastPlayed), 16)}  ${ending ? clip(ending, rest) : '—'}`);
   }
   for (const d of damaged) lines.push(`  ${padEnd(sanitizeText(d.slot), slotW)}  ${w.damaged(clip(d.problem, Math.max(12, width - slotW - 14)))}`);
@@ -57,7 +55,7 @@ function savesBlocks(saves: SaveEntry[], damaged: DamagedSlot[], width: number, 
     const turns = w.turnCount(s.turns);
     // The time first: at the start of its line it is never split between date and hour.
     lines.push(name(s.slot), ...detail(`${shortTime(s.lastPlayed)} · ${clip(s.header.pack.id, width - 4)} · ${turns}`));
-    const ending = endingOf(s);
+    const { ending } = s;
     if (ending) lines.push(...detail(clip(ending, 2 * (width - 4))));
   }
   for (const d of damaged) lines.push(name(d.slot), ...detail(w.damaged(clip(d.problem, 3 * (width - 4)))));

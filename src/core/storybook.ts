@@ -62,10 +62,11 @@ export function stateChanges(before: GameState | null, after: GameState, labels:
 }
 
 /** One turn as a page (the transcript writes them one at a time, as they are shown). */
-export function page(t: Timeline, e: TurnEvent, labels: Readonly<Record<string, string>>, language: string): StoryPage {
+export function page(t: Timeline, e: TurnEvent, labels: Readonly<Record<string, string>>): StoryPage {
   const parent = e.parent === null ? undefined : t.turns.get(e.parent);
   const offered = parent?.turn.choices ?? [];
-  const c = e.input === null ? null : classifyInput(e.input, offered, language);
+  // Only which choice a number picked is used here, never a hint's words: their language does not matter.
+  const c = e.input === null ? null : classifyInput(e.input, offered, 'en');
   const picked = c?.kind === 'choice' ? offered[c.n - 1] : undefined;
   return {
     n: t.depth.get(e.id) ?? 1,
@@ -108,7 +109,7 @@ function branches(t: Timeline, toPage: (e: TurnEvent) => StoryPage): StoryBranch
 
 export function buildStorybook(header: Header, t: Timeline, o: StorybookOptions = {}): Storybook {
   const language = o.language ?? 'en';
-  const toPage = (e: TurnEvent) => page(t, e, o.labels ?? {}, language);
+  const toPage = (e: TurnEvent) => page(t, e, o.labels ?? {});
   return {
     title: o.title ?? header.pack.id,
     slot: header.slot,

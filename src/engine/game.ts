@@ -206,12 +206,18 @@ export class Game {
 
   /** After an ending: the story goes on (a model's epilogue or continuation, the pack's authored epilogue offline). */
   async continueStory(typed: string | null): Promise<void> {
-    const head = this.head;
-    if (!head) return;
-    const parent = head.parent !== null ? this.o.timeline.turns.get(head.parent) : undefined;
-    const next = continuation(this.o.pack, this.o.narrator.provider === 'offline', head, parent?.turn.game_over != null, typed, this.language);
-    if ('notice' in next) return this.o.ui.notice(next.notice);
-    await this.narrateAndAppend(next.plan, head);
+    if (this.head) await this.continueFrom(this.head, typed);
+  }
+
+  /** The story told on from `ended`: the continuation's turn, or its notice (false) when there is none to tell. */
+  private async continueFrom(ended: TurnEvent, typed: string | null): Promise<boolean> {
+    const parent = ended.parent !== null ? this.o.timeline.turns.get(ended.parent) : undefined;
+    const next = continuation(this.o.pack, this.o.narrator.provider === 'offline', ended, parent?.turn.game_over != null, typed, this.language);
+    if ('notice' in next) {
+      this.o.ui.notice(next.notice);
+      return false;
+    }
+    return this.narrateAndAppend(next.plan, ended);
   }
 
   /**
@@ -220,14 +226,7 @@ export class Game {
    */
   async tellAgain(input: string, parent: TurnEvent): Promise<boolean> {
     if (parent.turn.game_over == null) return this.play(input, parent);
-    const grandparent = parent.parent !== null ? this.o.timeline.turns.get(parent.parent) : undefined;
-    const typed = input === this.m.turn.continueInput ? null : input;
-    const next = continuation(this.o.pack, this.o.narrator.provider === 'offline', parent, grandparent?.turn.game_over != null, typed, this.language);
-    if ('notice' in next) {
-      this.o.ui.notice(next.notice);
-      return false;
-    }
-    return this.narrateAndAppend(next.plan, parent);
+    return this.continueFrom(parent, input === this.m.turn.continueInput ? null : input);
   }
 
   private async preflight(): Promise<void> {

@@ -60,6 +60,6 @@ export class Transcript {
   }
 
   private text(e: TurnEvent): string {
-    return `${pageText(page(this.timeline, e, statLabels(this.pack.manifest), this.language), storyWords(this.language))}\n`;
+    return `${pageText(page(this.timeline, e, statLabels(this.pack.manifest)), storyWords(this.language))}\n`;
   }
 }

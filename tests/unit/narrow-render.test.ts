@@ -179,7 +179,8 @@ describe('the engine’s own lines: /help and notices', () => {
 function entry(slot: string, pack: string, turns: number, ending: Turn['game_over']): SaveEntry {
   const header = { type: 'header', slot, pack: { id: pack, version: '1.0.0', hash: 'x', dir: null } } as unknown as Header;
   const lastPlayed = '2026-12-01T14:09:00'; // local time, as the table shows it
-  return { slot, header, turns, lastPlayed, ending: ending?.outcome ?? null, file: `/saves/${slot}.jsonl`, summary: { turns, offLine: 0, lastPlayed, ending }, warnings: [] };
+  // `ending` as FileSaveStore.scan writes it: outcome and reason.
+  return { slot, header, turns, lastPlayed, ending: ending ? `${ending.outcome}: ${ending.reason}` : null, file: `/saves/${slot}.jsonl`, summary: { turns, offLine: 0, lastPlayed, ending }, warnings: [] };
 }
 
 const SAVES = [
