@@ -5,7 +5,7 @@ import { loadPack } from '../../src/adapters/pack-loader.js';
 import { mainLine } from '../../src/core/journal.js';
 import { initialState } from '../../src/core/state.js';
 import { flagLabels, stateChanges, type StateChangeView, type StatusView } from '../../src/core/status.js';
-import { terminalStrings } from '../../src/adapters/ui/terminal-strings.js';
+import { messages } from '../../src/core/messages/index.js';
 import { statusLines } from '../../src/adapters/ui/tty-ui.js';
 import { displayWidth } from '../../src/adapters/ui/width.js';
 import { playOffline, RecordingUi } from '../helpers/model-game.js';
@@ -45,19 +45,19 @@ describe('the status line and the change line', () => {
     expect(ui.statuses.map((s) => [s.place, s.turn])).toEqual([['The shore', 1], ['The cliff path', 2]]);
     expect(ui.statuses[1]).toMatchObject({ title: 'Last Light on Gullscar', items: 1, tokens: null, stats: [{ label: 'Warmth', value: 4, max: 5 }, { label: 'Resolve', value: 3, max: 10 }] });
     expect(ui.changed).toHaveLength(1);
-    expect(terminalStrings('en').change(ui.changed[0]!)).toEqual(['Warmth 5 → 4']);
+    expect(messages('en').terminal.change(ui.changed[0]!)).toEqual(['Warmth 5 → 4']);
   });
 
   it('items gained and lost, in both languages', () => {
     const before = initialState(ruins.manifest, {}, 'start');
     const after = { ...before, stats: { ...before.stats, health: 4 }, inventory: ['印章'] };
     const c = stateChanges(ruins, before, after);
-    expect(terminalStrings('zh-CN').change(c)).toEqual(['体力 5 → 4', '+ 印章', '− 火把']);
-    expect(terminalStrings('zh-CN').status({ title: '雾谷遗迹', place: '谷口', turn: 3, stats: [], items: 1, tokens: 1234 })).toEqual(['雾谷遗迹', '谷口', '第 3 回合', '物品 1', '1,234 词元']);
+    expect(messages('zh-CN').terminal.change(c)).toEqual(['体力 5 → 4', '+ 印章', '− 火把']);
+    expect(messages('zh-CN').terminal.status({ title: '雾谷遗迹', place: '谷口', turn: 3, stats: [], items: 1, tokens: 1234 })).toEqual(['雾谷遗迹', '谷口', '第 3 回合', '物品 1', '1,234 词元']);
   });
 
   it('laid out in lines no wider than the terminal, broken between parts', () => {
-    const parts = terminalStrings('en').status({ title: 'Last Light on Gullscar', place: "The keeper's cottage", turn: 12, stats: [{ label: 'Warmth', value: 4, max: 5 }, { label: 'Resolve', value: 3, max: 10 }], items: 3, tokens: 123456 });
+    const parts = messages('en').terminal.status({ title: 'Last Light on Gullscar', place: "The keeper's cottage", turn: 12, stats: [{ label: 'Warmth', value: 4, max: 5 }, { label: 'Resolve', value: 3, max: 10 }], items: 3, tokens: 123456 });
     const lines = statusLines(parts, 37);
     for (const l of lines) expect(displayWidth(l)).toBeLessThanOrEqual(37);
     expect(lines.join(' · ')).toBe(parts.join(' · '));

@@ -14,8 +14,7 @@ import { InterruptedError, isPromptInterrupt } from '../../core/errors.js';
 import { readingWidth, renderHeading, renderTail, verdictText, type RenderOptions } from './render.js';
 import { displayWidth, Wrapper, wrapText } from './width.js';
 import { wrapBlock } from './layout.js';
-import { uiStrings, type UiStrings } from './strings.js';
-import { terminalStrings, type TerminalStrings } from './terminal-strings.js';
+import type { UiStrings } from './strings.js';
 import { Screen } from './screen.js';
 import { messages, type Messages } from '../../core/messages/index.js';
 import { InputHold } from './input-hold.js';
@@ -58,8 +57,7 @@ export function statusLines(parts: readonly string[], width: number): string[] {
 
 export class TtyUi implements Ui {
   private pending: Pending | null = null;
-  private strings: UiStrings = uiStrings(undefined);
-  private words: TerminalStrings = terminalStrings(undefined);
+  /** The catalogue in the game's language (English until the game begins). */
   private m: Messages = messages('en');
   private readonly screen: Screen;
   private readonly hold = new InputHold();
@@ -72,9 +70,17 @@ export class TtyUi implements Ui {
     this.screen = new Screen(out, err);
   }
 
+  /** The interface's words (headings, outcomes, menus). */
+  private get strings(): UiStrings {
+    return this.m.ui;
+  }
+
+  /** The terminal's own words (status line, change line, banner, the menus after an ending or a failure). */
+  private get words(): Messages['terminal'] {
+    return this.m.terminal;
+  }
+
   begin({ title, language }: { title: string; language: string }): void {
-    this.strings = uiStrings(language);
-    this.words = terminalStrings(language);
     this.m = messages(language);
     this.screen.write(`\n${chalk.bold(sanitizeText(title))}\n`);
   }
