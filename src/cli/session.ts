@@ -9,7 +9,7 @@ import { newSlotName } from '../core/slot.js';
 import { resolveSettings, type ImagesMode, type Settings } from '../core/settings.js';
 import { sanitizeText } from '../core/sanitize.js';
 import type { Header } from '../core/journal.js';
-import { costOf, journalTokens, tokensLine } from '../core/usage.js';
+import { costOf, gameTokens, tokensLine } from '../core/usage.js';
 import { homeDir, savesDir } from '../adapters/paths.js';
 import { capabilityCache, contextCache, openConfig, readConfigFile, readConfigValues } from '../adapters/config.js';
 import { FileSaveStore } from '../adapters/file-store.js';
@@ -191,7 +191,7 @@ export async function runGame(options: GameOptions): Promise<GameEnd> {
     await Promise.all([game.painter?.drain(), game.transcript?.flush()]);
     const slot = quoteArg(options.slot);
     const t = options.timeline;
-    const tokens = journalTokens([...t.turns.values(), ...t.summaries.values()]);
+    const tokens = gameTokens(t);
     if (tokens.reported > 0) ui.notice(m.session.tokensThisGame(tokensLine(tokens, costOf(tokens, options.narrator.model, options.prices), m)));
     ui.notice(
       game.head?.turn.game_over

@@ -3,7 +3,7 @@
  * Everything sent counts: every turn kept in the journal (undone ones and /retry alternatives
  * too, they were paid for) and every summary the model wrote. Pure.
  */
-import type { JournalEvent, Usage } from './journal.js';
+import type { JournalEvent, Timeline, Usage } from './journal.js';
 import type { Prices } from './settings.js';
 import { en, type Messages } from './messages/en.js';
 
@@ -36,6 +36,9 @@ export function sumUsage(t: Usage | null, u: Usage): Usage {
 export function journalTokens(events: readonly JournalEvent[]): TokenTotals {
   return events.reduce((t, e) => (e.type === 'turn' || e.type === 'summary' ? addUsage(t, e.usage) : t), NO_TOKENS);
 }
+
+/** Every token a game has used, on every branch, as the server reported them: its turns and its summaries. */
+export const gameTokens = (t: Timeline): TokenTotals => journalTokens([...t.turns.values(), ...t.summaries.values()]);
 
 /** Dollars for these tokens at the model's price (cached prompt tokens at the cached price, if given); null without a price. */
 export function costOf(t: TokenTotals, model: string | null, prices: Prices | undefined): number | null {

@@ -1,7 +1,7 @@
 /** In-game slash commands. Every move (undo, redo, alternative) is a journal event. */
 import { alternatives, mainLine } from '../core/journal.js';
 import type { Game } from './game.js';
-import { addUsage, costOf, journalTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
+import { addUsage, costOf, gameTokens, NO_TOKENS, tokensLine } from '../core/usage.js';
 import { memoryText } from './memory-text.js';
 import type { Messages } from '../core/messages/en.js';
 import { HELP_COMMANDS } from '../core/messages/types.js';
@@ -98,8 +98,7 @@ async function showMemory(game: Game): Promise<void> {
 
 function showUsage(game: Game): void {
   const t = game.o.timeline;
-  const events = [...t.turns.values(), ...t.summaries.values()];
-  const total = journalTokens(events);
+  const total = gameTokens(t);
   const last = addUsage(NO_TOKENS, game.head?.usage ?? null);
   const model = game.o.narrator.model;
   const m = game.m;

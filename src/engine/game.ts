@@ -20,7 +20,7 @@ import { runCommand, type CommandOutcome } from './commands.js';
 import { classifyInput } from '../core/input.js';
 import type { ClassifyReply } from '../core/classify.js';
 import { messages, type Messages } from '../core/messages/index.js';
-import { journalTokens } from '../core/usage.js';
+import { gameTokens } from '../core/usage.js';
 import { nothingChanged, stateChanges, statusOf } from '../core/status.js';
 import { continuation } from './continuation.js';
 
@@ -164,8 +164,7 @@ export class Game {
 
   /** Tokens the whole game has used, as the server reported them; null when it never did. */
   private tokensUsed(): number | null {
-    const t = this.o.timeline;
-    const total = journalTokens([...t.turns.values(), ...t.summaries.values()]);
+    const total = gameTokens(this.o.timeline);
     return total.reported > 0 ? total.prompt + total.completion : null;
   }
 
