@@ -5,9 +5,11 @@
  * Chinese game's menus, hints and /help are Chinese. Waits poll the screen; no fixed sleeps.
  * Runs the built CLI (the test run builds dist/ first when src/ changed) and tmux (skipped with a reason without it).
  */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempHome } from '../helpers/cli.js';
+import { runMain } from '../helpers/main.js';
 import { displayWidth } from '../../src/adapters/ui/width.js';
 import { distReady } from '../helpers/dist.js';
 import { skipTmux, TmuxServer } from '../helpers/tmux.js';
@@ -83,6 +85,10 @@ describe.skipIf(skipTmux)('a 40-column terminal (tmux; skipped when `tmux -V` fa
   });
 
   it('saves list fits, each slot name whole on its line', async () => {
+    // The games above made these saves; run alone (-t), this test makes them itself.
+    for (const [slot, pack] of [['narrow-en', 'lighthouse'], ['narrow-zh', 'ruins']] as const) {
+      if (!existsSync(join(home, 'saves', `${slot}.jsonl`))) expect((await runMain(['play', pack, '--slot', slot], { home, input: [] })).code).toBe(0);
+    }
     const pane = narrowPane('saves40', ['saves', 'list']);
     const list = await pane.waitFor(/Sample games[\s\S]+ruins-sample[\s\S]+win: /, 'the list');
     expect(tooWide(list)).toEqual([]);
